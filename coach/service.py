@@ -1,0 +1,84 @@
+"""The coach as one object: settings, embedder and index built once, and the things it can do."""
+
+import logging
+from dataclasses import dataclass
+
+from coach.answer import Answer, compose_offline
+from coach.config import Settings
+from coach.embeddings import build_embedder
+from coach.errors import BadInput
+from coach.index import KnowledgeIndex, Progress, SyncReport
+from coach.knowledge import Chunk, chunk_articles, load_articles
+from coach.retrieval import retrieve
+from coach.text import Lang, clean_message, detect_language
+
+log = logging.getLogger(__name__)
+
+TRUNCATED = {
+    "en": "Your message was long ({length} characters); I answered its first {limit}.",
+    "de": "Ihre Nachricht war lang ({length} Zeichen); ich habe auf die ersten {limit} geantwortet.",
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """A cleaned question, its language, and the notices cleaning produced."""
+
+    text: str
+    lang: Lang
+    notices: list[str]
+
+
+class Coach:
+    """Everything below the UI: build it once per process and share it between sessions."""
+
+    def __init__(self, settings: Settings, embedder=None, index: KnowledgeIndex | None = None):
+        self.settings = settings
+        self.embedder = embedder or build_embedder(settings)
+        self.index = index or KnowledgeIndex.open(settings, self.embedder)
+
+    @classmethod
+    def start(cls, settings: Settings, progress: Progress | None = None) -> "Coach":
+        """A coach whose index is built or updated if the articles changed since the last run."""
+        coach = cls(settings)
+        coach.ensure_index(progress)
+        return coach
+
+    def knowledge_chunks(self) -> list[Chunk]:
+        return chunk_articles(load_articles(self.settings.knowledge_dirs))
+
+    def ensure_index(self, progress: Progress | None = None) -> SyncReport | None:
+        """Sync the index when it is missing or stale; None when it was already current."""
+        chunks = self.knowledge_chunks()
+        if self.index.is_current(chunks):
+            return None
+        report = self.index.sync(chunks, progress)
+        log.info("Index updated: %d added, %d changed, %d removed", *map(len, _changes(report)))
+        return report
+
+    def ingest(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
+        return self.index.sync(self.knowledge_chunks(), progress, rebuild=rebuild)
+
+    def ask(self, text: str, default_lang: Lang = "en") -> Answer:
+        """A grounded answer to one question."""
+        question = prepare_question(text, self.settings.max_question_chars, default_lang)
+        retrieved = retrieve(self.index, self.embedder.query_vector(question.text), question.lang, self.settings.top_k)
+        answer = compose_offline(self.index, retrieved, question.lang)
+        answer.notices = question.notices + answer.notices
+        return answer
+
+
+def prepare_question(text: str, max_chars: int, default_lang: Lang = "en") -> Question:
+    """Clean a question; raises BadInput when nothing is left to answer."""
+    cleaned = clean_message(text or "", max_chars)
+    if not cleaned.text:
+        raise BadInput("the question is empty")
+    lang = detect_language(cleaned.text, default_lang)
+    notices = []
+    if cleaned.truncated:
+        notices.append(TRUNCATED[lang].format(length=cleaned.original_length, limit=max_chars))
+    return Question(cleaned.text, lang, notices)
+
+
+def _changes(report: SyncReport) -> tuple[list[str], list[str], list[str]]:
+    return report.added, report.changed, report.removed

@@ -1,0 +1,86 @@
+"""Small text helpers shared by ingest, answers and the diagnostic: cleaning, sentences, language."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+Lang = Literal["de", "en"]
+
+# Zero-width and bidi controls hide text from a reader but not from a model: drop them too.
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202a", "\u202b", "\u202c"}
+_INVISIBLE |= {"\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"}
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """A user message after cleaning: the text and whether it was cut."""
+
+    text: str
+    truncated: bool
+    original_length: int
+
+
+def strip_controls(text: str) -> str:
+    """Drop control and invisible characters, keep newlines and tabs; normalise to NFC."""
+    kept = []
+    for char in unicodedata.normalize("NFC", text):
+        if char in "\n\t":
+            kept.append(char)
+        elif char in _INVISIBLE or unicodedata.category(char) in {"Cc", "Cs", "Co", "Cn"}:
+            continue
+        else:
+            kept.append(char)
+    return "".join(kept)
+
+
+def clean_message(text: str, max_chars: int) -> CleanText:
+    """Clean a message and cap it at max_chars, cutting at a word boundary where one is near."""
+    cleaned = strip_controls(text).strip()
+    if len(cleaned) <= max_chars:
+        return CleanText(cleaned, False, len(cleaned))
+    cut = cleaned[:max_chars]
+    space = cut.rfind(" ", max_chars - 200)
+    return CleanText(cut[:space] if space > 0 else cut, True, len(cleaned))
+
+
+# A sentence ends at . ! ? (or …) followed by space and an upper-case letter, digit or quote,
+# or at a line break. Abbreviations common in German and English are protected.
+_ABBREVIATIONS = r"(?<!\bz\.B)(?<!\bd\.h)(?<!\bu\.a)(?<!\bbzw)(?<!\bca)(?<!\betc)(?<!\be\.g)(?<!\bi\.e)"
+_SENTENCE_END = re.compile(_ABBREVIATIONS + r"(?<=[.!?…])\s+(?=[\"'„“(\[A-ZÄÖÜ0-9])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences; bullet lines and line breaks end a sentence too."""
+    sentences = []
+    for line in re.split(r"\n+", text):
+        line = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", line).strip()
+        if not line:
+            continue
+        sentences.extend(part.strip() for part in _SENTENCE_END.split(line) if part.strip())
+    return sentences
+
+
+_GERMAN = set(
+    "der die das und ist nicht wir ein eine einen dem den des zu mit auf für von sich auch "
+    "es sind wird werden haben hat gibt kein keine keinen noch aber oder wie was wer uns unser "
+    "unsere im ins bei nach über mehr man sie ich du dass schon nur sehr dann wenn weil "
+    "strategie unternehmen soziale medien".split()
+)
+_ENGLISH = set(
+    "the and is not we a an of to with on for from it are will be have has there no any "
+    "still but or how what who us our ours in at by after about more one they i you that "
+    "already only very then when because do does strategy company social media".split()
+)
+
+
+def detect_language(text: str, default: Lang = "en") -> Lang:
+    """German or English by function words and umlauts; the default decides a tie."""
+    words = re.findall(r"[a-zäöüß]+", text.lower())
+    german = sum(word in _GERMAN for word in words) + 2 * len(re.findall(r"[äöüß]", text.lower()))
+    english = sum(word in _ENGLISH for word in words)
+    if german > english:
+        return "de"
+    if english > german:
+        return "en"
+    return default
