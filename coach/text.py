@@ -46,7 +46,7 @@ def clean_message(text: str, max_chars: int) -> CleanText:
 
 # A sentence ends at . ! ? (or …) followed by space and an upper-case letter, digit or quote,
 # or at a line break. Abbreviations common in German and English are protected.
-_ABBREVIATIONS = r"(?<!\bz\.B)(?<!\bd\.h)(?<!\bu\.a)(?<!\bbzw)(?<!\bca)(?<!\betc)(?<!\be\.g)(?<!\bi\.e)"
+_ABBREVIATIONS = r"(?<!\bz\.B\.)(?<!\bd\.h\.)(?<!\bu\.a\.)(?<!\bbzw\.)(?<!\bca\.)(?<!\betc\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
 _SENTENCE_END = re.compile(_ABBREVIATIONS + r"(?<=[.!?…])\s+(?=[\"'„“(\[A-ZÄÖÜ0-9])")
 
 
@@ -67,10 +67,11 @@ _GERMAN = set(
     "unsere im ins bei nach über mehr man sie ich du dass schon nur sehr dann wenn weil "
     "strategie unternehmen soziale medien".split()
 )
+# "Social Media" is no clue: German uses the English words ("Was bedeutet Bolt-On bei Social Media?").
 _ENGLISH = set(
     "the and is not we a an of to with on for from it are will be have has there no any "
     "still but or how what who us our ours in at by after about more one they i you that "
-    "already only very then when because do does strategy company social media".split()
+    "already only very then when because do does strategy company".split()
 )
 
 

@@ -1,0 +1,155 @@
+"""Evidence -> dimension levels -> stage, by the explainable rules of the readiness model.
+
+Pure functions only: no embedder, no index. The scorer (offline) or a model (LLM mode) produces
+evidence; everything after that is decided here, the same way in both modes.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
+
+from coach.readiness import CORE_DIMENSIONS, DIMENSION_KEYS, STAGE_KEYS
+
+EvidenceSource = Literal["text", "reply", "model"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One statement about the company today, read as a level of one dimension."""
+
+    dimension: str
+    level: int
+    confidence: float
+    quote: str
+    """The marketer's own sentence (or the quick reply they chose)."""
+    source: EvidenceSource = "text"
+    turn: int = 0
+
+    def __post_init__(self) -> None:
+        if self.dimension not in DIMENSION_KEYS:
+            raise ValueError(f"unknown dimension {self.dimension!r}")
+        if not 0 <= self.level <= 3:
+            raise ValueError(f"level {self.level} is outside 0-3")
+
+
+@dataclass(frozen=True)
+class DimensionResult:
+    level: int | None
+    confidence: float
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The inferred stage with everything that explains it."""
+
+    stage: int
+    confidence: float
+    dimensions: dict[str, DimensionResult]
+    goals: list[str] = field(default_factory=list)
+    """Aspirations and plans the marketer mentioned: noted, never counted as evidence."""
+
+    @property
+    def stage_key(self) -> str:
+        return STAGE_KEYS[self.stage]
+
+    @property
+    def levels(self) -> dict[str, int | None]:
+        return {key: result.level for key, result in self.dimensions.items()}
+
+    @property
+    def unknown(self) -> list[str]:
+        return [key for key, result in self.dimensions.items() if result.level is None]
+
+    @property
+    def known(self) -> list[str]:
+        return [key for key, result in self.dimensions.items() if result.level is not None]
+
+
+def dimension_results(evidence: list[Evidence]) -> dict[str, DimensionResult]:
+    """Per dimension, the level with the most confidence behind it (ties go to the lower level)."""
+    grouped: dict[str, list[Evidence]] = defaultdict(list)
+    for item in evidence:
+        grouped[item.dimension].append(item)
+    return {key: _one_dimension(grouped.get(key, [])) for key in DIMENSION_KEYS}
+
+
+def _one_dimension(items: list[Evidence]) -> DimensionResult:
+    if not items:
+        return DimensionResult(None, 0.0, [])
+    weight: dict[int, float] = defaultdict(float)
+    for item in items:
+        weight[item.level] += item.confidence
+    level = max(sorted(weight), key=lambda candidate: weight[candidate])
+    agreement = weight[level] / sum(weight.values())
+    strength = min(1.0, weight[level])
+    return DimensionResult(level, round(agreement * strength, 3), items)
+
+
+# A dimension whose evidence is weaker than this is shown, but does not decide the stage.
+DECISIVE = 0.35
+
+
+def decisive_levels(results: dict[str, DimensionResult]) -> dict[str, int | None]:
+    """The levels the stage rules use: unclear dimensions count as unknown."""
+    return {key: (result.level if result.confidence >= DECISIVE else None) for key, result in results.items()}
+
+
+def decide_stage(levels: dict[str, int | None]) -> int:
+    """The stage the levels show; unknown dimensions do not block a stage, contradictions do."""
+    known = {key: level for key, level in levels.items() if level is not None}
+    core = {key: known[key] for key in CORE_DIMENSIONS if key in known}
+    core_blocked = any(level <= 1 for level in core.values())
+    if _shows_stage_zero(known, core):
+        return 0
+    if not core_blocked and _shows_stage_three(known):
+        return 3
+    if not core_blocked and _shows_stage_two(known, core):
+        return 2
+    return 1
+
+
+def _shows_stage_zero(known: dict[str, int], core: dict[str, int]) -> bool:
+    """No presence, and nothing that needs one: no core dimension at 2+.
+
+    "Nothing at all" for resources (no money, time or people for social media) also says there is
+    no presence, when presence itself was not described.
+    """
+    absent = known.get("presence") == 0 or ("presence" not in known and known.get("resources") == 0)
+    return absent and all(level <= 1 for level in core.values())
+
+
+def _shows_stage_three(known: dict[str, int]) -> bool:
+    return known.get("integration") == 3 and 3 in (known.get("culture"), known.get("alignment"))
+
+
+def _shows_stage_two(known: dict[str, int], core: dict[str, int]) -> bool:
+    """At least one core dimension at 2+, and at least two dimensions besides presence at 2+."""
+    beyond_presence = [level for key, level in known.items() if key != "presence" and level >= 2]
+    return any(level >= 2 for level in core.values()) and len(beyond_presence) >= 2
+
+
+def stage_confidence(stage: int, results: dict[str, DimensionResult]) -> float:
+    """Grows with how many deciding dimensions have evidence and how clear that evidence is."""
+    deciding = _deciding_dimensions(stage)
+    known = [results[key] for key in deciding if results[key].level is not None]
+    if not known:
+        return 0.0
+    coverage = len(known) / len(deciding)
+    clarity = sum(result.confidence for result in known) / len(known)
+    return round(min(1.0, clarity * (0.35 + 0.65 * coverage)), 2)
+
+
+def _deciding_dimensions(stage: int) -> tuple[str, ...]:
+    if stage == 0:
+        return ("presence", "roles", "resources")
+    if stage == 3:
+        return (*CORE_DIMENSIONS, "integration", "culture", "alignment")
+    return CORE_DIMENSIONS
+
+
+def assess_evidence(evidence: list[Evidence], goals: list[str] | None = None) -> Assessment:
+    """The assessment that a list of evidence supports."""
+    results = dimension_results(evidence)
+    stage = decide_stage(decisive_levels(results))
+    return Assessment(stage, stage_confidence(stage, results), results, list(goals or []))

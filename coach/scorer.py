@@ -1,0 +1,224 @@
+"""The offline evidence scorer: the marketer's sentences -> evidence per dimension.
+
+Each clause is compared with the model's example statements (multilingual-e5, symmetric `query:`
+embeddings). The dimension comes from the examples it is closest to; the level from a
+similarity-weighted vote of the nearest examples of that dimension *with the same polarity*:
+embeddings barely see "not", so "we have no budget" is compared with negated examples only,
+while "no post goes out without approval" (a double negation) counts as positive. Plans and
+wishes are recognised by their wording and noted as goals, never counted as evidence.
+"""
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from coach.assessment import Evidence, EvidenceSource
+from coach.readiness import DIMENSION_KEYS, ReadinessModel
+from coach.text import split_sentences
+
+log = logging.getLogger(__name__)
+
+NEIGHBOURS = 7
+BACKGROUND = -1
+"""The dimension index of the background examples (statements with no readiness content)."""
+# A clause is about a dimension when its closest examples are this much more similar than the
+# example bank's average for that clause (in standard deviations of the clause's similarities).
+MIN_SALIENCE = 2.1
+MIN_WORDS = 3
+
+_ASPIRATION = re.compile(
+    r"\b(would (?:like|love)|'d (?:like|love)|wants? to|wish|hop(?:e|es|ing)|plan(?:s|ned|ning)? to|"
+    r"(?:are|is|am) going to|intend|aim(?:s|ing)? to|one day|some ?day|in the future|next year|"
+    r"eventually|ideally|dream|considering|thinking about|supposed to|should|would be (?:nice|great)|"
+    r"announced|pilot\w*|trial|"
+    r"möchte\w*|würde\w* (?:gern|gerne)|gerne? h[äa]tten|wollen|will|wollte\w*|plan(?:en|t)|geplant|"
+    r"vorhaben|hoff\w*|irgendwann|eines tages|künftig|zukünftig|in zukunft|nächste[ns]? jahr|"
+    r"demnächst|träum\w*|wünsch\w*|sollte\w*|angekündigt|kündigte\w*|überleg\w*|wäre (?:schön|toll))\b",
+    re.IGNORECASE,
+)
+# Past states ("we used to", "früher") describe the company as it was, not as it is.
+_PAST = re.compile(
+    r"\b(?:used to|previously|formerly|in the past|back then|früher|damals|ehemals|bis vor)\b", re.IGNORECASE
+)
+_CONDITIONAL = re.compile(r"^(?:if|when|whenever|wenn|falls|sobald)\b", re.IGNORECASE)
+_NOT_ONLY = re.compile(r"\b(?:not (?:only|just)|nicht nur)\b", re.IGNORECASE)
+_NEGATION = re.compile(
+    r"n't\b|\b(?:(?:do|does|did|is|are|was|have|has|had|ca|wo)nt|no|not|never|nobody|none|nothing|without|neither|nor|lacks?|lacking|hardly|"
+    r"kein\w*|nicht|nie|niemals|niemand\w*|nichts|ohne|weder|fehl(?:t|en)|kaum)\b",
+    re.IGNORECASE,
+)
+# Where a sentence may change its subject: punctuation, "and", and contrasts ("X, but Y").
+_CLAUSE_BREAK = re.compile(
+    r"\s*[;:,–—]\s+|\s+-\s+|\s+\b(?:and|plus|but|however|although|though|whereas|while|yet|und|sowie|aber|"
+    r"jedoch|doch|während|allerdings|obwohl|trotzdem|sondern)\b\s+",
+    re.IGNORECASE,
+)
+
+
+def is_aspiration(clause: str) -> bool:
+    """Plans, wishes, announcements and past states: not what the company does today.
+
+    A conditional ("when departments want to post, ...") describes a practice, not a wish.
+    """
+    if _PAST.search(clause):
+        return True
+    return bool(_ASPIRATION.search(clause)) and not _CONDITIONAL.search(clause)
+
+
+def is_negated(clause: str) -> bool:
+    """An odd number of negations ("not only" is no negation): the clause says the opposite."""
+    return len(_NEGATION.findall(_NOT_ONLY.sub(" ", clause))) % 2 == 1
+
+
+def clauses_of(sentence: str) -> list[str]:
+    """Parts of a sentence that may say different things ("X, but Y"); short parts stay joined."""
+    clauses: list[str] = []
+    for part in (part.strip(" ,.") for part in _CLAUSE_BREAK.split(sentence)):
+        if clauses and len(part.split()) < MIN_WORDS:
+            clauses[-1] = f"{clauses[-1]}, {part}"
+        elif part:
+            clauses.append(part)
+    return [clause for clause in clauses if len(clause.split()) >= MIN_WORDS]
+
+
+@dataclass
+class ScoredText:
+    """What one message says: evidence, goals, and sentences that said nothing about readiness."""
+
+    evidence: list[Evidence] = field(default_factory=list)
+    goals: list[str] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExampleBank:
+    """Every example statement with its dimension, level, polarity and vector."""
+
+    dimensions: np.ndarray
+    levels: np.ndarray
+    negated: np.ndarray
+    vectors: np.ndarray
+
+
+class EvidenceScorer:
+    """Turns free text into evidence; build once per process (it embeds the example bank)."""
+
+    def __init__(self, model: ReadinessModel, embedder, cache_dir: Path | None = None):
+        self.model = model
+        self.embedder = embedder
+        self.bank = _build_bank(model, embedder, cache_dir)
+
+    def score(self, text: str, turn: int = 0, source: EvidenceSource = "text") -> ScoredText:
+        """Evidence from every sentence of the text; one embedding call for the whole message."""
+        result = ScoredText()
+        pending: list[tuple[str, str]] = []
+        for sentence in split_sentences(text):
+            clauses = clauses_of(sentence)
+            if not clauses:
+                result.unused.append(sentence)
+            for clause in clauses:
+                if is_aspiration(clause):
+                    result.goals.append(sentence)
+                else:
+                    pending.append((sentence, clause))
+        if not pending:
+            return result
+        vectors = self.embedder.query_vectors([clause for _, clause in pending])
+        for (sentence, clause), vector in zip(pending, vectors, strict=True):
+            item = self._classify(sentence, clause, vector, turn, source)
+            if item is None:
+                result.unused.append(sentence)
+            else:
+                result.evidence.append(item)
+        result.goals = list(dict.fromkeys(result.goals))
+        return result
+
+    def _classify(self, sentence: str, clause: str, vector: np.ndarray, turn: int, source) -> Evidence | None:
+        bank = self.bank
+        sims = bank.vectors @ vector
+        spread = float(sims.std()) or 1e-6
+        negated = is_negated(clause)
+        dimension, salience, dim_margin = _best_dimension(bank, sims, spread, negated)
+        if salience < MIN_SALIENCE:
+            return None
+        level, share = _vote_level(bank, sims, dimension, negated)
+        confidence = min(1.0, share * min(1.0, 0.4 + 0.25 * (salience - MIN_SALIENCE) + dim_margin))
+        return Evidence(DIMENSION_KEYS[dimension], level, round(confidence, 3), sentence, source, turn)
+
+
+def _best_dimension(bank: ExampleBank, sims: np.ndarray, spread: float, negated: bool) -> tuple[int, float, float]:
+    """The dimension whose closest examples stand out most, its salience and its lead.
+
+    Background examples compete as one more class: when they are closest, the clause is small
+    talk and the salience returned is 0.
+    """
+    mean = float(sims.mean())
+    classes = [*range(len(DIMENSION_KEYS)), BACKGROUND]
+    scores = {}
+    for index in classes:
+        members = bank.dimensions == index
+        same_polarity = members & (bank.negated == negated)
+        own = np.sort(sims[same_polarity if same_polarity.sum() >= 3 else members])[-3:]
+        scores[index] = (float(own.mean()) - mean) / spread
+    ranked = sorted(classes, key=lambda index: scores[index], reverse=True)
+    best, second = ranked[0], ranked[1]
+    if best == BACKGROUND:
+        return best, 0.0, 0.0
+    return best, scores[best], (scores[best] - scores[second]) / 4
+
+
+def _vote_level(bank: ExampleBank, sims: np.ndarray, dimension: int, negated: bool) -> tuple[int, float]:
+    """A similarity-weighted vote of the nearest same-polarity examples of the dimension."""
+    mask = bank.dimensions == dimension
+    same_polarity = mask & (bank.negated == negated)
+    if same_polarity.any():
+        mask = same_polarity
+    candidates = np.flatnonzero(mask)
+    nearest = candidates[np.argsort(sims[candidates])[::-1][:NEIGHBOURS]]
+    weights = np.exp((sims[nearest] - sims[nearest].max()) / 0.02)
+    votes: dict[int, float] = {}
+    for row, weight in zip(nearest, weights, strict=True):
+        votes[int(bank.levels[row])] = votes.get(int(bank.levels[row]), 0.0) + float(weight)
+    level = max(sorted(votes), key=lambda candidate: votes[candidate])
+    return level, votes[level] / sum(votes.values())
+
+
+def _build_bank(model: ReadinessModel, embedder, cache_dir: Path | None) -> ExampleBank:
+    rows = [
+        (index, level, text)
+        for index, dimension in enumerate(model.dimensions)
+        for level, examples in dimension.examples.items()
+        for text in examples.all()
+    ]
+    rows += [(BACKGROUND, 0, text) for text in model.background.all()]
+    texts = [text for _, _, text in rows]
+    return ExampleBank(
+        dimensions=np.array([index for index, _, _ in rows]),
+        levels=np.array([level for _, level, _ in rows]),
+        negated=np.array([is_negated(text) for text in texts]),
+        vectors=_cached_vectors(texts, embedder, cache_dir),
+    )
+
+
+def _cached_vectors(texts: list[str], embedder, cache_dir: Path | None) -> np.ndarray:
+    """Example vectors, cached on disk per embedder and example set (they cost seconds to make)."""
+    digest = hashlib.sha256("\x1f".join([embedder.name, *texts]).encode("utf-8")).hexdigest()[:16]
+    path = cache_dir / f"readiness-examples-{digest}.npy" if cache_dir else None
+    if path is not None and path.exists():
+        try:
+            cached = np.load(path)
+            if cached.shape == (len(texts), embedder.dimension):
+                return cached
+        except (OSError, ValueError):
+            log.warning("The example cache %s is unreadable; it is rebuilt", path)
+    vectors = embedder.query_vectors(texts)
+    if path is not None:
+        try:
+            np.save(path, vectors)
+        except OSError as error:
+            log.warning("Could not cache the example vectors in %s: %s", path, error)
+    return vectors
