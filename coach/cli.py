@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     diagnose = commands.add_parser("diagnose", help="the guided diagnostic conversation")
     diagnose.add_argument("--answers", type=Path, help="a file whose lines answer the questions in turn")
     diagnose.add_argument("--json", action="store_true", help="print JSON")
+    diagnose.add_argument("--lang", choices=["de", "en"], help="language of the questions (default: detected)")
     return parser
 
 
@@ -144,12 +145,44 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_description(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    path = Path(source)
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise BadInput(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from error
+
+
 def cmd_assess(args: argparse.Namespace) -> int:
-    raise CoachError("assess is not available yet")
+    from coach.summary import render_summary, summary_json
+
+    text = _read_description(args.file)
+    if not text.strip():
+        raise BadInput("the description is empty")
+    coach = _start_coach(_settings())
+    _, summary = coach.assess(text)
+    if args.json:
+        print(json.dumps(summary_json(coach.model, summary), ensure_ascii=False, indent=2))
+    else:
+        print(render_summary(coach.model, summary))
+    return 0
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
-    raise CoachError("diagnose is not available yet")
+    from coach.terminal import run_diagnostic
+    from coach.transcript import diagnose_json
+
+    answers = None
+    if args.answers is not None:
+        answers = _read_description(str(args.answers)).splitlines()
+    coach = _start_coach(_settings())
+    show = None if args.json else print
+    conversation = run_diagnostic(coach, answers, show=show, lang=args.lang)
+    if args.json:
+        print(json.dumps(diagnose_json(coach.model, conversation), ensure_ascii=False, indent=2))
+    return 0
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

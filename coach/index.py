@@ -148,6 +148,7 @@ class KnowledgeIndex:
         self._name = f"{prefix}-{embedder_fingerprint(embedder)}"
         self._lock = threading.Lock()
         self._sentences: SentenceTable | None = None
+        self._drop_half_index()
         self._chunks = self._collection("chunks")
         self._sentence_store = self._collection("sentences")
 
@@ -155,6 +156,14 @@ class KnowledgeIndex:
     def open(cls, settings: Settings, embedder: NamedEmbeddings) -> "KnowledgeIndex":
         client, location = open_client(settings)
         return cls(client, embedder, settings.collection, location)
+
+    def _drop_half_index(self) -> None:
+        """One of the two collections was deleted: drop the other too, so the next sync rebuilds both."""
+        wanted = {f"{self._name}-{kind}" for kind in ("chunks", "sentences")}
+        present = wanted & {collection.name for collection in self._client.list_collections()}
+        if len(present) == 1:
+            log.warning("The index at %s lost %s; it is rebuilt", self.location, ", ".join(sorted(wanted - present)))
+            self._client.delete_collection(present.pop())
 
     def _collection(self, kind: str):
         return self._client.get_or_create_collection(
@@ -273,14 +282,15 @@ class KnowledgeIndex:
 
     # -- search -------------------------------------------------------------------------------
 
-    def search(self, query_vector: np.ndarray, limit: int) -> list[Hit]:
-        """The `limit` passages most similar to the query vector."""
+    def search(self, query_vector: np.ndarray, limit: int, where: dict | None = None) -> list[Hit]:
+        """The `limit` passages most similar to the query vector (optionally filtered by metadata)."""
         count = self._chunks.count()
         if count == 0:
             return []
         result = self._chunks.query(
             query_embeddings=[query_vector],
             n_results=min(limit, count),
+            where=where,
             include=["metadatas", "documents", "distances"],
         )
         rows = zip(

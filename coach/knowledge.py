@@ -142,8 +142,20 @@ def _make_chunk(article: Article, heading: str, text: str, number: int) -> Chunk
         title=meta.title,
         section=heading,
         text=text,
-        sentences=[s for s in split_sentences(text) if len(s) >= 25],
+        sentences=quotable_sentences(text),
     )
+
+
+def quotable_sentences(text: str) -> list[str]:
+    """Sentences an answer may quote: no table rows, no bare list labels, no emphasis markers."""
+    sentences = []
+    for sentence in split_sentences(text):
+        if sentence.startswith("|") or sentence.count("|") >= 2:
+            continue
+        sentence = sentence.replace("**", "").replace("__", "").strip()
+        if len(sentence) >= 25 and not sentence.endswith(":"):
+            sentences.append(sentence)
+    return sentences
 
 
 def _first_line(error: Exception) -> str:

@@ -29,6 +29,9 @@ BACKGROUND = -1
 # example bank's average for that clause (in standard deviations of the clause's similarities).
 MIN_SALIENCE = 2.1
 MIN_WORDS = 3
+# An answer to a question about a dimension is read with that dimension in mind: short answers
+# ("the intern, when she has time") rarely name their subject.
+FOCUS_BONUS = 0.8
 
 _ASPIRATION = re.compile(
     r"\b(would (?:like|love)|'d (?:like|love)|wants? to|wish|hop(?:e|es|ing)|plan(?:s|ned|ning)? to|"
@@ -77,12 +80,21 @@ def is_negated(clause: str) -> bool:
 def clauses_of(sentence: str) -> list[str]:
     """Parts of a sentence that may say different things ("X, but Y"); short parts stay joined."""
     clauses: list[str] = []
+    carry = ""
     for part in (part.strip(" ,.") for part in _CLAUSE_BREAK.split(sentence)):
-        if clauses and len(part.split()) < MIN_WORDS:
-            clauses[-1] = f"{clauses[-1]}, {part}"
-        elif part:
-            clauses.append(part)
-    return [clause for clause in clauses if len(clause.split()) >= MIN_WORDS]
+        if not part:
+            continue
+        if len(part.split()) < MIN_WORDS:
+            if clauses:
+                clauses[-1] = f"{clauses[-1]}, {part}"
+            else:
+                carry = f"{carry} {part}".strip()
+            continue
+        clauses.append(f"{carry}, {part}" if carry else part)
+        carry = ""
+    if carry and len(carry.split()) >= MIN_WORDS - 1:
+        clauses.append(carry)
+    return clauses
 
 
 @dataclass
@@ -112,8 +124,11 @@ class EvidenceScorer:
         self.embedder = embedder
         self.bank = _build_bank(model, embedder, cache_dir)
 
-    def score(self, text: str, turn: int = 0, source: EvidenceSource = "text") -> ScoredText:
-        """Evidence from every sentence of the text; one embedding call for the whole message."""
+    def score(self, text: str, turn: int = 0, focus: str | None = None, source: EvidenceSource = "text") -> ScoredText:
+        """Evidence from every sentence of the text; one embedding call for the whole message.
+
+        `focus` is the dimension the marketer was asked about, if any.
+        """
         result = ScoredText()
         pending: list[tuple[str, str]] = []
         for sentence in split_sentences(text):
@@ -129,7 +144,7 @@ class EvidenceScorer:
             return result
         vectors = self.embedder.query_vectors([clause for _, clause in pending])
         for (sentence, clause), vector in zip(pending, vectors, strict=True):
-            item = self._classify(sentence, clause, vector, turn, source)
+            item = self._classify(sentence, clause, vector, turn, source, focus)
             if item is None:
                 result.unused.append(sentence)
             else:
@@ -137,12 +152,15 @@ class EvidenceScorer:
         result.goals = list(dict.fromkeys(result.goals))
         return result
 
-    def _classify(self, sentence: str, clause: str, vector: np.ndarray, turn: int, source) -> Evidence | None:
+    def _classify(
+        self, sentence: str, clause: str, vector: np.ndarray, turn: int, source, focus: str | None
+    ) -> Evidence | None:
         bank = self.bank
         sims = bank.vectors @ vector
         spread = float(sims.std()) or 1e-6
         negated = is_negated(clause)
-        dimension, salience, dim_margin = _best_dimension(bank, sims, spread, negated)
+        focus_index = DIMENSION_KEYS.index(focus) if focus else None
+        dimension, salience, dim_margin = _best_dimension(bank, sims, spread, negated, focus_index)
         if salience < MIN_SALIENCE:
             return None
         level, share = _vote_level(bank, sims, dimension, negated)
@@ -150,7 +168,9 @@ class EvidenceScorer:
         return Evidence(DIMENSION_KEYS[dimension], level, round(confidence, 3), sentence, source, turn)
 
 
-def _best_dimension(bank: ExampleBank, sims: np.ndarray, spread: float, negated: bool) -> tuple[int, float, float]:
+def _best_dimension(
+    bank: ExampleBank, sims: np.ndarray, spread: float, negated: bool, focus: int | None = None
+) -> tuple[int, float, float]:
     """The dimension whose closest examples stand out most, its salience and its lead.
 
     Background examples compete as one more class: when they are closest, the clause is small
@@ -163,7 +183,7 @@ def _best_dimension(bank: ExampleBank, sims: np.ndarray, spread: float, negated:
         members = bank.dimensions == index
         same_polarity = members & (bank.negated == negated)
         own = np.sort(sims[same_polarity if same_polarity.sum() >= 3 else members])[-3:]
-        scores[index] = (float(own.mean()) - mean) / spread
+        scores[index] = (float(own.mean()) - mean) / spread + (FOCUS_BONUS if index == focus else 0.0)
     ranked = sorted(classes, key=lambda index: scores[index], reverse=True)
     best, second = ranked[0], ranked[1]
     if best == BACKGROUND:

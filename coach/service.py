@@ -3,13 +3,18 @@
 import logging
 from dataclasses import dataclass
 
-from coach.answer import Answer, compose_offline
+from coach.answer import Answer, Source, compose_offline
+from coach.assessment import Assessment, assess_evidence
 from coach.config import Settings
+from coach.dialogue import DiagnosticContext
 from coach.embeddings import build_embedder
 from coach.errors import BadInput
 from coach.index import KnowledgeIndex, Progress, SyncReport
 from coach.knowledge import Chunk, chunk_articles, load_articles
+from coach.readiness import ReadinessModel, load_model
 from coach.retrieval import retrieve
+from coach.scorer import EvidenceScorer, ScoredText
+from coach.summary import Summary, build_summary
 from coach.text import Lang, clean_message, detect_language
 
 log = logging.getLogger(__name__)
@@ -36,6 +41,16 @@ class Coach:
         self.settings = settings
         self.embedder = embedder or build_embedder(settings)
         self.index = index or KnowledgeIndex.open(settings, self.embedder)
+        self.model: ReadinessModel = load_model(settings.readiness_file)
+        self._scorer: EvidenceScorer | None = None
+
+    @property
+    def scorer(self) -> EvidenceScorer:
+        """Built on first use: embedding the example bank costs seconds (then cached on disk)."""
+        if self._scorer is None:
+            cache = self.settings.data_dir if self.settings.chroma_host is None else None
+            self._scorer = EvidenceScorer(self.model, self.embedder, cache)
+        return self._scorer
 
     @classmethod
     def start(cls, settings: Settings, progress: Progress | None = None) -> "Coach":
@@ -66,6 +81,37 @@ class Coach:
         answer = compose_offline(self.index, retrieved, question.lang)
         answer.notices = question.notices + answer.notices
         return answer
+
+    def score(self, text: str, turn: int = 0, focus: str | None = None) -> ScoredText:
+        """Evidence from a marketer's message (capped like a question, control characters dropped)."""
+        cleaned = clean_message(text or "", self.settings.max_question_chars * 3)
+        return self.scorer.score(cleaned.text, turn, focus)
+
+    def assess(self, text: str) -> tuple[Assessment, Summary]:
+        """The stage a free-text description shows, with its summary; BadInput when it is empty."""
+        cleaned = clean_message(text or "", self.settings.max_question_chars * 3)
+        if not cleaned.text:
+            raise BadInput("the description is empty")
+        lang = detect_language(cleaned.text)
+        scored = self.scorer.score(cleaned.text)
+        assessment = assess_evidence(scored.evidence, scored.goals)
+        return assessment, self.summarize(assessment, lang)
+
+    def summarize(self, assessment: Assessment, lang: Lang) -> Summary:
+        return build_summary(self.model, assessment, lang, self.cite)
+
+    def cite(self, text: str, article_key: str, lang: Lang) -> Source | None:
+        """The passage of an article (in the language, if it exists) that best backs a statement."""
+        vector = self.embedder.query_vector(text)
+        hits = self.index.search(vector, 1, where={"$and": [{"key": article_key}, {"lang": lang}]})
+        hits = hits or self.index.search(vector, 1, where={"key": article_key})
+        if not hits:
+            return None
+        hit = hits[0]
+        return Source(1, hit.article_id, hit.key, hit.title, hit.lang, hit.section, hit.text, hit.score)
+
+    def diagnostic_context(self) -> DiagnosticContext:
+        return DiagnosticContext(model=self.model, score=self.score, answer_question=self.ask)
 
 
 def prepare_question(text: str, max_chars: int, default_lang: Lang = "en") -> Question:
