@@ -100,7 +100,7 @@ def decide_stage(levels: dict[str, int | None]) -> int:
     known = {key: level for key, level in levels.items() if level is not None}
     core = {key: known[key] for key in CORE_DIMENSIONS if key in known}
     core_blocked = any(level <= 1 for level in core.values())
-    if _shows_stage_zero(known, core):
+    if _shows_stage_zero(known):
         return 0
     if not core_blocked and _shows_stage_three(known):
         return 3
@@ -109,14 +109,16 @@ def decide_stage(levels: dict[str, int | None]) -> int:
     return 1
 
 
-def _shows_stage_zero(known: dict[str, int], core: dict[str, int]) -> bool:
-    """No presence, and nothing that needs one: no core dimension at 2+.
+def _shows_stage_zero(known: dict[str, int]) -> bool:
+    """No presence, and nothing that needs one: no dimension at 2+ except culture.
 
-    "Nothing at all" for resources (no money, time or people for social media) also says there is
-    no presence, when presence itself was not described.
+    Attitudes (culture) exist before any company account; roles, processes, budgets, coordination,
+    strategy and integration at level 2 need a presence to run. "Nothing at all" for resources (no
+    money, time or people for social media) also says there is no presence, when presence itself
+    was not described.
     """
     absent = known.get("presence") == 0 or ("presence" not in known and known.get("resources") == 0)
-    return absent and all(level <= 1 for level in core.values())
+    return absent and all(level <= 1 for key, level in known.items() if key != "culture")
 
 
 def _shows_stage_three(known: dict[str, int]) -> bool:

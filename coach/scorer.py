@@ -24,14 +24,17 @@ log = logging.getLogger(__name__)
 
 NEIGHBOURS = 7
 BACKGROUND = -1
+# A clause must stand out from small talk by this much to count (in the same units as salience).
+BACKGROUND_MARGIN = 0.3
 """The dimension index of the background examples (statements with no readiness content)."""
 # A clause is about a dimension when its closest examples are this much more similar than the
 # example bank's average for that clause (in standard deviations of the clause's similarities).
 MIN_SALIENCE = 2.1
 MIN_WORDS = 3
-# An answer to a question about a dimension is read with that dimension in mind: short answers
-# ("the intern, when she has time") rarely name their subject.
+# An unclear answer to a question about a dimension is read with that dimension in mind: short
+# answers ("the intern, when she has time") rarely name their subject.
 FOCUS_BONUS = 0.8
+FOCUS_MAX_WORDS = 12
 
 _ASPIRATION = re.compile(
     r"\b(would (?:like|love)|'d (?:like|love)|wants? to|wish|hop(?:e|es|ing)|plan(?:s|ned|ning)? to|"
@@ -54,10 +57,11 @@ _NEGATION = re.compile(
     r"kein\w*|nicht|nie|niemals|niemand\w*|nichts|ohne|weder|fehl(?:t|en)|kaum)\b",
     re.IGNORECASE,
 )
-# Where a sentence may change its subject: punctuation, "and", and contrasts ("X, but Y").
+# Where a sentence may change its subject: punctuation, a contrast ("X, but Y"), or a conjunction
+# after a comma. A bare "and"/"und" or a particle "aber"/"doch" usually joins one thought.
 _CLAUSE_BREAK = re.compile(
-    r"\s*[;:,–—]\s+|\s+-\s+|\s+\b(?:and|plus|but|however|although|though|whereas|while|yet|und|sowie|aber|"
-    r"jedoch|doch|während|allerdings|obwohl|trotzdem|sondern)\b\s+",
+    r"\s*[;:–—]\s+|\s+-\s+|,\s+(?:and|plus|but|yet|und|sowie|aber|doch)\s+|,\s+|"
+    r"\s+\b(?:but|however|although|though|whereas|jedoch|während|allerdings|obwohl|sondern)\b\s+",
     re.IGNORECASE,
 )
 
@@ -131,7 +135,10 @@ class EvidenceScorer:
         """
         result = ScoredText()
         pending: list[tuple[str, str]] = []
-        for sentence in split_sentences(text):
+        sentences = split_sentences(text)
+        if len(sentences) != 1 or len(text.split()) > FOCUS_MAX_WORDS:
+            focus = None  # only a short answer leans on the question it answers
+        for sentence in sentences:
             clauses = clauses_of(sentence)
             if not clauses:
                 result.unused.append(sentence)
@@ -159,8 +166,11 @@ class EvidenceScorer:
         sims = bank.vectors @ vector
         spread = float(sims.std()) or 1e-6
         negated = is_negated(clause)
-        focus_index = DIMENSION_KEYS.index(focus) if focus else None
-        dimension, salience, dim_margin = _best_dimension(bank, sims, spread, negated, focus_index)
+        dimension, salience, dim_margin = _best_dimension(bank, sims, spread, negated)
+        if salience < MIN_SALIENCE and focus is not None:
+            # Only a clause that says nothing clear on its own is read as being about the question.
+            focus_index = DIMENSION_KEYS.index(focus)
+            dimension, salience, dim_margin = _best_dimension(bank, sims, spread, negated, focus_index)
         if salience < MIN_SALIENCE:
             return None
         level, share = _vote_level(bank, sims, dimension, negated)
@@ -186,7 +196,7 @@ def _best_dimension(
         scores[index] = (float(own.mean()) - mean) / spread + (FOCUS_BONUS if index == focus else 0.0)
     ranked = sorted(classes, key=lambda index: scores[index], reverse=True)
     best, second = ranked[0], ranked[1]
-    if best == BACKGROUND:
+    if best == BACKGROUND or scores[best] - scores[BACKGROUND] < BACKGROUND_MARGIN:
         return best, 0.0, 0.0
     return best, scores[best], (scores[best] - scores[second]) / 4
 
