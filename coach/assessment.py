@@ -87,7 +87,7 @@ def _one_dimension(items: list[Evidence]) -> DimensionResult:
 
 
 # A dimension whose evidence is weaker than this is shown, but does not decide the stage.
-DECISIVE = 0.35
+DECISIVE = 0.3
 
 
 def decisive_levels(results: dict[str, DimensionResult]) -> dict[str, int | None]:

@@ -63,7 +63,8 @@ class Chunk:
     @property
     def content_hash(self) -> str:
         """Changes whenever anything that is indexed for this chunk changes."""
-        payload = "\x1f".join([self.article_id, self.title, self.section, self.text])
+        # The sentences too: a change in how they are cut re-embeds them even when the text is the same.
+        payload = "\x1f".join([self.article_id, self.title, self.section, self.text, *self.sentences])
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
     def metadata(self) -> dict[str, str | int]:
