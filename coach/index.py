@@ -74,6 +74,17 @@ class SentenceTable:
 
 
 @dataclass(frozen=True)
+class ChunkTable:
+    """Every indexed passage with its vector, kept in memory to rerank Chroma's candidates."""
+
+    ids: list[str]
+    keys: list[str]
+    langs: list[str]
+    texts: list[str]
+    vectors: np.ndarray
+
+
+@dataclass(frozen=True)
 class IndexStats:
     """What the app shows about the index."""
 
@@ -148,6 +159,8 @@ class KnowledgeIndex:
         self._name = f"{prefix}-{embedder_fingerprint(embedder)}"
         self._lock = threading.Lock()
         self._sentences: SentenceTable | None = None
+        self._chunk_table: ChunkTable | None = None
+        self._derived: dict[str, object] = {}
         self._drop_half_index()
         self._chunks = self._collection("chunks")
         self._sentence_store = self._collection("sentences")
@@ -193,6 +206,8 @@ class KnowledgeIndex:
                 report.rebuilt_because = report.rebuilt_because or "requested"
             self._apply(chunks, report, progress)
             self._sentences = None
+            self._chunk_table = None
+            self._derived = {}
             return report
 
     def _apply(self, chunks: list[Chunk], report: SyncReport, progress: Progress | None) -> None:
@@ -307,6 +322,30 @@ class KnowledgeIndex:
             table = SentenceTable([meta["chunk_id"] for meta in stored["metadatas"]], stored["documents"], vectors)
             self._sentences = table
         return table
+
+    def chunk_table(self) -> ChunkTable:
+        """All passages with vectors, loaded once per sync."""
+        table = self._chunk_table
+        if table is None:
+            stored = self._chunks.get(include=["metadatas", "documents", "embeddings"])
+            metas = stored["metadatas"]
+            vectors = np.asarray(stored["embeddings"], dtype=np.float32).reshape(-1, self.embedder.dimension)
+            texts = [
+                f"{meta['title']} {meta['section']} {text}"
+                for meta, text in zip(metas, stored["documents"], strict=True)
+            ]
+            table = ChunkTable(
+                stored["ids"], [meta["key"] for meta in metas], [meta["lang"] for meta in metas], texts, vectors
+            )
+            self._chunk_table = table
+        return table
+
+    def derived(self, name: str, build: Callable[[ChunkTable], object]) -> object:
+        """Something computed from the passages (a reranker), built once per sync."""
+        with self._lock:
+            if name not in self._derived:
+                self._derived[name] = build(self.chunk_table())
+            return self._derived[name]
 
     def stats(self) -> IndexStats:
         metadata = self._chunks.metadata or {}

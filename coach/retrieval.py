@@ -1,12 +1,26 @@
-"""Rank articles for a question: passage search in Chroma, one passage per article, language preferred."""
+"""Rank articles for a question: Chroma's nearest passages, reranked, one passage per article.
 
+Chroma returns the candidates; the reranker adds what one vector per passage misses:
+- hubness: some passages are close to almost every question (an overview, a stage description);
+  their similarity is discounted by how close they sit to their own neighbours;
+- the article as a whole: the question's similarity to the mean vector of the article;
+- the words themselves: BM25 over the passages catches names and numbers ("Forrester", "stage 2")
+  that a small embedding model blurs.
+"""
+
+import re
 from dataclasses import dataclass
 
+import bm25s
 import numpy as np
 
-from coach.index import Hit, KnowledgeIndex
+from coach.index import ChunkTable, Hit, KnowledgeIndex
 
-CANDIDATE_PASSAGES = 16
+CANDIDATE_PASSAGES = 40
+HUB_NEIGHBOURS = 10
+HUB_WEIGHT = 0.3
+ARTICLE_WEIGHT = 0.5
+WORDS_WEIGHT = 0.05
 # A passage in the question's language wins over its translation unless the translation is
 # clearly more similar; e5 scores of a text and its translation differ by a few hundredths.
 SAME_LANGUAGE_BONUS = 0.03
@@ -26,33 +40,77 @@ class Retrieved:
     """Similarity of the question to every indexed sentence (rows of the index's sentence table)."""
 
 
-def retrieve(index: KnowledgeIndex, query_vector: np.ndarray, lang: str, limit: int) -> Retrieved:
+class Reranker:
+    """What reranking needs, derived once from the index's passages."""
+
+    def __init__(self, table: ChunkTable):
+        self.table = table
+        self.row = {chunk_id: row for row, chunk_id in enumerate(table.ids)}
+        self.hubness = _hubness(table.vectors)
+        self.centroids = _article_centroids(table)
+        self.words = bm25s.BM25()
+        if table.texts:
+            self.words.index([_tokens(text) for text in table.texts], show_progress=False)
+
+    def article_scores(self, hits: list[Hit], query_vector: np.ndarray, question: str) -> dict[str, float]:
+        """Per article key, the reranked score of its best candidate passage."""
+        words = self.words.get_scores(_tokens(question)) if self.table.texts else np.zeros(0)
+        top_words = float(words.max()) if words.size and words.max() > 0 else 1.0
+        scores: dict[str, float] = {}
+        for hit in hits:
+            row = self.row.get(hit.chunk_id)
+            if row is None:
+                continue
+            passage = hit.score - HUB_WEIGHT * self.hubness[row] + WORDS_WEIGHT * words[row] / top_words
+            scores[hit.key] = max(scores.get(hit.key, -np.inf), passage)
+        for key in scores:
+            scores[key] += ARTICLE_WEIGHT * max(float(vector @ query_vector) for vector in self.centroids[key])
+        return scores
+
+
+def retrieve(index: KnowledgeIndex, query_vector: np.ndarray, lang: str, limit: int, question: str = "") -> Retrieved:
     """The `limit` best articles for the query, with the evidence needed to judge and quote them."""
     candidates = index.search(query_vector, CANDIDATE_PASSAGES)
+    reranker = index.derived("reranker", Reranker)
+    scores = reranker.article_scores(candidates, query_vector, question)
     table = index.sentence_table()
-    scores = table.vectors @ query_vector if len(table.texts) else np.zeros(0, dtype=np.float32)
+    sentence_scores = table.vectors @ query_vector if len(table.texts) else np.zeros(0, dtype=np.float32)
+    ranked = sorted(scores, key=lambda key: scores[key], reverse=True)
     return Retrieved(
-        hits=best_per_article(candidates, lang)[:limit],
+        hits=[_in_language(key, candidates, lang) for key in ranked[:limit]],
         candidates=candidates,
         relevance=max((hit.score for hit in candidates), default=0.0),
-        sentence_scores=scores,
+        sentence_scores=sentence_scores,
     )
 
 
-def best_per_article(hits: list[Hit], lang: str) -> list[Hit]:
-    """Keep one passage per article key, preferring the question's language, best first."""
-    best: dict[str, tuple[float, Hit]] = {}
-    for hit in hits:
-        adjusted = hit.score + (SAME_LANGUAGE_BONUS if hit.lang == lang else 0.0)
-        if hit.key not in best or adjusted > best[hit.key][0]:
-            best[hit.key] = (adjusted, hit)
-    ranked = sorted(best.values(), key=lambda pair: pair[0], reverse=True)
-    return [_in_language(hit, hits, lang) for _, hit in ranked]
+def _in_language(key: str, hits: list[Hit], lang: str) -> Hit:
+    """The article's best passage, preferring the question's language."""
+    own = [hit for hit in hits if hit.key == key]
+    return max(own, key=lambda hit: hit.score + (SAME_LANGUAGE_BONUS if hit.lang == lang else 0.0))
 
 
-def _in_language(hit: Hit, hits: list[Hit], lang: str) -> Hit:
-    """The article's best passage in the question's language, if the search returned one."""
-    if hit.lang == lang:
-        return hit
-    same = [other for other in hits if other.key == hit.key and other.lang == lang]
-    return max(same, key=lambda other: other.score) if same else hit
+def _hubness(vectors: np.ndarray) -> np.ndarray:
+    """Mean similarity of each passage to its nearest other passages."""
+    if len(vectors) <= 1:
+        return np.zeros(len(vectors), dtype=np.float32)
+    similarity = vectors @ vectors.T
+    np.fill_diagonal(similarity, -1.0)
+    neighbours = min(HUB_NEIGHBOURS, len(vectors) - 1)
+    return np.sort(similarity, axis=1)[:, -neighbours:].mean(axis=1)
+
+
+def _article_centroids(table: ChunkTable) -> dict[str, list[np.ndarray]]:
+    """Per article key, the normalised mean passage vector of each language version."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for row, (key, lang) in enumerate(zip(table.keys, table.langs, strict=True)):
+        groups.setdefault((key, lang), []).append(row)
+    centroids: dict[str, list[np.ndarray]] = {}
+    for (key, _), rows in groups.items():
+        mean = table.vectors[rows].mean(axis=0)
+        centroids.setdefault(key, []).append(mean / max(float(np.linalg.norm(mean)), 1e-12))
+    return centroids
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())

@@ -1,6 +1,7 @@
 """The coach as one object: settings, embedder and index built once, and the things it can do."""
 
 import logging
+import threading
 from dataclasses import dataclass
 
 from coach.answer import Answer, Source, compose_offline
@@ -43,13 +44,18 @@ class Coach:
         self.index = index or KnowledgeIndex.open(settings, self.embedder)
         self.model: ReadinessModel = load_model(settings.readiness_file)
         self._scorer: EvidenceScorer | None = None
+        self._scorer_lock = threading.Lock()
 
     @property
     def scorer(self) -> EvidenceScorer:
-        """Built on first use: embedding the example bank costs seconds (then cached on disk)."""
-        if self._scorer is None:
-            cache = self.settings.data_dir if self.settings.chroma_host is None else None
-            self._scorer = EvidenceScorer(self.model, self.embedder, cache)
+        """Built on first use: embedding the example bank costs seconds (then cached on disk).
+
+        Once per coach even when several sessions of the app ask for it at the same time.
+        """
+        with self._scorer_lock:
+            if self._scorer is None:
+                cache = self.settings.data_dir if self.settings.chroma_host is None else None
+                self._scorer = EvidenceScorer(self.model, self.embedder, cache)
         return self._scorer
 
     @classmethod
@@ -77,7 +83,8 @@ class Coach:
     def ask(self, text: str, default_lang: Lang = "en") -> Answer:
         """A grounded answer to one question."""
         question = prepare_question(text, self.settings.max_question_chars, default_lang)
-        retrieved = retrieve(self.index, self.embedder.query_vector(question.text), question.lang, self.settings.top_k)
+        vector = self.embedder.query_vector(question.text)
+        retrieved = retrieve(self.index, vector, question.lang, self.settings.top_k, question.text)
         answer = compose_offline(self.index, retrieved, question.lang)
         answer.notices = question.notices + answer.notices
         return answer
