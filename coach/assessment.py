@@ -95,12 +95,16 @@ def decisive_levels(results: dict[str, DimensionResult]) -> dict[str, int | None
     return {key: (result.level if result.confidence >= DECISIVE else None) for key, result in results.items()}
 
 
-def decide_stage(levels: dict[str, int | None]) -> int:
-    """The stage the levels show; unknown dimensions do not block a stage, contradictions do."""
+def decide_stage(levels: dict[str, int | None], confidences: dict[str, float] | None = None) -> int:
+    """The stage the levels show; unknown dimensions do not block a stage, contradictions do.
+
+    `confidences` (per dimension) let clear evidence of no presence outweigh weaker hints of
+    activity; without them every known level counts fully.
+    """
     known = {key: level for key, level in levels.items() if level is not None}
     core = {key: known[key] for key in CORE_DIMENSIONS if key in known}
     core_blocked = any(level <= 1 for level in core.values())
-    if _shows_stage_zero(known):
+    if _shows_stage_zero(known, confidences or {}):
         return 0
     if not core_blocked and _shows_stage_three(known):
         return 3
@@ -109,16 +113,23 @@ def decide_stage(levels: dict[str, int | None]) -> int:
     return 1
 
 
-def _shows_stage_zero(known: dict[str, int]) -> bool:
-    """No presence, and nothing that needs one: no dimension at 2+ except culture.
+def _shows_stage_zero(known: dict[str, int], confidences: dict[str, float]) -> bool:
+    """No presence, and nothing as clear that needs one: no dimension at 2+ except culture.
 
     Attitudes (culture) exist before any company account; roles, processes, budgets, coordination,
-    strategy and integration at level 2 need a presence to run. "Nothing at all" for resources (no
-    money, time or people for social media) also says there is no presence, when presence itself
-    was not described.
+    strategy and integration at level 2 need a presence to run, so they contradict "no presence"
+    unless the evidence of absence is clearer. "Nothing at all" for resources (no money, time or
+    people for social media) also says there is no presence, when presence itself was not described.
     """
-    absent = known.get("presence") == 0 or ("presence" not in known and known.get("resources") == 0)
-    return absent and all(level <= 1 for key, level in known.items() if key != "culture")
+    if known.get("presence") == 0:
+        absence = "presence"
+    elif "presence" not in known and known.get("resources") == 0:
+        absence = "resources"
+    else:
+        return False
+    clarity = confidences.get(absence, 1.0)
+    contradictions = [key for key, level in known.items() if level >= 2 and key != "culture"]
+    return all(confidences.get(key, 1.0) < clarity for key in contradictions)
 
 
 def _shows_stage_three(known: dict[str, int]) -> bool:
@@ -153,5 +164,5 @@ def _deciding_dimensions(stage: int) -> tuple[str, ...]:
 def assess_evidence(evidence: list[Evidence], goals: list[str] | None = None) -> Assessment:
     """The assessment that a list of evidence supports."""
     results = dimension_results(evidence)
-    stage = decide_stage(decisive_levels(results))
+    stage = decide_stage(decisive_levels(results), {key: result.confidence for key, result in results.items()})
     return Assessment(stage, stage_confidence(stage, results), results, list(goals or []))

@@ -31,6 +31,7 @@ BACKGROUND_MARGIN = 0.3
 # example bank's average for that clause (in standard deviations of the clause's similarities).
 MIN_SALIENCE = 2.1
 MIN_WORDS = 3
+IN_DOMAIN_PERCENTILE = 5
 # An unclear answer to a question about a dimension is read with that dimension in mind: short
 # answers ("the intern, when she has time") rarely name their subject.
 FOCUS_BONUS = 0.8
@@ -57,13 +58,25 @@ _NEGATION = re.compile(
     r"kein\w*|nicht|nie|niemals|niemand\w*|nichts|ohne|weder|fehl(?:t|en)|kaum)\b",
     re.IGNORECASE,
 )
-# Where a sentence may change its subject: punctuation, a contrast ("X, but Y"), or a conjunction
-# after a comma. A bare "and"/"und" or a particle "aber"/"doch" usually joins one thought.
+# Where a sentence starts a new thought: strong punctuation, a contrast ("X, but Y"), or a
+# conjunction after a comma ("..., and each shop posts what it wants"). A bare "and"/"und" or a
+# particle "aber"/"doch" inside a clause usually joins one thought.
 _CLAUSE_BREAK = re.compile(
-    r"\s*[;:–—]\s+|\s+-\s+|,\s+(?:and|plus|but|yet|und|sowie|aber|doch)\s+|,\s+|"
+    r"\s*[;:–—]\s+|\s+-\s+|,\s+(?:and|plus|but|yet|so|und|sowie|aber|doch|also)\s+|"
     r"\s+\b(?:but|however|although|though|whereas|jedoch|während|allerdings|obwohl|sondern)\b\s+",
     re.IGNORECASE,
 )
+# Inside a clause, bare commas separate list items ("no budget, no tools, no training").
+_LIST_BREAK = re.compile(r",\s+")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A part of a sentence that is read on its own, with what it inherits from its clause."""
+
+    text: str
+    negated: bool
+    aspiration: bool
 
 
 def is_aspiration(clause: str) -> bool:
@@ -83,22 +96,45 @@ def is_negated(clause: str) -> bool:
 
 def clauses_of(sentence: str) -> list[str]:
     """Parts of a sentence that may say different things ("X, but Y"); short parts stay joined."""
-    clauses: list[str] = []
+    return _joined(part.strip(" ,.") for part in _CLAUSE_BREAK.split(sentence))
+
+
+def read_sentence(sentence: str) -> list[Clause]:
+    """The parts of a sentence to score, each with its polarity and whether it is a plan.
+
+    A plan covers its whole clause, list items included ("we announced that we would open an
+    account, post daily and answer everyone"). List items without a negation of their own inherit
+    the clause's ("we have never had a Facebook page, an X account or a blog").
+    """
+    parts = []
+    for clause in clauses_of(sentence):
+        aspiration = is_aspiration(clause)
+        items = _joined(item.strip(" ,.") for item in _LIST_BREAK.split(clause)) or [clause]
+        leading = is_negated(items[0])
+        for item in items:
+            negated = is_negated(item) if _NEGATION.search(item) else leading
+            parts.append(Clause(item, negated, aspiration))
+    return parts
+
+
+def _joined(parts) -> list[str]:
+    """Drop empty parts and join parts under MIN_WORDS words to a neighbour."""
+    joined: list[str] = []
     carry = ""
-    for part in (part.strip(" ,.") for part in _CLAUSE_BREAK.split(sentence)):
+    for part in parts:
         if not part:
             continue
         if len(part.split()) < MIN_WORDS:
-            if clauses:
-                clauses[-1] = f"{clauses[-1]}, {part}"
+            if joined:
+                joined[-1] = f"{joined[-1]}, {part}"
             else:
                 carry = f"{carry} {part}".strip()
             continue
-        clauses.append(f"{carry}, {part}" if carry else part)
+        joined.append(f"{carry}, {part}" if carry else part)
         carry = ""
     if carry and len(carry.split()) >= MIN_WORDS - 1:
-        clauses.append(carry)
-    return clauses
+        joined.append(carry)
+    return joined
 
 
 @dataclass
@@ -118,6 +154,8 @@ class ExampleBank:
     levels: np.ndarray
     negated: np.ndarray
     vectors: np.ndarray
+    floor: float
+    """A clause less similar than this to every example is out of domain (nonsense, another topic)."""
 
 
 class EvidenceScorer:
@@ -134,22 +172,22 @@ class EvidenceScorer:
         `focus` is the dimension the marketer was asked about, if any.
         """
         result = ScoredText()
-        pending: list[tuple[str, str]] = []
+        pending: list[tuple[str, Clause]] = []
         sentences = split_sentences(text)
         if len(sentences) != 1 or len(text.split()) > FOCUS_MAX_WORDS:
             focus = None  # only a short answer leans on the question it answers
         for sentence in sentences:
-            clauses = clauses_of(sentence)
+            clauses = read_sentence(sentence)
             if not clauses:
                 result.unused.append(sentence)
             for clause in clauses:
-                if is_aspiration(clause):
+                if clause.aspiration:
                     result.goals.append(sentence)
                 else:
                     pending.append((sentence, clause))
         if not pending:
             return result
-        vectors = self.embedder.query_vectors([clause for _, clause in pending])
+        vectors = self.embedder.query_vectors([clause.text for _, clause in pending])
         for (sentence, clause), vector in zip(pending, vectors, strict=True):
             item = self._classify(sentence, clause, vector, turn, source, focus)
             if item is None:
@@ -160,12 +198,14 @@ class EvidenceScorer:
         return result
 
     def _classify(
-        self, sentence: str, clause: str, vector: np.ndarray, turn: int, source, focus: str | None
+        self, sentence: str, clause: Clause, vector: np.ndarray, turn: int, source, focus: str | None
     ) -> Evidence | None:
         bank = self.bank
         sims = bank.vectors @ vector
+        if float(sims.max()) < bank.floor:
+            return None
         spread = float(sims.std()) or 1e-6
-        negated = is_negated(clause)
+        negated = clause.negated
         dimension, salience, dim_margin = _best_dimension(bank, sims, spread, negated)
         if salience < MIN_SALIENCE and focus is not None:
             # Only a clause that says nothing clear on its own is read as being about the question.
@@ -203,10 +243,12 @@ def _best_dimension(
 
 def _vote_level(bank: ExampleBank, sims: np.ndarray, dimension: int, negated: bool) -> tuple[int, float]:
     """A similarity-weighted vote of the nearest same-polarity examples of the dimension."""
-    mask = bank.dimensions == dimension
-    same_polarity = mask & (bank.negated == negated)
-    if same_polarity.any():
-        mask = same_polarity
+    members = bank.dimensions == dimension
+    same_polarity = members & (bank.negated == negated)
+    return _vote(bank, sims, same_polarity if same_polarity.any() else members)
+
+
+def _vote(bank: ExampleBank, sims: np.ndarray, mask: np.ndarray) -> tuple[int, float]:
     candidates = np.flatnonzero(mask)
     nearest = candidates[np.argsort(sims[candidates])[::-1][:NEIGHBOURS]]
     weights = np.exp((sims[nearest] - sims[nearest].max()) / 0.02)
@@ -226,12 +268,28 @@ def _build_bank(model: ReadinessModel, embedder, cache_dir: Path | None) -> Exam
     ]
     rows += [(BACKGROUND, 0, text) for text in model.background.all()]
     texts = [text for _, _, text in rows]
+    vectors = _cached_vectors(texts, embedder, cache_dir)
     return ExampleBank(
         dimensions=np.array([index for index, _, _ in rows]),
         levels=np.array([level for _, level, _ in rows]),
         negated=np.array([is_negated(text) for text in texts]),
-        vectors=_cached_vectors(texts, embedder, cache_dir),
+        vectors=vectors,
+        floor=_in_domain_floor(vectors),
     )
+
+
+def _in_domain_floor(vectors: np.ndarray) -> float:
+    """As close as 95% of the examples are to their second-nearest other example.
+
+    Derived from the bank, so it holds for any embedder's similarity scale; the second neighbour
+    because the nearest is often the example's own translation.
+    """
+    if len(vectors) < 3:
+        return -1.0
+    similarity = vectors @ vectors.T
+    np.fill_diagonal(similarity, -np.inf)
+    second = np.sort(similarity, axis=1)[:, -2]
+    return float(np.percentile(second, IN_DOMAIN_PERCENTILE))
 
 
 def _cached_vectors(texts: list[str], embedder, cache_dir: Path | None) -> np.ndarray:

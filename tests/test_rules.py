@@ -1,0 +1,106 @@
+"""The explainable rules: evidence -> dimension levels -> stage -> confidence."""
+
+import pytest
+
+from coach.assessment import (
+    DECISIVE,
+    Evidence,
+    assess_evidence,
+    decide_stage,
+    decisive_levels,
+    dimension_results,
+)
+from coach.readiness import DIMENSION_KEYS
+
+UNKNOWN = dict.fromkeys(DIMENSION_KEYS)
+
+
+def levels(**known: int) -> dict[str, int | None]:
+    return {**UNKNOWN, **known}
+
+
+@pytest.mark.parametrize(
+    ("known", "stage"),
+    [
+        ({}, 1),
+        ({"presence": 0}, 0),
+        ({"presence": 0, "roles": 1, "resources": 1, "culture": 1}, 0),
+        ({"presence": 0, "culture": 2}, 0),
+        ({"resources": 0}, 0),
+        ({"presence": 0, "processes": 2}, 1),
+        ({"presence": 0, "integration": 2}, 1),
+        ({"presence": 1}, 1),
+        ({"presence": 2, "roles": 1}, 1),
+        ({"roles": 2, "processes": 2}, 2),
+        ({"roles": 2, "processes": 2, "resources": 2, "coordination": 2}, 2),
+        ({"roles": 2, "alignment": 2}, 2),
+        ({"roles": 2}, 1),
+        ({"alignment": 2, "culture": 2}, 1),
+        ({"roles": 2, "processes": 2, "coordination": 1}, 1),
+        ({"roles": 3, "processes": 2, "resources": 1}, 1),
+        ({"integration": 3, "culture": 3}, 3),
+        ({"integration": 3, "alignment": 3, "roles": 2}, 3),
+        ({"integration": 3, "culture": 2, "roles": 2, "processes": 2}, 2),
+        ({"integration": 3, "culture": 3, "coordination": 1}, 1),
+        ({"integration": 2, "culture": 3, "roles": 3, "processes": 3}, 2),
+    ],
+)
+def test_stage_rules_follow_the_readiness_model(known: dict[str, int], stage: int) -> None:
+    assert decide_stage(levels(**known)) == stage
+
+
+def test_stage_two_needs_roles_and_processes_not_only_a_mood() -> None:
+    assert decide_stage(levels(culture=2, alignment=2, presence=2)) == 1
+    assert decide_stage(levels(culture=2, alignment=2, presence=2, roles=2)) == 2
+
+
+def evidence(dimension: str, level: int, confidence: float = 0.8, quote: str = "q") -> Evidence:
+    return Evidence(dimension, level, confidence, quote)
+
+
+def test_a_dimension_takes_the_level_with_the_most_confidence_behind_it() -> None:
+    results = dimension_results([evidence("roles", 1, 0.4), evidence("roles", 2, 0.5), evidence("roles", 2, 0.3)])
+    assert results["roles"].level == 2
+    assert len(results["roles"].evidence) == 3
+
+
+def test_a_tie_goes_to_the_lower_level() -> None:
+    assert dimension_results([evidence("roles", 1, 0.5), evidence("roles", 2, 0.5)])["roles"].level == 1
+
+
+def test_weak_evidence_is_shown_but_does_not_decide_the_stage() -> None:
+    results = dimension_results([evidence("roles", 2, 0.9), evidence("processes", 2, 0.9)])
+    weak = dimension_results(
+        [evidence("roles", 2, 0.9), evidence("processes", 2, 0.9), evidence("coordination", 1, 0.1)]
+    )
+    assert weak["coordination"].level == 1
+    assert weak["coordination"].confidence < DECISIVE
+    assert decisive_levels(weak)["coordination"] is None
+    assert decide_stage(decisive_levels(weak)) == decide_stage(decisive_levels(results)) == 2
+
+
+def test_confidence_grows_with_the_dimensions_that_have_evidence() -> None:
+    few = assess_evidence([evidence("roles", 2), evidence("processes", 2)])
+    many = assess_evidence([evidence(key, 2) for key in ("roles", "processes", "resources", "coordination")])
+    assert few.stage == many.stage == 2
+    assert 0 < few.confidence < many.confidence <= 1
+
+
+def test_no_evidence_means_no_confidence_and_every_dimension_unknown() -> None:
+    assessment = assess_evidence([])
+    assert assessment.confidence == 0.0
+    assert assessment.unknown == list(DIMENSION_KEYS)
+
+
+@pytest.mark.parametrize(("dimension", "level"), [("roles", 4), ("roles", -1), ("budget", 2)])
+def test_evidence_outside_the_model_is_refused(dimension: str, level: int) -> None:
+    with pytest.raises(ValueError):
+        Evidence(dimension, level, 0.5, "quote")
+
+
+def test_goals_are_kept_beside_the_assessment_not_in_it() -> None:
+    assessment = assess_evidence([evidence("roles", 1)], goals=["One day we'd like to co-create."])
+    assert assessment.goals == ["One day we'd like to co-create."]
+    assert all(
+        item.quote != assessment.goals[0] for result in assessment.dimensions.values() for item in result.evidence
+    )
