@@ -1,0 +1,196 @@
+"""The guided conversation as a state machine, with a scripted scorer so each step is exact."""
+
+from dataclasses import replace
+
+import pytest
+
+from coach.answer import Answer
+from coach.assessment import Evidence
+from coach.config import Settings
+from coach.dialogue import (
+    MAX_QUESTIONS,
+    DiagnosticContext,
+    DialogueState,
+    advance,
+    classify_message,
+    next_dimension,
+    start,
+)
+from coach.readiness import load_model
+from coach.scorer import ScoredText
+
+MODEL = load_model(Settings().readiness_file)
+
+# The scripted scorer: a message containing a phrase is evidence for that dimension and level.
+PHRASES = {
+    "no accounts": ("presence", 0),
+    "we post sometimes": ("presence", 1),
+    "nobody owns": ("roles", 1),
+    "a team owns": ("roles", 2),
+    "no budget": ("resources", 1),
+    "own budget": ("resources", 2),
+    "editorial workflow": ("processes", 2),
+    "hub and spoke": ("coordination", 2),
+    "each department alone": ("coordination", 1),
+}
+
+
+class ScriptedCoach:
+    """Records what the dialogue asked of it."""
+
+    def __init__(self) -> None:
+        self.side_questions: list[str] = []
+        self.focus: list[str | None] = []
+
+    def score(self, text: str, turn: int = 0, focus: str | None = None) -> ScoredText:
+        self.focus.append(focus)
+        found = [
+            Evidence(dimension, level, 0.8, text, "text", turn)
+            for phrase, (dimension, level) in PHRASES.items()
+            if phrase in text.lower()
+        ]
+        return ScoredText(evidence=found)
+
+    def answer(self, question: str, lang: str) -> Answer:
+        self.side_questions.append(question)
+        return Answer(text=f"(article answer in {lang})", sources=[], lang=lang)
+
+    def context(self) -> DiagnosticContext:
+        return DiagnosticContext(model=MODEL, score=self.score, answer_question=self.answer)
+
+
+@pytest.fixture
+def coach() -> ScriptedCoach:
+    return ScriptedCoach()
+
+
+def current_dimension(state: DialogueState) -> str:
+    return MODEL.question(state.current)[0].key
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_opening_says_what_happens_and_asks_the_first_question(coach, lang: str) -> None:
+    state, step = start(coach.context(), lang)
+    assert step.kind == "opening"
+    assert ("6 to 10" if lang == "en" else "6 bis 10") in step.text
+    _, question = MODEL.question(state.current)
+    assert question.text(lang) in step.text
+    assert step.quick_replies == [reply(lang) for reply in question.replies]
+
+
+def test_one_question_at_a_time_each_about_one_dimension(coach) -> None:
+    state, step = start(coach.context(), "en")
+    asked = [current_dimension(state)]
+    for message in ("we post sometimes", "a team owns it", "editorial workflow"):
+        state, step = advance(coach.context(), state, message)
+        assert step is not None and step.dimension == current_dimension(state)
+        asked.append(step.dimension)
+    assert len(set(asked)) == len(asked)
+
+
+def test_a_dimension_already_evident_is_not_asked_again(coach) -> None:
+    state, _ = start(coach.context(), "en")
+    state, step = advance(coach.context(), state, "We post sometimes, nobody owns it, no budget, each department alone")
+    asked = []
+    while step is not None:
+        asked.append(step.dimension)
+        state, step = advance(coach.context(), state, "1")
+    assert not {"roles", "resources", "coordination"} & set(asked)
+
+
+def test_a_quick_reply_is_exact_evidence_by_label_or_number(coach) -> None:
+    state, _ = start(coach.context(), "de")
+    dimension, question = MODEL.question(state.current)
+    label = question.replies[1].de
+    state, _ = advance(coach.context(), state, label)
+    assert state.evidence[-1] == Evidence(dimension.key, question.replies[1].level, 0.9, label, "reply", 1)
+    dimension, question = MODEL.question(state.current)
+    state, _ = advance(coach.context(), state, "3")
+    assert (state.evidence[-1].dimension, state.evidence[-1].level) == (dimension.key, question.replies[2].level)
+
+
+@pytest.mark.parametrize("unclear", ["", "   ", "I don't know", "keine Ahnung", "the weather is nice"])
+def test_an_unclear_answer_gets_one_follow_up_then_the_dimension_stays_unknown(coach, unclear: str) -> None:
+    state, _ = start(coach.context(), "en")
+    dimension = current_dimension(state)
+    state, step = advance(coach.context(), state, unclear)
+    assert step.kind == "follow_up" and step.dimension == dimension
+    assert dimension in state.followed_up
+    state, step = advance(coach.context(), state, unclear)
+    assert step.kind == "question" and step.dimension != dimension
+    assert dimension in state.unanswered
+    assert state.assessment.dimensions[dimension].level is None
+
+
+def test_a_short_answer_is_scored_with_the_question_in_mind(coach) -> None:
+    state, _ = start(coach.context(), "en")
+    advance(coach.context(), state, "we post sometimes")
+    assert coach.focus[-1] == current_dimension(state)
+
+
+def test_a_side_question_is_answered_and_the_same_question_comes_back(coach) -> None:
+    state, _ = start(coach.context(), "en")
+    before = state.current
+    state, step = advance(coach.context(), state, "What do you mean by processes?")
+    assert coach.side_questions == ["What do you mean by processes?"]
+    assert step.kind == "side_answer" and "(article answer in en)" in step.text
+    assert state.current == before
+    _, question = MODEL.question(before)
+    assert question.text("en") in step.text and step.quick_replies
+
+
+def test_a_correction_replaces_the_earlier_evidence_of_that_dimension(coach) -> None:
+    state, _ = start(coach.context(), "en")
+    state, _ = advance(coach.context(), state, "We post sometimes and there is no budget")
+    assert state.assessment.dimensions["resources"].level == 1
+    state, _ = advance(coach.context(), state, "Actually we do have our own budget now")
+    resources = state.assessment.dimensions["resources"]
+    assert resources.level == 2
+    assert [item.level for item in resources.evidence] == [2]
+
+
+@pytest.mark.parametrize("request_", ["summary", "Zusammenfassung", "show me the result", "fertig"])
+def test_the_marketer_can_ask_for_the_summary_early(coach, request_: str) -> None:
+    state, _ = start(coach.context(), "en")
+    state, step = advance(coach.context(), state, request_)
+    assert step is None and state.phase == "done"
+
+
+def test_it_never_asks_more_than_ten_questions(coach) -> None:
+    state, step = start(coach.context(), "en")
+    while step is not None:
+        state, step = advance(coach.context(), state, "I don't know")
+    assert state.questions_asked <= MAX_QUESTIONS
+
+
+def test_the_next_question_targets_what_could_change_the_stage() -> None:
+    # Roles, processes and resources at 2: coordination decides between stage 1 and 2.
+    evidence = tuple(Evidence(key, 2, 0.9, "q") for key in ("presence", "roles", "processes", "resources"))
+    state = DialogueState(lang="en", evidence=evidence, asked=("presence-1", "roles-1", "processes-1", "resources-1"))
+    assert next_dimension(state) == "coordination"
+
+
+def test_the_diagnostic_ends_when_nothing_left_could_change_the_stage() -> None:
+    evidence = tuple(Evidence(key, 1, 0.9, "q") for key in ("presence", "roles", "processes", "resources"))
+    asked = tuple(f"{key}-1" for key in ("presence", "roles", "processes", "resources", "coordination", "alignment"))
+    state = DialogueState(lang="en", evidence=evidence, asked=asked)
+    assert next_dimension(state) is None
+    assert next_dimension(replace(state, asked=asked[:3])) is not None
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("What do you mean by processes?", "question"),
+        ("Was heißt Governance?", "question"),
+        ("We have a team?", "answer"),
+        ("Actually, we do have a budget", "correction"),
+        ("Inzwischen gibt es ein Budget", "correction"),
+        ("summary", "summary"),
+        ("", "unknown"),
+        ("weiß nicht", "unknown"),
+        ("A team of two owns the channels", "answer"),
+    ],
+)
+def test_messages_are_read_as_what_they_mean(message: str, intent: str) -> None:
+    assert classify_message(message) == intent
