@@ -8,6 +8,7 @@ Chroma returns the candidates; the reranker adds what one vector per passage mis
   that a small embedding model blurs.
 """
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,9 @@ import bm25s
 import numpy as np
 
 from coach.index import ChunkTable, Hit, KnowledgeIndex
+
+# bm25s sets its own logger to DEBUG on import; its progress lines are not the coach's business.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 CANDIDATE_PASSAGES = 40
 HUB_NEIGHBOURS = 10
@@ -54,7 +58,8 @@ class Reranker:
 
     def article_scores(self, hits: list[Hit], query_vector: np.ndarray, question: str) -> dict[str, float]:
         """Per article key, the reranked score of its best candidate passage."""
-        words = self.words.get_scores(_tokens(question)) if self.table.texts else np.zeros(0)
+        tokens = _tokens(question)  # bm25s raises on an empty query ("🚀🚀🚀" has no words)
+        words = self.words.get_scores(tokens) if self.table.texts and tokens else np.zeros(len(self.table.texts))
         top_words = float(words.max()) if words.size and words.max() > 0 else 1.0
         scores: dict[str, float] = {}
         for hit in hits:
