@@ -10,19 +10,19 @@ import logging
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from coach.bench_diagnostic import bench_offtopic, bench_personas, bench_turn, seconds
 from coach.config import PROJECT_ROOT, Settings
 from coach.retrieval import retrieve
 from coach.service import Coach, prepare_question
 
 QUESTIONS = PROJECT_ROOT / "tests" / "evals" / "questions.yaml"
-PARTS = ("ingest", "retrieval", "answer")
+PARTS = ("ingest", "retrieval", "answer", "offtopic", "personas", "turn")
 # Ranks beyond this count as misses for MRR (retrieval returns one passage per article).
 RANK_DEPTH = 10
 TARGETS = {"hit@3": 0.95, "MRR": 0.85, "answer/embedding": 1.5, "no-op/full": 0.05}
@@ -131,8 +131,8 @@ def bench_answer(coach: Coach, repeat: int) -> None:
         coach.ask(question)  # warm up: the sentence table is loaded once
         answers, embeddings = [], []
         for _ in range(repeat):  # interleaved, so both see the same machine
-            answers.append(_seconds(lambda q=question: coach.ask(q)))
-            embeddings.append(_seconds(lambda q=question: coach.embedder.query_vector(q)))
+            answers.append(seconds(lambda q=question: coach.ask(q)))
+            embeddings.append(seconds(lambda q=question: coach.embedder.query_vector(q)))
         answer, embedding = statistics.median(answers), statistics.median(embeddings)
         print(f"{question[:60]!r}: answer {answer * 1000:.1f} ms, embedding {embedding * 1000:.1f} ms")
         print(_against("answer/embedding", answer / embedding, TARGETS["answer/embedding"], at_least=False))
@@ -142,21 +142,15 @@ def bench_ingest(settings: Settings, repeat: int) -> Coach:
     """A full build in a fresh directory, then no-op syncs; returns the coach over that index."""
     print(f"\n== Ingest: a full build in {settings.data_dir}, then {repeat} syncs with nothing changed")
     coach = Coach(settings)
-    full = _seconds(coach.ingest)
+    full = seconds(coach.ingest)
     reports = []
-    noops = [_seconds(lambda: reports.append(coach.ingest())) for _ in range(repeat)]
+    noops = [seconds(lambda: reports.append(coach.ingest())) for _ in range(repeat)]
     noop = statistics.median(noops)
     embedded = sum(report.embedded for report in reports)
     chunks = coach.index.stats().chunks
     print(f"full build {full:.1f} s ({chunks} passages); no-op sync {noop * 1000:.0f} ms, {embedded} texts embedded")
     print(_against("no-op/full", noop / full, TARGETS["no-op/full"], at_least=False))
     return coach
-
-
-def _seconds(work: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
 
 
 def _against(name: str, value: float, target: float, at_least: bool) -> str:
@@ -181,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         coach = None
         if "ingest" in parts:
             coach = bench_ingest(Settings(data_dir=Path(scratch) / "full-build"), repeat=5)
-        if "retrieval" in parts or "answer" in parts:
+        if set(parts) - {"ingest"}:
             if coach is None or args.data_dir:
                 data_dir = args.data_dir or Path(scratch) / "index"
                 print(f"\nIndex in {data_dir} (built or updated if needed)", flush=True)
@@ -191,6 +185,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_retrieval(coach, args.questions)
         if "answer" in parts:
             bench_answer(coach, args.repeat)
+        if "offtopic" in parts:
+            bench_offtopic(coach)
+        if "turn" in parts:
+            bench_turn(coach, args.repeat)
+        if "personas" in parts:
+            bench_personas(coach)
     return 0
 
 

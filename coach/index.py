@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import chromadb
@@ -70,7 +71,14 @@ class SentenceTable:
     vectors: np.ndarray
 
     def rows_of(self, chunk_ids: set[str]) -> list[int]:
-        return [row for row, chunk_id in enumerate(self.chunk_ids) if chunk_id in chunk_ids]
+        return [row for chunk_id in chunk_ids for row in self._rows_by_chunk.get(chunk_id, ())]
+
+    @cached_property
+    def _rows_by_chunk(self) -> dict[str, list[int]]:
+        rows: dict[str, list[int]] = {}
+        for row, chunk_id in enumerate(self.chunk_ids):
+            rows.setdefault(chunk_id, []).append(row)
+        return rows
 
 
 @dataclass(frozen=True)
@@ -299,7 +307,7 @@ class KnowledgeIndex:
 
     def search(self, query_vector: np.ndarray, limit: int, where: dict | None = None) -> list[Hit]:
         """The `limit` passages most similar to the query vector (optionally filtered by metadata)."""
-        count = self._chunks.count()
+        count = len(self.chunk_table().ids)  # known since the last sync: no round trip per question
         if count == 0:
             return []
         result = self._chunks.query(

@@ -1,0 +1,84 @@
+"""Benchmark parts for the diagnostic and the off-topic check (run through `python -m coach.bench`)."""
+
+import statistics
+import time
+
+import yaml
+
+from coach.config import PROJECT_ROOT
+from coach.dialogue import advance, start
+from coach.evals import Persona, StageReport, load_personas, stage_report
+from coach.service import Coach
+from coach.terminal import run_diagnostic
+from coach.text import split_sentences
+
+EVALS = PROJECT_ROOT / "tests" / "evals"
+PERSONA_FILES = (EVALS / "personas.yaml", EVALS / "personas_more.yaml")
+OFFTOPIC = EVALS / "offtopic.yaml"
+TURN_ANSWERS = (
+    "Nobody really owns it; our office manager posts on Instagram when she finds the time.",
+    "Wir haben ein kleines Budget für Anzeigen, aber keine Tools und keine Schulungen.",
+)
+TARGETS = {"exact": 0.90, "within-one": 0.98, "turn/embedding": 1.5}
+
+
+def bench_offtopic(coach: Coach) -> None:
+    """Off-topic questions must get 'not covered', never quoted articles."""
+    print(f"\n== Off-topic questions: {OFFTOPIC}")
+    questions = yaml.safe_load(OFFTOPIC.read_text(encoding="utf-8"))
+    answered = [item["id"] for item in questions if coach.ask(item["question"]).grounded]
+    print(f"{len(questions)} questions, answered from the articles anyway: {len(answered)} {answered or ''}")
+
+
+def bench_personas(coach: Coach) -> None:
+    """Stage inference per persona split, for `assess` and for scripted `diagnose` runs."""
+    personas = [persona for path in PERSONA_FILES if path.is_file() for persona in load_personas(path)]
+    splits = sorted({persona.split for persona in personas})
+    print(f"\n== Stage inference: {len(personas)} personas, splits {', '.join(splits)}")
+    print("   (the heldout splits were never used to tune the scorer)")
+    for split in splits:
+        group = [persona for persona in personas if persona.split == split]
+        assess = stage_report(group, lambda persona: coach.assess(persona.text)[0].stage)
+        diagnose = stage_report(group, lambda persona: _scripted_stage(coach, persona))
+        _print_report(assess, f"assess   {split}")
+        _print_report(diagnose, f"diagnose {split}")
+
+
+def _scripted_stage(coach: Coach, persona: Persona) -> int:
+    conversation = run_diagnostic(coach, split_sentences(persona.text), show=None)
+    return conversation.summary.assessment.stage
+
+
+def _print_report(report: StageReport, title: str) -> None:
+    lines = report.lines(title)
+    print("\n".join(lines))
+    if "heldout" in title:
+        total = max(report.total, 1)
+        for name, value in (("exact", report.exact / total), ("within-one", report.within_one / total)):
+            met = "met" if value >= TARGETS[name] else "NOT MET"
+            print(f"  {name}: {value:.2f} (target >= {TARGETS[name]}) {met}")
+
+
+def bench_turn(coach: Coach, repeat: int) -> None:
+    """One diagnostic turn (scoring an answer and choosing the next question) / one embedding of it."""
+    print(f"\n== Diagnostic turn cost: one turn / one embedding of the answer (medians of {repeat})")
+    context = coach.diagnostic_context()
+    opened, _ = start(context, "en")
+    for answer in TURN_ANSWERS:
+        advance(context, opened, answer)  # warm up
+        turns, embeddings = [], []
+        for _ in range(repeat):
+            turns.append(seconds(lambda a=answer: advance(context, opened, a)))
+            embeddings.append(seconds(lambda a=answer: coach.embedder.query_vector(a)))
+        turn, embedding = statistics.median(turns), statistics.median(embeddings)
+        ratio = turn / embedding
+        met = "met" if ratio <= TARGETS["turn/embedding"] else "NOT MET"
+        print(f"{answer[:60]!r}: turn {turn * 1000:.1f} ms, embedding {embedding * 1000:.1f} ms")
+        print(f"turn/embedding: {ratio:.3g} (target <= {TARGETS['turn/embedding']}) {met}")
+
+
+def seconds(work) -> float:
+    """Wall time of one call."""
+    start_time = time.perf_counter()
+    work()
+    return time.perf_counter() - start_time
