@@ -88,6 +88,7 @@ class ChunkTable:
     ids: list[str]
     keys: list[str]
     langs: list[str]
+    titles: list[str]
     texts: list[str]
     vectors: np.ndarray
 
@@ -343,16 +344,21 @@ class KnowledgeIndex:
                 for meta, text in zip(metas, stored["documents"], strict=True)
             ]
             table = ChunkTable(
-                stored["ids"], [meta["key"] for meta in metas], [meta["lang"] for meta in metas], texts, vectors
+                ids=stored["ids"],
+                keys=[meta["key"] for meta in metas],
+                langs=[meta["lang"] for meta in metas],
+                titles=[meta["title"] for meta in metas],
+                texts=texts,
+                vectors=vectors,
             )
             self._chunk_table = table
         return table
 
-    def derived(self, name: str, build: Callable[[ChunkTable], object]) -> object:
+    def derived(self, name: str, build: Callable[[ChunkTable, NamedEmbeddings], object]) -> object:
         """Something computed from the passages (a reranker), built once per sync."""
         with self._lock:
             if name not in self._derived:
-                self._derived[name] = build(self.chunk_table())
+                self._derived[name] = build(self.chunk_table(), self.embedder)
             return self._derived[name]
 
     def stats(self) -> IndexStats:

@@ -5,7 +5,8 @@ Chroma returns the candidates; the reranker adds what one vector per passage mis
   their similarity is discounted by how close they sit to their own neighbours;
 - the article as a whole: the question's similarity to the mean vector of the article;
 - the words themselves: BM25 over the passages catches names and numbers ("Forrester", "stage 2")
-  that a small embedding model blurs.
+  that a small embedding model blurs;
+- the title: what the article says it is about, embedded on its own.
 """
 
 import logging
@@ -25,6 +26,7 @@ HUB_NEIGHBOURS = 10
 HUB_WEIGHT = 0.3
 ARTICLE_WEIGHT = 0.5
 WORDS_WEIGHT = 0.05
+TITLE_WEIGHT = 0.25
 # A passage in the question's language wins over its translation unless the translation is
 # clearly more similar; e5 scores of a text and its translation differ by a few hundredths.
 SAME_LANGUAGE_BONUS = 0.03
@@ -47,11 +49,12 @@ class Retrieved:
 class Reranker:
     """What reranking needs, derived once from the index's passages."""
 
-    def __init__(self, table: ChunkTable):
+    def __init__(self, table: ChunkTable, embedder):
         self.table = table
         self.row = {chunk_id: row for row, chunk_id in enumerate(table.ids)}
         self.hubness = _hubness(table.vectors)
         self.centroids = _article_centroids(table)
+        self.titles = _title_vectors(table, embedder)
         self.words = bm25s.BM25()
         if table.texts:
             self.words.index([_tokens(text) for text in table.texts], show_progress=False)
@@ -69,7 +72,8 @@ class Reranker:
             passage = hit.score - HUB_WEIGHT * self.hubness[row] + WORDS_WEIGHT * words[row] / top_words
             scores[hit.key] = max(scores.get(hit.key, -np.inf), passage)
         for key in scores:
-            scores[key] += ARTICLE_WEIGHT * max(float(vector @ query_vector) for vector in self.centroids[key])
+            scores[key] += ARTICLE_WEIGHT * float((self.centroids[key] @ query_vector).max())
+            scores[key] += TITLE_WEIGHT * float((self.titles[key] @ query_vector).max())
         return scores
 
 
@@ -105,8 +109,8 @@ def _hubness(vectors: np.ndarray) -> np.ndarray:
     return np.sort(similarity, axis=1)[:, -neighbours:].mean(axis=1)
 
 
-def _article_centroids(table: ChunkTable) -> dict[str, list[np.ndarray]]:
-    """Per article key, the normalised mean passage vector of each language version."""
+def _article_centroids(table: ChunkTable) -> dict[str, np.ndarray]:
+    """Per article key, the normalised mean passage vector of each language version (one row each)."""
     groups: dict[tuple[str, str], list[int]] = {}
     for row, (key, lang) in enumerate(zip(table.keys, table.langs, strict=True)):
         groups.setdefault((key, lang), []).append(row)
@@ -114,7 +118,21 @@ def _article_centroids(table: ChunkTable) -> dict[str, list[np.ndarray]]:
     for (key, _), rows in groups.items():
         mean = table.vectors[rows].mean(axis=0)
         centroids.setdefault(key, []).append(mean / max(float(np.linalg.norm(mean)), 1e-12))
-    return centroids
+    return {key: np.vstack(vectors) for key, vectors in centroids.items()}
+
+
+def _title_vectors(table: ChunkTable, embedder) -> dict[str, np.ndarray]:
+    """Per article key, the embedded titles of its language versions (one row each)."""
+    titles: dict[str, list[str]] = {}
+    for key, title in zip(table.keys, table.titles, strict=True):
+        if title not in titles.setdefault(key, []):
+            titles[key].append(title)
+    flat = [(key, title) for key, group in titles.items() for title in group]
+    vectors = embedder.passage_vectors([title for _, title in flat])
+    grouped: dict[str, list[np.ndarray]] = {}
+    for (key, _), vector in zip(flat, vectors, strict=True):
+        grouped.setdefault(key, []).append(vector)
+    return {key: np.vstack(rows) for key, rows in grouped.items()}
 
 
 def _tokens(text: str) -> list[str]:

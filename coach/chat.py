@@ -1,0 +1,118 @@
+"""What the app needs around a conversation that is not rendering: the shared coach, message intake,
+errors as turns, and the sentence stream the chat shows an answer with."""
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from coach.config import Settings
+from coach.conversation import Conversation, Turn, add_user_turn, reply_to
+from coach.index import Progress, SyncReport
+from coach.service import TRUNCATED, Coach
+from coach.text import detect_language, strip_controls
+
+log = logging.getLogger(__name__)
+
+# Pause between streamed sentences: long enough to read as streaming, short enough not to slow anyone.
+STREAM_PAUSE = 0.04
+# A streamed chunk ends after a sentence (a letter, then . ! ? or …, then its citation markers) or
+# at a line break; the "1." of a numbered list ends nothing.
+_CHUNK_END = re.compile(r"(?<=[^\W\d_][.!?…]\s)(?!\[\d)|(?<=\d\]\s)|(?<=\n)")
+
+
+def build_coach(settings: Settings | None = None) -> Coach:
+    """The one place the app builds its coach (tests replace it to inject faults)."""
+    return Coach(settings or Settings())
+
+
+class SharedCoach:
+    """The coach of one server process, shared by all sessions; the index is checked once, at first use."""
+
+    def __init__(self, coach: Coach) -> None:
+        self.coach = coach
+        self._lock = threading.Lock()
+        self._ready = False
+
+    @property
+    def ready(self) -> bool:
+        return self._ready
+
+    def prepare(self, progress: Progress | None = None) -> SyncReport | None:
+        """Build or update the index if it is missing or stale (once per process); then warm up."""
+        with self._lock:
+            if self._ready:
+                return None
+            report = self.coach.ensure_index(progress)
+            self._ready = True
+        threading.Thread(target=_warm_up, args=(self.coach,), name="coach-warm-up", daemon=True).start()
+        return report
+
+    def reindex(self, progress: Progress | None = None) -> SyncReport:
+        """Sync the index with the article folders now (incremental: only changes are embedded)."""
+        with self._lock:
+            return self.coach.ingest(progress)
+
+
+def _warm_up(coach: Coach) -> None:
+    """Load what the first answer and the first diagnostic answer need, off the request path."""
+    try:
+        coach.index.sentence_table()
+        coach.scorer  # noqa: B018 (a property that builds the scorer once)
+    except Exception:  # a failure here shows up again, and is reported, on the request that needs it
+        log.warning("Warming up the coach failed", exc_info=True)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A stored user message: the text the coach answers and what the user should know about it."""
+
+    text: str
+    notices: list[str]
+
+
+def accept(conversation: Conversation, message: str, max_chars: int) -> Accepted:
+    """Store the user's message before anything else happens; BadInput when it is empty.
+
+    A message longer than `max_chars` is cut there, and the reply says so.
+    """
+    length = len(strip_controls(message or "").strip())
+    text = add_user_turn(conversation, message, max_chars)
+    notices = []
+    if length > max_chars:
+        lang = detect_language(text, conversation.lang)
+        notices.append(TRUNCATED[lang].format(length=length, limit=max_chars))
+    return Accepted(text, notices)
+
+
+def unanswered(conversation: Conversation) -> Accepted | None:
+    """The last message, when the run that stored it was interrupted (by a click) before the reply."""
+    if conversation.turns and conversation.turns[-1].role == "user":
+        return Accepted(conversation.turns[-1].text, [])
+    return None
+
+
+def reply(coach: Coach, conversation: Conversation, accepted: Accepted) -> Turn:
+    """The coach's turn for the stored message, carrying the notices about the message."""
+    turn = reply_to(coach, conversation, accepted.text)
+    turn.notices = accepted.notices + turn.notices
+    return turn
+
+
+def add_error_turn(conversation: Conversation, text: str) -> Turn:
+    """Record that the coach could not answer; the quick replies on offer before stay on offer."""
+    previous = next((turn for turn in reversed(conversation.turns) if turn.role == "coach"), None)
+    replies = previous.quick_replies if previous and conversation.in_diagnostic else []
+    turn = Turn("coach", text, kind="error", quick_replies=list(replies))
+    conversation.turns.append(turn)
+    return turn
+
+
+def stream_chunks(text: str, pause: float = STREAM_PAUSE) -> Iterator[str]:
+    """The text sentence by sentence (line by line for lists), with a short pause between them."""
+    for number, chunk in enumerate(chunk for chunk in _CHUNK_END.split(text) if chunk):
+        if number and pause:
+            time.sleep(pause)
+        yield chunk
