@@ -70,7 +70,10 @@ def _next_steps(
     model: ReadinessModel, assessment: Assessment, gaps: list[str], target: int, lang: Lang, cite: Cite
 ) -> list[NextStep]:
     levels = decisive_levels(assessment.dimensions)
-    candidates = gaps + [key for key in _lowest_first(levels) if key not in gaps]
+    # After the gaps, dimensions still below the target (unknown ones count as just below it),
+    # and only then steps beyond the target.
+    below = [key for key in DIMENSION_KEYS if (levels[key] if levels[key] is not None else target - 1) < target]
+    candidates = list(dict.fromkeys([*gaps, *below, *_lowest_first(levels)]))
     steps: list[NextStep] = []
     for key in candidates:
         dimension = model.dimension(key)
