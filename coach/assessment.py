@@ -75,17 +75,30 @@ def dimension_results(evidence: list[Evidence]) -> dict[str, DimensionResult]:
 
 
 def _one_dimension(items: list[Evidence]) -> DimensionResult:
+    """Deficits (levels 0-1) against practices (levels 2-3); the side with more weight decides.
+
+    Practices are cumulative: a company at level 3 also does the level-2 things, so level-2
+    evidence supports level 3 rather than contradicting it. Among practices, level 3 holds once it
+    is demonstrated (one clear statement, or as much weight as level 2). Among deficits, the level
+    with more weight holds, ties going to the lower one.
+    """
     if not items:
         return DimensionResult(None, 0.0, [])
     weight: dict[int, float] = defaultdict(float)
     for item in items:
         weight[item.level] += item.confidence
-    level = max(sorted(weight), key=lambda candidate: weight[candidate])
-    agreement = weight[level] / sum(weight.values())
-    strength = min(1.0, weight[level])
-    return DimensionResult(level, round(agreement * strength, 3), items)
+    deficits, practices = weight[0] + weight[1], weight[2] + weight[3]
+    if practices > deficits:
+        demonstrated = weight[3] >= DEMONSTRATED or weight[3] >= weight[2]
+        level, side = (3 if demonstrated else 2), practices
+    else:
+        level, side = (1 if weight[1] > weight[0] else 0), deficits
+    agreement = side / (deficits + practices)
+    return DimensionResult(level, round(agreement * min(1.0, side), 3), items)
 
 
+# One statement this clear demonstrates a level-3 practice.
+DEMONSTRATED = 0.5
 # A dimension whose evidence is weaker than this is shown, but does not decide the stage.
 DECISIVE = 0.3
 

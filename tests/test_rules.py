@@ -104,3 +104,15 @@ def test_goals_are_kept_beside_the_assessment_not_in_it() -> None:
     assert all(
         item.quote != assessment.goals[0] for result in assessment.dimensions.values() for item in result.evidence
     )
+
+
+def test_level_two_practices_support_a_demonstrated_level_three() -> None:
+    results = dimension_results(
+        [evidence("integration", 2, 0.9), evidence("integration", 2, 0.6), evidence("integration", 3, 0.6)]
+    )
+    assert results["integration"].level == 3
+
+
+def test_deficits_outweighing_practices_keep_the_low_level() -> None:
+    results = dimension_results([evidence("roles", 1, 0.9), evidence("roles", 1, 0.5), evidence("roles", 3, 0.6)])
+    assert results["roles"].level == 1
