@@ -1,30 +1,10 @@
 """The command line contract of DESIGN.md, run as other tools run it: `python -m coach` in a subprocess."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-from coach.config import PROJECT_ROOT
-
-
-def run_coach(*args: str, data_dir: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """`python -m coach ARGS` from the repository root, with the test's environment."""
-    env = dict(os.environ)
-    if data_dir is not None:
-        env["COACH_DATA_DIR"] = str(data_dir)
-    return subprocess.run(
-        [sys.executable, "-m", "coach", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
-    )
+from processes import run_coach
 
 
 def test_ask_json_has_exactly_the_documented_fields(knowledge_data_dir: Path):

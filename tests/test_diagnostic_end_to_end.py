@@ -1,13 +1,10 @@
 """The diagnostic with the real scorer, index and articles: conversation, summary, CLI."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
+from processes import run_coach
 
-from coach.config import PROJECT_ROOT
 from coach.conversation import Conversation, respond, start_diagnostic
 from coach.readiness import DIMENSION_KEYS
 from coach.summary import render_summary, summary_json
@@ -84,17 +81,8 @@ def test_restarting_keeps_what_was_said_before(knowledge_coach) -> None:
     assert conversation.dialogue.assessment.dimensions["roles"].level == 1
 
 
-def run_cli(args: list[str], data_dir, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "COACH_DATA_DIR": str(data_dir)}
-    return subprocess.run(
-        [sys.executable, "-m", "coach", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def run_cli(args: list[str], data_dir, stdin: str = ""):
+    return run_coach(*args, data_dir=data_dir, stdin=stdin)
 
 
 def test_cli_assess_json_has_the_documented_fields(knowledge_data_dir) -> None:
