@@ -80,13 +80,22 @@ NOTHING_FOUND = {
 }
 
 
+def covered(index: KnowledgeIndex, retrieved: Retrieved) -> bool:
+    """Whether the knowledge base has anything on the question at all."""
+    return bool(retrieved.hits) and retrieved.relevance >= MIN_RELEVANCE.get(index.embedder.name, 0.0)
+
+
+def nothing_found(lang: str) -> Answer:
+    return Answer(text=NOTHING_FOUND[lang], sources=[], lang=lang)
+
+
 def compose_offline(index: KnowledgeIndex, retrieved: Retrieved, lang: str) -> Answer:
     """A 2-4 sentence answer quoted from the best passages, each sentence with its `[n]`."""
-    if retrieved.relevance < MIN_RELEVANCE.get(index.embedder.name, 0.0) or not retrieved.hits:
-        return Answer(text=NOTHING_FOUND[lang], sources=[], lang=lang)
+    if not covered(index, retrieved):
+        return nothing_found(lang)
     picked = _pick_sentences(index, retrieved)
     if not picked:
-        return Answer(text=NOTHING_FOUND[lang], sources=[], lang=lang)
+        return nothing_found(lang)
     return _cite(picked, lang)
 
 

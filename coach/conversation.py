@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal, Protocol
@@ -77,7 +78,7 @@ class CoachLike(Protocol):
 
     model: ReadinessModel
 
-    def ask(self, text: str, default_lang: Lang = "en") -> Answer: ...
+    def ask(self, text: str, default_lang: Lang = "en", history: Sequence[tuple[str, str]] = ()) -> Answer: ...
 
     def diagnostic_context(self) -> DiagnosticContext: ...
 
@@ -112,9 +113,15 @@ def reply_to(coach: CoachLike, conversation: Conversation, text: str) -> Turn:
     elif is_start_request(text):
         turn = start_diagnostic(coach, conversation, add=False)
     else:
-        turn = answer_turn(coach.ask(text, conversation.lang))
+        turn = answer_turn(coach.ask(text, conversation.lang, history=history_of(conversation)))
     conversation.turns.append(turn)
     return turn
+
+
+def history_of(conversation: Conversation, turns: int = 6) -> list[tuple[str, str]]:
+    """The turns before the last user message, as (role, text), for making a follow-up standalone."""
+    earlier = conversation.turns[:-1] if conversation.turns and conversation.turns[-1].role == "user" else []
+    return [(turn.role, turn.text) for turn in earlier[-turns:]]
 
 
 def start_diagnostic(coach: CoachLike, conversation: Conversation, add: bool = True) -> Turn:

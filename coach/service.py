@@ -2,9 +2,10 @@
 
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from coach.answer import Answer, Source, compose_offline
+from coach.answer import Answer, Source, compose_offline, covered
 from coach.assessment import Assessment, assess_evidence
 from coach.config import Settings
 from coach.dialogue import DiagnosticContext
@@ -12,14 +13,23 @@ from coach.embeddings import build_embedder
 from coach.errors import BadInput
 from coach.index import KnowledgeIndex, Progress, SyncReport
 from coach.knowledge import Chunk, chunk_articles, load_articles
+from coach.llm_answer import IncompleteAnswer, cited_answer, model_answer, standalone_question
 from coach.readiness import ReadinessModel, load_model
-from coach.retrieval import retrieve
+from coach.retrieval import Retrieved, retrieve
 from coach.scorer import EvidenceScorer, ScoredText
 from coach.summary import Summary, build_summary
 from coach.text import Lang, clean_message, detect_language
 
 log = logging.getLogger(__name__)
 
+MODEL_UNAVAILABLE = {
+    "en": "The model is unavailable; this answer comes from the articles.",
+    "de": "Das Modell ist nicht erreichbar; diese Antwort stammt aus den Artikeln.",
+}
+MODEL_INCOMPLETE = {
+    "en": "The model's answer broke off; this is the part that arrived (incomplete).",
+    "de": "Die Antwort des Modells brach ab; das ist der Teil, der ankam (unvollständig).",
+}
 TRUNCATED = {
     "en": "Your message was long ({length} characters); I answered its first {limit}.",
     "de": "Ihre Nachricht war lang ({length} Zeichen); ich habe auf die ersten {limit} geantwortet.",
@@ -44,6 +54,7 @@ class Coach:
         self.index = index or KnowledgeIndex.open(settings, self.embedder)
         self.model: ReadinessModel = load_model(settings.readiness_file)
         self._scorer: EvidenceScorer | None = None
+        self._chat_model = None
         self._scorer_lock = threading.Lock()
 
     @property
@@ -80,14 +91,60 @@ class Coach:
     def ingest(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
         return self.index.sync(self.knowledge_chunks(), progress, rebuild=rebuild)
 
-    def ask(self, text: str, default_lang: Lang = "en") -> Answer:
-        """A grounded answer to one question."""
+    @property
+    def chat_model(self):
+        """The configured chat model, built on first use (only when COACH_MODEL is set)."""
+        if self._chat_model is None:
+            from coach.llm import build_chat_model
+
+            self._chat_model = build_chat_model(self.settings)
+        return self._chat_model
+
+    @property
+    def mode(self) -> str:
+        return "llm" if self.settings.llm_configured else "offline"
+
+    def ask(
+        self,
+        text: str,
+        default_lang: Lang = "en",
+        history: Sequence[tuple[str, str]] = (),
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """A grounded answer to one question; with a model configured, written by the model.
+
+        `history` (role, text) makes a follow-up standalone first; `on_token` receives the model's
+        text as it streams. Any model failure falls back to the offline answer, with a notice.
+        """
         question = prepare_question(text, self.settings.max_question_chars, default_lang)
-        vector = self.embedder.query_vector(question.text)
-        retrieved = retrieve(self.index, vector, question.lang, self.settings.top_k, question.text)
-        answer = compose_offline(self.index, retrieved, question.lang)
+        query = self._standalone(question.text, history) if self.mode == "llm" else question.text
+        vector = self.embedder.query_vector(query)
+        retrieved = retrieve(self.index, vector, question.lang, self.settings.top_k, query)
+        if self.mode == "llm" and covered(self.index, retrieved):
+            answer = self._model_answer(retrieved, query, question.lang, on_token)
+        else:
+            answer = compose_offline(self.index, retrieved, question.lang)
         answer.notices = question.notices + answer.notices
         return answer
+
+    def _standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
+        try:
+            return standalone_question(self.chat_model, question, history)
+        except Exception as error:  # the original question still works for retrieval
+            log.warning("Could not make the question standalone (%s)", type(error).__name__)
+            return question
+
+    def _model_answer(self, retrieved: Retrieved, question: str, lang: Lang, on_token) -> Answer:
+        try:
+            return model_answer(self.chat_model, retrieved.hits, question, lang, on_token)
+        except IncompleteAnswer as partial:
+            log.warning("The model's answer broke off; keeping the part that arrived")
+            return cited_answer(partial.text, retrieved.hits, lang, [MODEL_INCOMPLETE[lang]])
+        except Exception as error:
+            log.warning("The model is unavailable (%s); answering from the articles", type(error).__name__)
+            answer = compose_offline(self.index, retrieved, lang)
+            answer.notices.append(MODEL_UNAVAILABLE[lang])
+            return answer
 
     def score(self, text: str, turn: int = 0, focus: str | None = None) -> ScoredText:
         """Evidence from a marketer's message (capped like a question, control characters dropped)."""

@@ -47,7 +47,7 @@ class ScriptedCoach:
     def __getattr__(self, name: str):
         return getattr(self._inner, name)
 
-    def ask(self, text: str, default_lang: str = "en") -> Answer:
+    def ask(self, text: str, default_lang: str = "en", history=()) -> Answer:
         if self.failure is not None:
             raise self.failure
         return self.answer or self._inner.ask(text, default_lang)
