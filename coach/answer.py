@@ -1,5 +1,6 @@
 """Grounded answers: the offline composer quotes the sentences that answer best, with citations."""
 
+import re
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -116,7 +117,7 @@ def _pick_sentences(index: KnowledgeIndex, retrieved: Retrieved) -> list[tuple[H
     combined = np.array(
         [0.6 * retrieved.sentence_scores[row] + 0.4 * passages[table.chunk_ids[row]][1].score for row in rows]
     )
-    combined -= np.array([0.02 if table.texts[row].endswith("?") else 0.0 for row in rows])
+    combined -= np.array([_out_of_context_penalty(table.texts[row]) for row in rows])
     order = np.argsort(-combined)
     best = combined[order[0]]
     chosen: list[int] = []
@@ -132,6 +133,20 @@ def _pick_sentences(index: KnowledgeIndex, retrieved: Retrieved) -> list[tuple[H
             continue
         chosen.append(row)
     return [(passages[table.chunk_ids[row]][1], table.texts[row]) for row in chosen]
+
+
+# A sentence that opens by pointing back ("But ...", "This means ...", "Doch ...") or asks a
+# question reads badly when quoted on its own.
+_POINTS_BACK = re.compile(
+    r"^(?:but|however|this|that|these|those|it|they|also|so|then|yet|and|such|doch|aber|das|dies\w*|"
+    r"es|sie|auch|dann|deshalb|daher|dabei|damit|und|solche\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _out_of_context_penalty(sentence: str) -> float:
+    penalty = 0.02 if sentence.endswith("?") else 0.0
+    return penalty + (0.02 if _POINTS_BACK.match(sentence) else 0.0)
 
 
 def _too_many_from(chunk_id: str, chosen: list[int], chunk_ids: list[str]) -> bool:

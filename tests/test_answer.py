@@ -133,3 +133,20 @@ def test_the_json_of_an_answer_has_the_documented_fields(knowledge_coach: Coach)
     data = knowledge_coach.ask("Is posting three times a week a strategy?").to_json()
     assert set(data) == {"answer", "sources", "mode", "lang", "notices"}
     assert all(set(source) == {"id", "title", "lang", "text", "score"} for source in data["sources"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "penalised"),
+    [
+        ("Doch weder Umfang noch Zeitplan machen aus Maßnahmen eine Strategie.", True),
+        ("This means the plan is a tactic.", True),
+        ("Is that a strategy?", True),
+        ("A strategy decides how scarce resources are used.", False),
+        ("Eine Strategie ist eine Entscheidung über knappe Ressourcen.", False),
+        ("Thisbe's bakery posts daily.", False),
+    ],
+)
+def test_sentences_that_point_back_or_ask_are_quoted_less_readily(sentence: str, penalised: bool) -> None:
+    from coach.answer import _out_of_context_penalty
+
+    assert (_out_of_context_penalty(sentence) > 0) is penalised
