@@ -69,8 +69,10 @@ def check_citations(text: str, passages: int) -> tuple[str, list[int], int]:
 def stream_text(model, messages: list[BaseMessage], on_token: Callable[[str], None] | None = None) -> str:
     """The model's reply, streamed; raises EmptyReply, or IncompleteAnswer after partial text."""
     parts: list[str] = []
+    finish_reason = None
     try:
         for chunk in model.stream(messages):
+            finish_reason = chunk.response_metadata.get("finish_reason") or finish_reason
             piece = chunk.content if isinstance(chunk.content, str) else ""
             if piece:
                 parts.append(piece)
@@ -83,6 +85,9 @@ def stream_text(model, messages: list[BaseMessage], on_token: Callable[[str], No
     text = "".join(parts).strip()
     if not text:
         raise EmptyReply("the model returned an empty reply")
+    if finish_reason != "stop":
+        # A stream that ends without "stop" was cut by a proxy or hit the token limit ("length").
+        raise IncompleteAnswer(text, EmptyReply(f"the stream ended with finish reason {finish_reason!r}"))
     return text
 
 

@@ -32,10 +32,16 @@ class FakeChatModel:
         return [reply] if isinstance(reply, str) else reply
 
     def stream(self, messages):
-        for piece in self._next(messages):
+        """Streams the pieces; the last one carries finish_reason "stop", as a real server's does."""
+        pieces = self._next(messages)
+        for number, piece in enumerate(pieces):
             if isinstance(piece, Exception):
                 raise piece
-            yield AIMessageChunk(content=piece)
+            if isinstance(piece, tuple):  # (text, finish_reason) overrides the ending
+                yield AIMessageChunk(content=piece[0], response_metadata={"finish_reason": piece[1]})
+                continue
+            last = number == len(pieces) - 1
+            yield AIMessageChunk(content=piece, response_metadata={"finish_reason": "stop"} if last else {})
 
     def invoke(self, messages):
         return AIMessage(content="".join(self._next(messages)))
@@ -160,3 +166,11 @@ def test_the_chat_model_has_an_explicit_timeout_retries_and_a_placeholder_key_fo
     model = coach.llm.build_chat_model(settings)
     assert model.request_timeout == 7 and model.max_retries == 1
     assert model.openai_api_key.get_secret_value() == coach.llm.PLACEHOLDER_KEY
+
+
+@pytest.mark.parametrize("ending", [None, "length"])
+def test_a_stream_that_ends_without_stop_is_marked_incomplete(model_coach, fake_model, ending):
+    fake_model.queue(["A posting schedule is a tactic [1]. ", ("It is not", ending)])
+    answer = model_coach.ask(QUESTION)
+    assert answer.mode == "llm" and answer.text.endswith("It is not")
+    assert MODEL_INCOMPLETE["en"] in answer.notices
