@@ -17,11 +17,12 @@ from pathlib import Path
 import yaml
 
 from coach.bench_diagnostic import bench_offtopic, bench_personas, bench_turn, seconds
-from coach.config import PROJECT_ROOT, Settings
+from coach.config import Settings
+from coach.evals import EVALS
 from coach.retrieval import retrieve
 from coach.service import Coach, prepare_question
 
-QUESTIONS = PROJECT_ROOT / "tests" / "evals" / "questions.yaml"
+QUESTIONS = EVALS / "questions.yaml"
 PARTS = ("ingest", "retrieval", "answer", "offtopic", "personas", "turn")
 # Ranks beyond this count as misses for MRR (retrieval returns one passage per article).
 RANK_DEPTH = 10

@@ -5,14 +5,12 @@ import time
 
 import yaml
 
-from coach.config import PROJECT_ROOT
 from coach.dialogue import advance, start
-from coach.evals import Persona, StageReport, load_personas, stage_report
+from coach.evals import EVALS, Persona, StageReport, load_personas, stage_report
 from coach.service import Coach
 from coach.terminal import run_diagnostic
 from coach.text import split_sentences
 
-EVALS = PROJECT_ROOT / "tests" / "evals"
 PERSONA_FILES = (EVALS / "personas.yaml", EVALS / "personas_more.yaml")
 OFFTOPIC = EVALS / "offtopic.yaml"
 TURN_ANSWERS = (
