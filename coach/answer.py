@@ -1,7 +1,7 @@
 """Grounded answers: the offline composer quotes the sentences that answer best, with citations."""
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -36,6 +36,10 @@ class Source:
     text: str
     score: float
 
+    @classmethod
+    def from_hit(cls, number: int, hit: Hit) -> "Source":
+        return cls(number, hit.article_id, hit.key, hit.title, hit.lang, hit.section, hit.text, hit.score)
+
 
 @dataclass
 class Answer:
@@ -58,9 +62,6 @@ class Answer:
             for s in self.sources
         ]
         return {"answer": self.text, "sources": sources, "mode": self.mode, "lang": self.lang, "notices": self.notices}
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 NOTHING_FOUND = {
@@ -161,19 +162,6 @@ def _cite(picked: list[tuple[Hit, str]], lang: str) -> Answer:
     for hit, sentence in picked:
         if hit.key not in numbers:
             numbers[hit.key] = len(numbers) + 1
-            sources.append(_source(numbers[hit.key], hit))
+            sources.append(Source.from_hit(numbers[hit.key], hit))
         sentences.append(f"{sentence} [{numbers[hit.key]}]")
     return Answer(text=" ".join(sentences), sources=sources, lang=lang)
-
-
-def _source(number: int, hit: Hit) -> Source:
-    return Source(
-        number=number,
-        id=hit.article_id,
-        key=hit.key,
-        title=hit.title,
-        lang=hit.lang,
-        section=hit.section,
-        text=hit.text,
-        score=hit.score,
-    )

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from coach.config import Settings
 from coach.conversation import Conversation, Turn, add_user_turn, reply_to
 from coach.index import Progress, SyncReport
-from coach.service import TRUNCATED, Coach
-from coach.text import detect_language, strip_controls
+from coach.service import Coach, truncation_notices
+from coach.text import detect_language
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +78,9 @@ def accept(conversation: Conversation, message: str, max_chars: int) -> Accepted
 
     A message longer than `max_chars` is cut there, and the reply says so.
     """
-    length = len(strip_controls(message or "").strip())
-    text = add_user_turn(conversation, message, max_chars)
-    notices = []
-    if length > max_chars:
-        lang = detect_language(text, conversation.lang)
-        notices.append(TRUNCATED[lang].format(length=length, limit=max_chars))
-    return Accepted(text, notices)
+    cleaned = add_user_turn(conversation, message, max_chars)
+    lang = detect_language(cleaned.text, conversation.lang)
+    return Accepted(cleaned.text, truncation_notices(cleaned, max_chars, lang))
 
 
 def unanswered(conversation: Conversation) -> Accepted | None:

@@ -3,7 +3,7 @@
 import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
@@ -13,7 +13,7 @@ from coach.dialogue import DiagnosticContext, DialogueState, Step, advance, star
 from coach.errors import BadInput
 from coach.readiness import ReadinessModel
 from coach.summary import Summary, render_summary
-from coach.text import Lang, clean_message, detect_language
+from coach.text import CleanText, Lang, clean_message, detect_language
 
 Role = Literal["user", "coach"]
 
@@ -42,9 +42,6 @@ class Turn:
     mode: str = "offline"
     notices: list[str] = field(default_factory=list)
     created_at: str = field(default_factory=now)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 @dataclass
@@ -89,21 +86,21 @@ def is_start_request(message: str) -> bool:
     return bool(_START_REQUEST.search(message))
 
 
-def add_user_turn(conversation: Conversation, message: str, max_chars: int) -> str:
-    """Store the user's message before anything can fail; returns the cleaned text."""
+def add_user_turn(conversation: Conversation, message: str, max_chars: int) -> CleanText:
+    """Store the user's message before anything can fail; returns it cleaned (and perhaps cut)."""
     cleaned = clean_message(message or "", max_chars)
     if not cleaned.text:
         raise BadInput("the message is empty")
     if not conversation.turns:
         conversation.lang = detect_language(cleaned.text, conversation.lang)
     conversation.turns.append(Turn("user", cleaned.text))
-    return cleaned.text
+    return cleaned
 
 
 def respond(coach: CoachLike, conversation: Conversation, message: str, max_chars: int = 4000) -> Turn:
     """The coach's reply to one message; both turns are appended to the conversation."""
-    text = add_user_turn(conversation, message, max_chars)
-    return reply_to(coach, conversation, text)
+    cleaned = add_user_turn(conversation, message, max_chars)
+    return reply_to(coach, conversation, cleaned.text)
 
 
 def reply_to(coach: CoachLike, conversation: Conversation, text: str) -> Turn:

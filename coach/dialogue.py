@@ -191,11 +191,7 @@ def _take_answer(
     if correction:
         corrected = {item.dimension for item in scored.evidence}
         state = replace(state, evidence=tuple(e for e in state.evidence if e.dimension not in corrected))
-    state = replace(
-        state,
-        evidence=state.evidence + tuple(scored.evidence),
-        goals=tuple(dict.fromkeys(state.goals + tuple(scored.goals))),
-    )
+    state = with_evidence(state, scored)
     answered = dimension is None or any(item.dimension == dimension for item in scored.evidence)
     if not answered and not scored.evidence:
         return _unanswered(context, state)
@@ -204,6 +200,15 @@ def _take_answer(
         text = f"{NOTED[state.lang]} {question.text(state.lang)}"
         return state, Step("question", text, _reply_labels(question, state.lang), dimension)
     return _ask_next(context, state)
+
+
+def with_evidence(state: DialogueState, scored: ScoredText) -> DialogueState:
+    """The state with a message's evidence added and its goals noted (each goal once)."""
+    return replace(
+        state,
+        evidence=state.evidence + tuple(scored.evidence),
+        goals=tuple(dict.fromkeys(state.goals + tuple(scored.goals))),
+    )
 
 
 def _unanswered(context: DiagnosticContext, state: DialogueState) -> tuple[DialogueState, Step | None]:

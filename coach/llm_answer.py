@@ -101,7 +101,7 @@ def cited_answer(text: str, hits: Sequence[Hit], lang: Lang, notices: list[str] 
     clean, cited, removed = check_citations(text, len(hits))
     if removed:
         log.info("Removed %d citation markers that pointed to no passage", removed)
-    sources = [_source(number, hits[number - 1]) for number in cited]
+    sources = [Source.from_hit(number, hits[number - 1]) for number in cited]
     return Answer(text=clean, sources=sources, lang=lang, mode="llm", notices=list(notices or []))
 
 
@@ -113,7 +113,3 @@ def standalone_question(model, question: str, history: Sequence[tuple[str, str]]
     reply = model.invoke([HumanMessage(render("standalone", history=lines, question=question))])
     rewritten = reply.content.strip() if isinstance(reply, AIMessage) and isinstance(reply.content, str) else ""
     return rewritten.splitlines()[0][:1000] if rewritten else question
-
-
-def _source(number: int, hit: Hit) -> Source:
-    return Source(number, hit.article_id, hit.key, hit.title, hit.lang, hit.section, hit.text, hit.score)

@@ -18,7 +18,7 @@ from coach.readiness import ReadinessModel, load_model
 from coach.retrieval import Retrieved, retrieve
 from coach.scorer import EvidenceScorer, ScoredText
 from coach.summary import Summary, build_summary
-from coach.text import Lang, clean_message, detect_language
+from coach.text import CleanText, Lang, clean_message, detect_language
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,9 @@ class Coach:
         if self.index.is_current(chunks):
             return None
         report = self.index.sync(chunks, progress)
-        log.info("Index updated: %d added, %d changed, %d removed", *map(len, _changes(report)))
+        log.info(
+            "Index updated: %d added, %d changed, %d removed", *map(len, (report.added, report.changed, report.removed))
+        )
         return report
 
     def ingest(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
@@ -171,8 +173,7 @@ class Coach:
         hits = hits or self.index.search(vector, 1, where={"key": article_key})
         if not hits:
             return None
-        hit = hits[0]
-        return Source(1, hit.article_id, hit.key, hit.title, hit.lang, hit.section, hit.text, hit.score)
+        return Source.from_hit(1, hits[0])
 
     def diagnostic_context(self) -> DiagnosticContext:
         return DiagnosticContext(model=self.model, score=self.score, answer_question=self.ask)
@@ -184,11 +185,11 @@ def prepare_question(text: str, max_chars: int, default_lang: Lang = "en") -> Qu
     if not cleaned.text:
         raise BadInput("the question is empty")
     lang = detect_language(cleaned.text, default_lang)
-    notices = []
-    if cleaned.truncated:
-        notices.append(TRUNCATED[lang].format(length=cleaned.original_length, limit=max_chars))
-    return Question(cleaned.text, lang, notices)
+    return Question(cleaned.text, lang, truncation_notices(cleaned, max_chars, lang))
 
 
-def _changes(report: SyncReport) -> tuple[list[str], list[str], list[str]]:
-    return report.added, report.changed, report.removed
+def truncation_notices(cleaned: CleanText, max_chars: int, lang: Lang) -> list[str]:
+    """What the user is told when their message was cut to its first `max_chars` characters."""
+    if not cleaned.truncated:
+        return []
+    return [TRUNCATED[lang].format(length=cleaned.original_length, limit=max_chars)]

@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from coach.conversation import Conversation, Turn, finish_diagnostic, respond, start_diagnostic
+from coach.dialogue import with_evidence
 from coach.errors import BadInput
 from coach.text import Lang, detect_language
 
@@ -44,9 +45,7 @@ def absorb(coach, conversation: Conversation, message: str) -> None:
         return
     state = replace(state, turn=state.turn + 1)
     scored = coach.score(message, state.turn)
-    conversation.dialogue = replace(
-        state, evidence=state.evidence + tuple(scored.evidence), goals=state.goals + tuple(scored.goals)
-    )
+    conversation.dialogue = with_evidence(state, scored)
     conversation.turns.append(Turn("user", message.strip(), kind="late_answer"))
     conversation.summary = None
 
