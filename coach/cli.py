@@ -1,4 +1,7 @@
-"""`python -m coach`: ingest, ask, assess, diagnose. Exit codes: 0 ok, 2 bad input, 1 anything else."""
+"""`python -m coach`: ingest, ask, assess, diagnose, and the stored conversations.
+
+Exit codes: 0 ok, 2 bad input, 1 anything else.
+"""
 
 import argparse
 import json
@@ -38,7 +41,37 @@ def build_parser() -> argparse.ArgumentParser:
     diagnose.add_argument("--answers", type=Path, help="a file whose lines answer the questions in turn")
     diagnose.add_argument("--json", action="store_true", help="print JSON")
     diagnose.add_argument("--lang", choices=["de", "en"], help="language of the questions (default: detected)")
+
+    commands.add_parser("conversations", help="list the stored conversations, newest first")
+
+    export = commands.add_parser("export", help="export a stored conversation")
+    export.add_argument("id", help="the conversation's id (see `conversations`)")
+    export.add_argument("--format", choices=["md", "json", "pdf"], default="md", help="file format (default md)")
+    export.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+
+    import_ = commands.add_parser("import", help="store a conversation from a JSON export")
+    import_.add_argument("file", help="a JSON export, or - for standard input")
+
+    share = commands.add_parser("share", help="create a read-only link to a snapshot of a conversation")
+    share.add_argument("id", help="the conversation's id")
+    share.add_argument("--days", type=_positive_days, help="the link expires after this many days (default: never)")
+
+    revoke = commands.add_parser("revoke", help="revoke a share link")
+    revoke.add_argument("token", help="the token of the link (the part after ?share=)")
+
+    delete = commands.add_parser("delete", help="delete a stored conversation and its share links")
+    delete.add_argument("id", help="the conversation's id")
     return parser
+
+
+def _positive_days(value: str) -> float:
+    try:
+        days = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of days: {value!r}") from None
+    if not 0 < days <= 3650:
+        raise argparse.ArgumentTypeError("days must be more than 0 and at most 3650")
+    return days
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -185,9 +218,120 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store(settings: Settings):
+    from coach.store import Store
+
+    return Store(settings.store_url)
+
+
+def _stored(store, conversation_id: str):
+    loaded = store.load(conversation_id)
+    if loaded is None:
+        raise BadInput(f"no stored conversation with id {conversation_id!r} (see `python -m coach conversations`)")
+    return loaded[0]
+
+
+def cmd_conversations(args: argparse.Namespace) -> int:
+    for info in _store(_settings()).recent(limit=1000):
+        stage = "-" if info.stage is None else str(info.stage)
+        print(f"{info.id}  {info.updated_at}  stage {stage}  {info.lang}  {info.title}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from coach.readiness import load_model
+    from coach.transcript import markdown, record_json
+    from coach.transcript_pdf import pdf_bytes
+
+    settings = _settings()
+    conversation = _stored(_store(settings), args.id)
+    model = load_model(settings.readiness_file)
+    if args.format == "pdf":
+        data = pdf_bytes(model, conversation)
+    else:
+        text = record_json(model, conversation) if args.format == "json" else markdown(model, conversation)
+        data = text.encode("utf-8")
+    if args.output is None:
+        if args.format == "pdf" and sys.stdout.isatty():
+            raise BadInput("a PDF is binary: give -o FILE, or redirect standard output")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        _write_file(args.output, data)
+        print(f"wrote {args.output} ({len(data)} bytes)", file=sys.stderr)
+    return 0
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write all of `data` or nothing: a temporary file next to `path`, then a rename."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise BadInput(f"cannot write {path}: {error.strerror or error}") from error
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    import uuid
+
+    from coach.transcript import read_record
+
+    if args.file == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        try:
+            raw = Path(args.file).read_bytes()
+        except OSError as error:
+            raise BadInput(f"cannot read {args.file}: {error.strerror or error}") from error
+    conversation = read_record(raw)
+    store = _store(_settings())
+    if store.load(conversation.id) is not None:
+        conversation.id = uuid.uuid4().hex  # never overwrite: the import becomes a new conversation
+    store.save(conversation, 0)
+    print(conversation.id)
+    return 0
+
+
+def cmd_share(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from coach.readiness import load_model
+    from coach.transcript import record
+
+    settings = _settings()
+    store = _store(settings)
+    conversation = _stored(store, args.id)
+    valid_for = timedelta(days=args.days) if args.days else None
+    token = store.share(conversation.id, record(load_model(settings.readiness_file), conversation), valid_for)
+    print(f"{settings.public_url.rstrip('/')}/?share={token}")
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    if not _store(_settings()).revoke(args.token.strip()):
+        raise BadInput("no active share link with that token")
+    print("revoked")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    if not _store(_settings()).delete(args.id):
+        raise BadInput(f"no stored conversation with id {args.id!r}")
+    print("deleted")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "ingest": cmd_ingest,
     "ask": cmd_ask,
     "assess": cmd_assess,
     "diagnose": cmd_diagnose,
+    "conversations": cmd_conversations,
+    "export": cmd_export,
+    "import": cmd_import,
+    "share": cmd_share,
+    "revoke": cmd_revoke,
+    "delete": cmd_delete,
 }

@@ -92,6 +92,24 @@ class Settings(BaseSettings):
         description="How many articles an answer may cite.",
     )
 
+    database_url: SecretStr | None = Field(
+        None,
+        validation_alias=_env("COACH_DATABASE_URL", "database_url"),
+        description="SQLAlchemy URL of the conversation store (PostgreSQL); unset means SQLite in the data directory.",
+    )
+    public_url: str = Field(
+        "http://localhost:8501",
+        validation_alias=_env("COACH_PUBLIC_URL", "public_url"),
+        description="The app's address, used by `python -m coach share` to print the share link.",
+    )
+
+    @property
+    def store_url(self) -> str:
+        """The conversation store's URL (may hold a password: never log it)."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{(self.data_dir / 'conversations.db').resolve()}"
+
     @property
     def llm_configured(self) -> bool:
         """A chat model is used when a model name is set (a key or a base URL tells where)."""

@@ -152,7 +152,7 @@ def render_summary(model: ReadinessModel, summary: Summary) -> str:
         lines.append(_dimension_line(model, assessment, key, lang))
     lines += ["", f"**{text['strengths']}:** {_names(model, summary.strengths, lang) or text['none']}"]
     lines.append(f"**{text['gaps']}:** {_names(model, summary.gaps, lang) or text['none']}")
-    lines += ["", f"**{_steps_heading(model, summary)}**"]
+    lines += ["", f"**{steps_heading(model, summary)}**"]
     for number, step in enumerate(summary.next_steps, start=1):
         title = step.source.title if step.source else step.article
         lines.append(f"{number}. {step.text} ({title})")
@@ -180,7 +180,7 @@ def supporting_quotes(result: DimensionResult) -> list[str]:
     return list(dict.fromkeys(item.quote for item in result.evidence if item.level == result.level))
 
 
-def _steps_heading(model: ReadinessModel, summary: Summary) -> str:
+def steps_heading(model: ReadinessModel, summary: Summary) -> str:
     text = LABELS[summary.lang]
     if summary.assessment.stage == 3:
         return text["deepen"]
