@@ -5,15 +5,25 @@ the settings in the sidebar. Per-user state is one `Conversation` in `st.session
 (embedder, index, readiness model) is built once per process and shared.
 """
 
+import json
 import logging
+from functools import partial
 
 import streamlit as st
 
 from coach import chat, panel, ui_text
+from coach.config import Settings
 from coach.conversation import Conversation, Turn
 from coach.errors import BadInput, CoachError
+from coach.keeper import Keeper, is_conversation_id
+from coach.readiness import ReadinessModel, load_model
 from coach.safety import inert
+from coach.share_tokens import token_hash
+from coach.store import Store, StoreUnavailable
+from coach.summary import render_summary
 from coach.text import Lang
+from coach.transcript import markdown, read_record, readable_time, record, record_json, title_of
+from coach.transcript_pdf import pdf_bytes
 
 log = logging.getLogger("coach.app")
 
@@ -26,13 +36,64 @@ def shared_coach() -> chat.SharedCoach:
     return chat.SharedCoach(chat.build_coach())
 
 
+def shared_store() -> Store:
+    """The conversation store of this server process (connects on first use)."""
+    return _store_at(Settings().store_url)
+
+
+@st.cache_resource(show_spinner=False)
+def _store_at(url: str) -> Store:
+    return Store(url)
+
+
+@st.cache_resource(show_spinner=False)
+def readiness_model() -> ReadinessModel:
+    """The readiness model alone, for pages that must not start the coach (shared links)."""
+    return load_model(Settings().readiness_file)
+
+
 # -- state and callbacks ------------------------------------------------------------------------
 
 
+def keeper() -> Keeper:
+    """This session's conversation: the one named in the URL when it is stored, else a new one."""
+    if "keeper" not in st.session_state:
+        st.session_state.keeper = _opened(st.query_params.get("c"))
+    return st.session_state.keeper
+
+
 def conversation() -> Conversation:
-    if "conversation" not in st.session_state:
-        st.session_state.conversation = Conversation(lang=ui_text.browser_lang(st.context.locale))
-    return st.session_state.conversation
+    return keeper().conversation
+
+
+def _opened(conversation_id: str | None) -> Keeper:
+    lang = ui_text.browser_lang(st.context.locale)
+    if conversation_id:
+        try:
+            opened = Keeper.open(shared_store(), conversation_id) if is_conversation_id(conversation_id) else None
+        except StoreUnavailable as error:
+            st.session_state.notice = ("warning", ui_text.t(lang, "store_down_short", reason=str(error)))
+            opened = None
+        else:
+            if opened is None:
+                st.session_state.notice = ("info", ui_text.t(lang, "not_found"))
+        if opened is not None:
+            return opened
+    st.query_params.pop("c", None)
+    return Keeper(shared_store(), Conversation(lang=lang))
+
+
+def save() -> None:
+    """Write the conversation after a turn; an unavailable store or another tab's edit is said, never lost."""
+    current = keeper()
+    result = current.save()
+    lang = current.conversation.lang
+    if result.error:
+        st.warning(ui_text.t(lang, "store_down", reason=inert(result.error)), icon=":material/cloud_off:")
+    if result.forked_from:
+        st.info(ui_text.t(lang, "forked"), icon=":material/call_split:")
+    if result.saved and st.query_params.get("c") != current.conversation.id:
+        st.query_params["c"] = current.conversation.id
 
 
 def queue(message: str) -> None:
@@ -41,8 +102,61 @@ def queue(message: str) -> None:
 
 
 def new_conversation() -> None:
-    st.session_state.conversation = Conversation(lang=conversation().lang)
+    st.session_state.keeper = Keeper(shared_store(), Conversation(lang=conversation().lang))
     st.session_state.pop("queued", None)
+    st.session_state.pop("links", None)
+    st.query_params.pop("c", None)
+
+
+def open_conversation(conversation_id: str) -> None:
+    try:
+        opened = Keeper.open(shared_store(), conversation_id)
+    except StoreUnavailable as error:
+        st.session_state.notice = ("warning", ui_text.t(conversation().lang, "store_down_short", reason=str(error)))
+        return
+    if opened is None:
+        st.session_state.notice = ("info", ui_text.t(conversation().lang, "not_found"))
+        return
+    st.session_state.keeper = opened
+    st.session_state.pop("queued", None)
+    st.session_state.pop("links", None)
+    st.query_params["c"] = conversation_id
+
+
+def delete_conversation(conversation_id: str) -> None:
+    lang = conversation().lang
+    try:
+        shared_store().delete(conversation_id)
+    except StoreUnavailable as error:
+        st.session_state.notice = ("warning", ui_text.t(lang, "store_down_short", reason=str(error)))
+        return
+    if conversation_id == conversation().id:
+        new_conversation()
+    st.session_state.notice = ("success", ui_text.t(lang, "deleted"))
+
+
+def create_link() -> None:
+    """A read-only snapshot of the conversation now, behind a new token shown once in this session."""
+    talk = conversation()
+    if not keeper().save().saved:
+        st.session_state.notice = ("warning", ui_text.t(talk.lang, "share_failed", reason="store"))
+        return
+    try:
+        token = shared_store().share(talk.id, record(readiness_model(), talk))
+    except (StoreUnavailable, KeyError) as error:
+        st.session_state.notice = ("warning", ui_text.t(talk.lang, "share_failed", reason=str(error)))
+        return
+    st.session_state.links = [*st.session_state.get("links", []), token]
+
+
+def revoke_link(share_id: str) -> None:
+    lang = conversation().lang
+    try:
+        shared_store().revoke_share(share_id)
+    except StoreUnavailable as error:
+        st.session_state.notice = ("warning", ui_text.t(lang, "store_down_short", reason=str(error)))
+        return
+    st.session_state.notice = ("success", ui_text.t(lang, "revoked"))
 
 
 def switch_language() -> None:
@@ -203,6 +317,90 @@ def reindex(shared: chat.SharedCoach, lang: Lang, slot) -> None:
         st.error(ui_text.t(lang, "reindex_failed", reason=reason))
 
 
+def render_conversations(talk: Conversation) -> None:
+    """The recent conversations: open one, or delete it (with its share links) after a confirmation."""
+    lang = talk.lang
+    st.subheader(ui_text.t(lang, "conversations"), divider="gray")
+    try:
+        recent = shared_store().recent(limit=12)
+    except StoreUnavailable as error:
+        st.caption(ui_text.t(lang, "store_down_short", reason=inert(str(error))))
+        return
+    if not recent:
+        st.caption(ui_text.t(lang, "conversations_empty"))
+    for info in recent:
+        with st.container(horizontal=True, vertical_alignment="center", key=f"conv-{info.id}"):
+            stage = "" if info.stage is None else f" · {ui_text.t(lang, 'stage_short', number=info.stage)}"
+            label = inert(info.title or "…")
+            is_current = info.id == talk.id
+            help_text = ui_text.t(lang, "current") if is_current else readable_time(info.updated_at)
+            st.button(
+                f"{label}{stage}",
+                key=f"open-{info.id}",
+                on_click=open_conversation,
+                args=(info.id,),
+                type="primary" if is_current else "tertiary",
+                help=help_text,
+                width="stretch",
+            )
+            with st.popover("", icon=":material/delete:", help=ui_text.t(lang, "delete"), key=f"del-{info.id}"):
+                st.caption(ui_text.t(lang, "delete_confirm"))
+                st.button(
+                    ui_text.t(lang, "delete"),
+                    key=f"delete-{info.id}",
+                    on_click=delete_conversation,
+                    args=(info.id,),
+                    type="primary",
+                )
+
+
+def render_downloads(talk: Conversation, model: ReadinessModel) -> None:
+    """Markdown, JSON and PDF of the conversation; each file is made only when its button is clicked."""
+    stem = f"coach-{talk.id[:8]}"
+    with st.container(horizontal=True, key="downloads"):
+        for fmt, mime, make in (
+            ("md", "text/markdown", partial(markdown, model, talk)),
+            ("json", "application/json", partial(record_json, model, talk)),
+            ("pdf", "application/pdf", partial(pdf_bytes, model, talk)),
+        ):
+            label = ui_text.t(talk.lang, f"download_{fmt}")
+            st.download_button(
+                label, data=make, file_name=f"{stem}.{fmt}", mime=mime, key=f"download-{fmt}", on_click="ignore"
+            )
+
+
+def render_sharing(talk: Conversation, model: ReadinessModel) -> None:
+    """Downloads and the read-only links of the open conversation."""
+    lang = talk.lang
+    st.subheader(ui_text.t(lang, "share_export"), divider="gray")
+    render_downloads(talk, model)
+    st.button(ui_text.t(lang, "share"), key="share", icon=":material/link:", on_click=create_link)
+    try:
+        links = [link for link in shared_store().shares_of(talk.id) if link.active()]
+    except StoreUnavailable as error:
+        st.caption(ui_text.t(lang, "store_down_short", reason=inert(str(error))))
+        return
+    fresh = {token_hash(token): token for token in st.session_state.get("links", [])}
+    if links:
+        st.markdown(f"**{ui_text.t(lang, 'links')}**")
+    for link in links:
+        when = ui_text.t(lang, "link_created", when=readable_time(link.created_at))
+        if link.expires_at:
+            when += " · " + ui_text.t(lang, "link_expires", when=readable_time(link.expires_at))
+        if link.id in fresh:
+            st.caption(ui_text.t(lang, "share_hint"))
+            st.code(share_url(fresh[link.id]), language=None, wrap_lines=True)
+        with st.container(horizontal=True, vertical_alignment="center", key=f"link-{link.id[:16]}"):
+            st.caption(when)
+            st.button(ui_text.t(lang, "revoke"), key=f"revoke-{link.id[:16]}", on_click=revoke_link, args=(link.id,))
+
+
+def share_url(token: str) -> str:
+    """The link to a snapshot: this app's own address with `?share=TOKEN`."""
+    base = (st.context.url or "").split("?", 1)[0] or Settings().public_url
+    return f"{base.rstrip('/')}/?share={token}"
+
+
 def render_sidebar(shared: chat.SharedCoach, talk: Conversation) -> None:
     with st.sidebar:
         st.session_state.ui_lang = talk.lang
@@ -217,6 +415,9 @@ def render_sidebar(shared: chat.SharedCoach, talk: Conversation) -> None:
             )
             st.button(ui_text.t(talk.lang, "new"), key="new", icon=":material/add_comment:", on_click=new_conversation)
         render_stage_panel(shared, talk)
+        if talk.turns:
+            render_sharing(talk, shared.coach.model)
+        render_conversations(talk)
         render_settings(shared, talk)
 
 
@@ -230,8 +431,50 @@ def render_history(talk: Conversation, offer_replies: bool) -> None:
         render_turn(turn, talk.lang, replies, str(len(talk.turns)))
 
 
+def render_notice() -> None:
+    """A message left by a callback (deleted, revoked, the store down), shown once."""
+    if "notice" in st.session_state:
+        kind, text = st.session_state.pop("notice")
+        getattr(st, kind)(inert(text))
+
+
+def render_shared(token: str) -> None:
+    """The read-only view of a share link: summary and transcript, downloads, no chat, no coach."""
+    lang = ui_text.browser_lang(st.context.locale)
+    try:
+        snapshot = shared_store().open_share(token)
+        talk = read_record(json.dumps(snapshot)) if snapshot is not None else None
+    except (StoreUnavailable, BadInput) as error:
+        log.warning("A shared conversation cannot be shown: %s", error)
+        talk = None
+    if talk is None:
+        st.title(ui_text.t(lang, "link_invalid_title"), anchor=False)
+        st.write(ui_text.t(lang, "link_invalid"))
+        return
+    model = readiness_model()
+    lang = talk.lang
+    st.title(inert(title_of(talk)) or ui_text.t(lang, "title"), anchor=False)
+    st.caption(ui_text.t(lang, "shared_caption", when=readable_time(snapshot.get("exported_at", ""))))
+    st.subheader(ui_text.t(lang, "shared_summary"), divider="gray")
+    if talk.summary:
+        st.markdown(inert(render_summary(model, talk.summary)))
+    else:
+        st.caption(ui_text.t(lang, "shared_no_summary"))
+    st.subheader(ui_text.t(lang, "shared_transcript"), divider="gray")
+    for number, turn in enumerate(talk.turns):
+        render_turn(turn, lang, [], str(number))
+    with st.sidebar:
+        st.subheader(ui_text.t(lang, "share_export"), divider="gray")
+        render_downloads(talk, model)
+
+
 def main() -> None:
+    token = st.query_params.get("share")
+    if token is not None:
+        render_shared(token)
+        return
     talk = conversation()
+    render_notice()
     shared = start_coach(talk.lang)
     if shared is None:
         st.stop()
@@ -243,10 +486,13 @@ def main() -> None:
     lang = talk.lang
     if message is not None:
         accepted = take_message(talk, message, shared.coach.settings.max_question_chars)
+        if accepted is not None:
+            save()  # the message is stored before the coach can fail
     else:
         accepted = chat.unanswered(talk)
     if accepted is not None:
         reply(shared, talk, accepted)
+        save()
         if talk.lang != lang:
             st.rerun()  # the first message chose the language: draw the whole page in it
     render_sidebar(shared, talk)

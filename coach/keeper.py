@@ -7,6 +7,7 @@ session's copy is saved as a new conversation instead of overwriting the other o
 """
 
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -14,6 +15,12 @@ from coach.conversation import Conversation
 from coach.store import Conflict, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
+_CONVERSATION_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def is_conversation_id(text: str) -> bool:
+    """Whether `text` has the shape of a conversation id (from a URL: anything else is not looked up)."""
+    return isinstance(text, str) and _CONVERSATION_ID.fullmatch(text) is not None
 
 
 @dataclass(frozen=True)

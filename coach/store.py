@@ -99,8 +99,8 @@ class ShareInfo:
 class Store:
     """The conversation store behind one database URL; thread-safe, connects on first use."""
 
-    def __init__(self, url: str, lock_timeout: float = LOCK_TIMEOUT):
-        self.engine = _engine(url, lock_timeout)
+    def __init__(self, url: str, lock_timeout: float | None = None):
+        self.engine = _engine(url, LOCK_TIMEOUT if lock_timeout is None else lock_timeout)
         self._writer = self.engine.execution_options(coach_writes=True)
         self.where = self.engine.url.render_as_string(hide_password=True)
         self._ready = False

@@ -1,10 +1,9 @@
 """Every string the app shows, in English and German, and the small formatting helpers around them."""
 
-from datetime import datetime
-
 from coach.config import Settings
 from coach.index import IndexStats, SyncReport
 from coach.text import Lang
+from coach.transcript import readable_time
 
 LANGS: tuple[Lang, ...] = ("en", "de")
 LANG_NAMES = {"en": "English", "de": "Deutsch"}
@@ -87,6 +86,42 @@ TEXT: dict[Lang, dict[str, str]] = {
         "reindex_nothing": "The index is up to date: nothing changed.",
         "reindex_done": "Index updated: {added} added, {changed} changed, {removed} removed passages.",
         "reindex_failed": "Re-indexing failed. {reason}",
+        "conversations": "Your conversations",
+        "conversations_empty": "Saved conversations appear here.",
+        "current": "open now",
+        "delete": "Delete",
+        "delete_confirm": "Delete this conversation and its share links for good?",
+        "deleted": "The conversation and its share links are deleted.",
+        "stage_short": "stage {number}",
+        "share_export": "Share and export",
+        "download_md": "Markdown",
+        "download_json": "JSON",
+        "download_pdf": "PDF",
+        "share": "Create a read-only link",
+        "share_hint": "Anyone with this link sees the conversation as it is now (no chat). Copy it:",
+        "share_failed": "The link could not be created: {reason}",
+        "links": "Active links",
+        "link_created": "created {when}",
+        "link_expires": "expires {when}",
+        "revoke": "Revoke",
+        "revoked": "The link is revoked.",
+        "store_down": (
+            "Your conversation cannot be saved right now ({reason}). It stays in this tab and is saved "
+            "as soon as the store is back."
+        ),
+        "store_down_short": "The conversation store is unavailable right now: {reason}",
+        "forked": "This conversation was continued in another tab; what you wrote here is saved as a new conversation.",
+        "not_found": "That conversation is not stored (perhaps it was deleted): this is a new one.",
+        "link_invalid_title": "This link is not valid",
+        "link_invalid": (
+            "The link may have been revoked, may have expired, or may be mistyped. Ask the person who "
+            "shared it for a new one."
+        ),
+        "shared_caption": "A read-only copy of a conversation, shared {when}.",
+        "shared_summary": "Summary",
+        "shared_transcript": "Conversation",
+        "shared_no_summary": "This conversation has no diagnostic summary.",
+        "open_app": "Open the coach",
     },
     "de": {
         "title": "Social-Media-Strategie-Coach",
@@ -151,6 +186,45 @@ TEXT: dict[Lang, dict[str, str]] = {
         "reindex_nothing": "Der Index ist aktuell: Nichts hat sich geändert.",
         "reindex_done": "Index aktualisiert: {added} neu, {changed} geändert, {removed} entfernte Abschnitte.",
         "reindex_failed": "Das Neu-Indexieren ist fehlgeschlagen. {reason}",
+        "conversations": "Ihre Gespräche",
+        "conversations_empty": "Gespeicherte Gespräche erscheinen hier.",
+        "current": "gerade geöffnet",
+        "delete": "Löschen",
+        "delete_confirm": "Dieses Gespräch und seine Links endgültig löschen?",
+        "deleted": "Das Gespräch und seine Links sind gelöscht.",
+        "stage_short": "Stufe {number}",
+        "share_export": "Teilen und exportieren",
+        "download_md": "Markdown",
+        "download_json": "JSON",
+        "download_pdf": "PDF",
+        "share": "Link zum Lesen erstellen",
+        "share_hint": "Wer diesen Link hat, sieht das Gespräch im jetzigen Stand (ohne Chat). Kopieren Sie ihn:",
+        "share_failed": "Der Link konnte nicht erstellt werden: {reason}",
+        "links": "Aktive Links",
+        "link_created": "erstellt {when}",
+        "link_expires": "läuft ab {when}",
+        "revoke": "Widerrufen",
+        "revoked": "Der Link ist widerrufen.",
+        "store_down": (
+            "Ihr Gespräch kann gerade nicht gespeichert werden ({reason}). Es bleibt in diesem Tab erhalten "
+            "und wird gespeichert, sobald der Speicher wieder verfügbar ist."
+        ),
+        "store_down_short": "Der Gesprächsspeicher ist gerade nicht verfügbar: {reason}",
+        "forked": (
+            "Dieses Gespräch wurde in einem anderen Tab fortgesetzt; was Sie hier geschrieben haben, ist als "
+            "neues Gespräch gespeichert."
+        ),
+        "not_found": "Dieses Gespräch ist nicht gespeichert (vielleicht wurde es gelöscht): Dies ist ein neues.",
+        "link_invalid_title": "Dieser Link ist nicht gültig",
+        "link_invalid": (
+            "Der Link wurde vielleicht widerrufen, ist abgelaufen oder falsch abgeschrieben. Bitten Sie die "
+            "Person, die ihn geteilt hat, um einen neuen."
+        ),
+        "shared_caption": "Eine schreibgeschützte Kopie eines Gesprächs, geteilt am {when}.",
+        "shared_summary": "Zusammenfassung",
+        "shared_transcript": "Gespräch",
+        "shared_no_summary": "Dieses Gespräch hat keine Diagnose-Zusammenfassung.",
+        "open_app": "Den Coach öffnen",
     },
 }
 
@@ -179,17 +253,8 @@ def mode_label(settings: Settings, lang: Lang) -> str:
 
 
 def index_lines(stats: IndexStats, lang: Lang) -> list[str]:
-    when = format_time(stats.updated_at) if stats.updated_at else t(lang, "never")
+    when = readable_time(stats.updated_at) if stats.updated_at else t(lang, "never")
     return [t(lang, "index_stats", articles=stats.articles, chunks=stats.chunks), t(lang, "index_updated", when=when)]
-
-
-def format_time(iso: str) -> str:
-    """An ISO timestamp as `2026-11-27 10:03 UTC` (the index stores UTC)."""
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def describe_sync(report: SyncReport, lang: Lang) -> str:

@@ -22,9 +22,10 @@ TIMEOUT = 120
 
 
 @pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch, app_data_dir: Path) -> AppTest:
-    """The app, pointed at the session's warm data directory through the environment, after its first run."""
+def app(monkeypatch: pytest.MonkeyPatch, app_data_dir: Path, tmp_path: Path) -> AppTest:
+    """The app, pointed at the session's warm data directory and its own store, after its first run."""
     monkeypatch.setenv("COACH_DATA_DIR", str(app_data_dir))
+    monkeypatch.setenv("COACH_DATABASE_URL", f"sqlite:///{tmp_path / 'conversations.db'}")
     return AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
 
 
@@ -84,7 +85,7 @@ def click(app: AppTest, key: str) -> AppTest:
 
 
 def talk(app: AppTest) -> Conversation:
-    return app.session_state["conversation"]
+    return app.session_state["keeper"].conversation
 
 
 def reply_keys(app: AppTest) -> list[str]:
