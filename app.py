@@ -329,29 +329,27 @@ def render_conversations(talk: Conversation) -> None:
     if not recent:
         st.caption(ui_text.t(lang, "conversations_empty"))
     for info in recent:
-        with st.container(horizontal=True, vertical_alignment="center", key=f"conv-{info.id}"):
-            stage = "" if info.stage is None else f" · {ui_text.t(lang, 'stage_short', number=info.stage)}"
-            label = inert(info.title or "…")
-            is_current = info.id == talk.id
-            help_text = ui_text.t(lang, "current") if is_current else readable_time(info.updated_at)
+        stage = "" if info.stage is None else f" · {ui_text.t(lang, 'stage_short', number=info.stage)}"
+        is_current = info.id == talk.id
+        opening, deleting = st.columns([5, 1], vertical_alignment="center", gap="small")
+        opening.button(
+            f"{inert(info.title or '…')}{stage}",
+            key=f"open-{info.id}",
+            on_click=open_conversation,
+            args=(info.id,),
+            type="primary" if is_current else "tertiary",
+            help=ui_text.t(lang, "current") if is_current else readable_time(info.updated_at),
+            width="stretch",
+        )
+        with deleting.popover("", icon=":material/delete:", help=ui_text.t(lang, "delete"), key=f"del-{info.id}"):
+            st.caption(ui_text.t(lang, "delete_confirm"))
             st.button(
-                f"{label}{stage}",
-                key=f"open-{info.id}",
-                on_click=open_conversation,
+                ui_text.t(lang, "delete"),
+                key=f"delete-{info.id}",
+                on_click=delete_conversation,
                 args=(info.id,),
-                type="primary" if is_current else "tertiary",
-                help=help_text,
-                width="stretch",
+                type="primary",
             )
-            with st.popover("", icon=":material/delete:", help=ui_text.t(lang, "delete"), key=f"del-{info.id}"):
-                st.caption(ui_text.t(lang, "delete_confirm"))
-                st.button(
-                    ui_text.t(lang, "delete"),
-                    key=f"delete-{info.id}",
-                    on_click=delete_conversation,
-                    args=(info.id,),
-                    type="primary",
-                )
 
 
 def render_downloads(talk: Conversation, model: ReadinessModel) -> None:

@@ -148,3 +148,52 @@ def test_the_app_fits_a_phone_screen_and_follows_a_german_browser(browser, serve
         e2e.screenshot(page, "phone-answer")
     finally:
         context.close()
+
+
+def test_a_reload_keeps_the_conversation(page, server: e2e.Server) -> None:
+    e2e.send(page, "Who should be responsible for social media?")
+    assert "?c=" in page.url
+    page.reload()
+    e2e.open_app(page, server)
+    e2e.wait_for_messages(page, 3)
+    assert e2e.messages(page).count() == 3
+    assert "Who should be responsible" in e2e.messages(page).nth(1).inner_text()
+
+
+def test_a_share_link_opens_read_only_elsewhere_and_dies_when_revoked(page, browser, server: e2e.Server) -> None:
+    e2e.run_diagnostic(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.locator(".st-key-share").get_by_role("button").click()
+    e2e.wait_idle(page)
+    link = sidebar.get_by_test_id("stCode").last.inner_text().strip()
+    assert link.startswith(f"{server.url}/?share=")
+
+    def open_link():
+        context = browser.new_context(viewport=e2e.DESKTOP)  # another browser profile: no shared state
+        other = context.new_page()
+        seen: list[str] = []
+        e2e.local_only(other, server, seen)
+        other.goto(link)
+        other.get_by_test_id("stHeading").first.wait_for(timeout=e2e.ANSWER_TIMEOUT_MS)
+        e2e.wait_idle(other)
+        return context, other, seen
+
+    context, other, seen = open_link()
+    try:
+        text = other.get_by_test_id("stMain").inner_text()
+        assert "Your stage" in text and "Next steps" in text
+        assert other.get_by_test_id("stChatInputTextArea").count() == 0
+        assert other.get_by_test_id("stDownloadButton").count() == 3
+        assert outside(seen, server) == []
+        e2e.screenshot(other, "desktop-shared-link")
+    finally:
+        context.close()
+
+    sidebar.locator("[class*='st-key-revoke-']").get_by_role("button").first.click()
+    e2e.wait_idle(page)
+    context, other, _ = open_link()
+    try:
+        assert "This link is not valid" in other.get_by_test_id("stMain").inner_text()
+        assert other.get_by_test_id("stChatInputTextArea").count() == 0
+    finally:
+        context.close()
