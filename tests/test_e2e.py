@@ -153,8 +153,8 @@ def test_the_app_fits_a_phone_screen_and_follows_a_german_browser(browser, serve
 def test_a_reload_keeps_the_conversation(page, server: e2e.Server) -> None:
     e2e.send(page, "Who should be responsible for social media?")
     assert "?c=" in page.url
-    page.reload()
-    e2e.open_app(page, server)
+    page.reload()  # same URL, a new session of the app
+    page.get_by_test_id("stChatInputTextArea").wait_for(timeout=e2e.ANSWER_TIMEOUT_MS)
     e2e.wait_for_messages(page, 3)
     assert e2e.messages(page).count() == 3
     assert "Who should be responsible" in e2e.messages(page).nth(1).inner_text()
