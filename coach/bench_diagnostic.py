@@ -2,6 +2,7 @@
 
 import statistics
 import time
+from collections.abc import Sequence
 
 import yaml
 
@@ -28,10 +29,13 @@ def bench_offtopic(coach: Coach) -> None:
     print(f"{len(questions)} questions, answered from the articles anyway: {len(answered)} {answered or ''}")
 
 
-def bench_personas(coach: Coach) -> None:
-    """Stage inference per persona split, for `assess` and for scripted `diagnose` runs."""
+def bench_personas(coach: Coach, only_splits: Sequence[str] = ()) -> None:
+    """Stage inference per persona split, for `assess` and for scripted `diagnose` runs.
+
+    The misses of held-out splits are not printed: naming them would invite tuning on them.
+    """
     personas = [persona for path in PERSONA_FILES if path.is_file() for persona in load_personas(path)]
-    splits = sorted({persona.split for persona in personas})
+    splits = sorted({persona.split for persona in personas} & set(only_splits or {p.split for p in personas}))
     print(f"\n== Stage inference: {len(personas)} personas, splits {', '.join(splits)}")
     print("   (the heldout splits were never used to tune the scorer)")
     for split in splits:
@@ -48,9 +52,10 @@ def _scripted_stage(coach: Coach, persona: Persona) -> int:
 
 
 def _print_report(report: StageReport, title: str) -> None:
-    lines = report.lines(title)
+    heldout = "heldout" in title
+    lines = report.lines(title, show_misses=not heldout)
     print("\n".join(lines))
-    if "heldout" in title:
+    if heldout:
         total = max(report.total, 1)
         for name, value in (("exact", report.exact / total), ("within-one", report.within_one / total)):
             met = "met" if value >= TARGETS[name] else "NOT MET"
