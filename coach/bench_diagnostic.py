@@ -12,7 +12,7 @@ from coach.service import Coach
 from coach.terminal import run_diagnostic
 from coach.text import split_sentences
 
-PERSONA_FILES = (EVALS / "personas.yaml", EVALS / "personas_more.yaml")
+PERSONA_FILES = (EVALS / "personas.yaml", EVALS / "personas_more.yaml", EVALS / "personas_fresh.yaml")
 OFFTOPIC = EVALS / "offtopic.yaml"
 TURN_ANSWERS = (
     "Nobody really owns it; our office manager posts on Instagram when she finds the time.",
@@ -42,8 +42,8 @@ def bench_personas(coach: Coach, only_splits: Sequence[str] = ()) -> None:
         group = [persona for persona in personas if persona.split == split]
         assess = stage_report(group, lambda persona: coach.assess(persona.text)[0].stage)
         diagnose = stage_report(group, lambda persona: _scripted_stage(coach, persona))
-        _print_report(assess, f"assess   {split}")
-        _print_report(diagnose, f"diagnose {split}")
+        _print_report(assess, f"assess   {split}", tuning=split.startswith("dev"))
+        _print_report(diagnose, f"diagnose {split}", tuning=split.startswith("dev"))
 
 
 def _scripted_stage(coach: Coach, persona: Persona) -> int:
@@ -51,11 +51,10 @@ def _scripted_stage(coach: Coach, persona: Persona) -> int:
     return conversation.summary.assessment.stage
 
 
-def _print_report(report: StageReport, title: str) -> None:
-    heldout = "heldout" in title
-    lines = report.lines(title, show_misses=not heldout)
-    print("\n".join(lines))
-    if heldout:
+def _print_report(report: StageReport, title: str, tuning: bool) -> None:
+    """Misses are named only for the tuning splits (dev*); every other split is a held-out check."""
+    print("\n".join(report.lines(title, show_misses=tuning)))
+    if not tuning:
         total = max(report.total, 1)
         for name, value in (("exact", report.exact / total), ("within-one", report.within_one / total)):
             met = "met" if value >= TARGETS[name] else "NOT MET"
