@@ -164,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--only", choices=PARTS, help="run one part (default: all)")
     parser.add_argument("--data-dir", type=Path, help="reuse (and update) this index instead of a temporary one")
     parser.add_argument("--questions", type=Path, default=QUESTIONS, help="the retrieval eval set")
+    parser.add_argument("--split", action="append", default=[], help="persona splits to run (repeatable; default: all)")
     parser.add_argument("--repeat", type=int, default=50, help="repetitions of each timed answer and embedding")
     return parser
 
@@ -191,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "turn" in parts:
             bench_turn(coach, args.repeat)
         if "personas" in parts:
-            bench_personas(coach)
+            bench_personas(coach, args.split)
     return 0
 
 

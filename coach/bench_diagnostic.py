@@ -2,6 +2,7 @@
 
 import statistics
 import time
+from collections.abc import Sequence
 
 import yaml
 
@@ -11,7 +12,7 @@ from coach.service import Coach
 from coach.terminal import run_diagnostic
 from coach.text import split_sentences
 
-PERSONA_FILES = (EVALS / "personas.yaml", EVALS / "personas_more.yaml")
+PERSONA_FILES = (EVALS / "personas.yaml", EVALS / "personas_more.yaml", EVALS / "personas_fresh.yaml")
 OFFTOPIC = EVALS / "offtopic.yaml"
 TURN_ANSWERS = (
     "Nobody really owns it; our office manager posts on Instagram when she finds the time.",
@@ -28,18 +29,21 @@ def bench_offtopic(coach: Coach) -> None:
     print(f"{len(questions)} questions, answered from the articles anyway: {len(answered)} {answered or ''}")
 
 
-def bench_personas(coach: Coach) -> None:
-    """Stage inference per persona split, for `assess` and for scripted `diagnose` runs."""
+def bench_personas(coach: Coach, only_splits: Sequence[str] = ()) -> None:
+    """Stage inference per persona split, for `assess` and for scripted `diagnose` runs.
+
+    The misses of held-out splits are not printed: naming them would invite tuning on them.
+    """
     personas = [persona for path in PERSONA_FILES if path.is_file() for persona in load_personas(path)]
-    splits = sorted({persona.split for persona in personas})
+    splits = sorted({persona.split for persona in personas} & set(only_splits or {p.split for p in personas}))
     print(f"\n== Stage inference: {len(personas)} personas, splits {', '.join(splits)}")
     print("   (the heldout splits were never used to tune the scorer)")
     for split in splits:
         group = [persona for persona in personas if persona.split == split]
         assess = stage_report(group, lambda persona: coach.assess(persona.text)[0].stage)
         diagnose = stage_report(group, lambda persona: _scripted_stage(coach, persona))
-        _print_report(assess, f"assess   {split}")
-        _print_report(diagnose, f"diagnose {split}")
+        _print_report(assess, f"assess   {split}", tuning=split.startswith("dev"))
+        _print_report(diagnose, f"diagnose {split}", tuning=split.startswith("dev"))
 
 
 def _scripted_stage(coach: Coach, persona: Persona) -> int:
@@ -47,10 +51,10 @@ def _scripted_stage(coach: Coach, persona: Persona) -> int:
     return conversation.summary.assessment.stage
 
 
-def _print_report(report: StageReport, title: str) -> None:
-    lines = report.lines(title)
-    print("\n".join(lines))
-    if "heldout" in title:
+def _print_report(report: StageReport, title: str, tuning: bool) -> None:
+    """Misses are named only for the tuning splits (dev*); every other split is a held-out check."""
+    print("\n".join(report.lines(title, show_misses=tuning)))
+    if not tuning:
         total = max(report.total, 1)
         for name, value in (("exact", report.exact / total), ("within-one", report.within_one / total)):
             met = "met" if value >= TARGETS[name] else "NOT MET"

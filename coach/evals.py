@@ -39,7 +39,7 @@ class StageReport:
         if truth != predicted:
             self.misses.append((persona_id, truth, predicted))
 
-    def lines(self, title: str) -> list[str]:
+    def lines(self, title: str, show_misses: bool = True) -> list[str]:
         total = max(self.total, 1)
         lines = [
             f"{title}: n={self.total} exact={self.exact / total:.2f} within-one={self.within_one / total:.2f}",
@@ -48,7 +48,7 @@ class StageReport:
         lines += [
             f"    {truth}: " + " ".join(f"{count:3d}" for count in row) for truth, row in enumerate(self.confusion)
         ]
-        if self.misses:
+        if self.misses and show_misses:
             lines.append("  misses: " + ", ".join(f"{pid} {truth}->{guess}" for pid, truth, guess in self.misses))
         return lines
 

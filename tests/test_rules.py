@@ -116,3 +116,22 @@ def test_level_two_practices_support_a_demonstrated_level_three() -> None:
 def test_deficits_outweighing_practices_keep_the_low_level() -> None:
     results = dimension_results([evidence("roles", 1, 0.9), evidence("roles", 1, 0.5), evidence("roles", 3, 0.6)])
     assert results["roles"].level == 1
+
+
+def test_a_single_unclear_deficit_does_not_outweigh_two_clear_core_practices() -> None:
+    stray = evidence("coordination", 1, 0.4)
+    practices = [evidence("roles", 2, 0.9), evidence("resources", 2, 0.8)]
+    assert assess_evidence([*practices, stray]).stage == 2
+    assert assess_evidence([practices[0], evidence("alignment", 2, 0.8), stray]).stage == 1
+
+
+@pytest.mark.parametrize(
+    "deficits",
+    [
+        [evidence("coordination", 1, 0.7)],
+        [evidence("coordination", 1, 0.4, "a"), evidence("coordination", 1, 0.4, "b")],
+    ],
+)
+def test_a_clear_or_repeated_deficit_still_blocks_the_core(deficits: list[Evidence]) -> None:
+    practices = [evidence("roles", 2, 0.9), evidence("resources", 2, 0.8), evidence("processes", 2, 0.8)]
+    assert assess_evidence([*practices, *deficits]).stage == 1

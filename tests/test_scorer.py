@@ -3,7 +3,7 @@
 import pytest
 
 from coach.readiness import load_model
-from coach.scorer import EvidenceScorer, clauses_of, is_aspiration, is_negated
+from coach.scorer import EvidenceScorer, clauses_of, is_aspiration, is_negated, read_sentence
 
 
 @pytest.mark.parametrize(
@@ -111,3 +111,11 @@ def test_a_ten_thousand_character_answer_is_handled(scorer) -> None:
     text = "We post on Instagram when someone has time. " * 230
     scored = scorer.score(text)
     assert scored.evidence
+
+
+def test_a_clause_that_speaks_to_two_dimensions_counts_for_both_the_second_with_less_weight(scorer) -> None:
+    text = "Our customers co-develop new products with us in an open community where everyone speaks freely."
+    assert len(read_sentence(text)) == 1
+    evidence = scorer.score(text).evidence
+    assert [item.dimension for item in evidence] == ["integration", "culture"]
+    assert evidence[1].confidence < evidence[0].confidence
