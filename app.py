@@ -22,7 +22,7 @@ from coach.share_tokens import token_hash
 from coach.store import Store, StoreUnavailable
 from coach.summary import render_summary
 from coach.text import Lang
-from coach.transcript import markdown, read_record, readable_time, record, record_json, title_of
+from coach.transcript import markdown, read_record, readable_time, record, record_json
 from coach.transcript_pdf import pdf_bytes
 
 log = logging.getLogger("coach.app")
@@ -451,7 +451,7 @@ def render_shared(token: str) -> None:
         return
     model = readiness_model()
     lang = talk.lang
-    st.title(inert(title_of(talk)) or ui_text.t(lang, "title"), anchor=False)
+    st.title(ui_text.t(lang, "title"), anchor=False)
     st.caption(ui_text.t(lang, "shared_caption", when=readable_time(snapshot.get("exported_at", ""))))
     st.subheader(ui_text.t(lang, "shared_summary"), divider="gray")
     if talk.summary:
