@@ -7,6 +7,7 @@ the settings in the sidebar. Per-user state is one `Conversation` in `st.session
 
 import json
 import logging
+from datetime import timedelta
 from functools import partial
 
 import streamlit as st
@@ -26,6 +27,8 @@ from coach.transcript import markdown, read_record, readable_time, record, recor
 from coach.transcript_pdf import pdf_bytes
 
 log = logging.getLogger("coach.app")
+LINK_DAYS = (None, 1, 7, 30)
+"""How long a new share link stays valid (None: until revoked)."""
 
 st.set_page_config(page_title=ui_text.PAGE_TITLE, page_icon=ui_text.PAGE_ICON, layout="centered")
 
@@ -141,8 +144,10 @@ def create_link() -> None:
     if not keeper().save().saved:
         st.session_state.notice = ("warning", ui_text.t(talk.lang, "share_failed", reason="store"))
         return
+    days = st.session_state.get("link_days")
+    valid_for = timedelta(days=days) if days else None
     try:
-        token = shared_store().share(talk.id, record(readiness_model(), talk))
+        token = shared_store().share(talk.id, record(readiness_model(), talk), valid_for)
     except (StoreUnavailable, KeyError) as error:
         st.session_state.notice = ("warning", ui_text.t(talk.lang, "share_failed", reason=str(error)))
         return
@@ -372,6 +377,12 @@ def render_sharing(talk: Conversation, model: ReadinessModel) -> None:
     lang = talk.lang
     st.subheader(ui_text.t(lang, "share_export"), divider="gray")
     render_downloads(talk, model)
+    st.selectbox(
+        ui_text.t(lang, "link_valid"),
+        LINK_DAYS,
+        format_func=lambda days: ui_text.t(lang, "link_days", days=days) if days else ui_text.t(lang, "link_forever"),
+        key="link_days",
+    )
     st.button(ui_text.t(lang, "share"), key="share", icon=":material/link:", on_click=create_link)
     try:
         links = [link for link in shared_store().shares_of(talk.id) if link.active()]

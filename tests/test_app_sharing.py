@@ -178,3 +178,12 @@ def test_markup_in_a_shared_transcript_stays_inert(env) -> None:
     shown = "\n".join(str(part.value) for part in shared.markdown)
     assert "&lt;script&gt;" in shown and "<script>" not in shown and "<img" not in shown
     assert "](https://evil.example" not in shown and "!\\[leak\\]" in shown
+
+
+def test_a_link_can_be_made_to_expire(env, store_url) -> None:
+    app = send(new_app(), "Is posting three times a week a strategy?")
+    app.selectbox(key="link_days").set_value(7).run()
+    app = click(app, "share")
+    (link,) = Store(store_url).shares_of(talk(app).id)
+    assert link.expires_at is not None and link.active()
+    assert "expires" in texts(app)
