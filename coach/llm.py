@@ -32,6 +32,7 @@ def build_chat_model(settings: Settings, streaming: bool = True) -> ChatOpenAI:
         max_retries=settings.llm_max_retries,
         streaming=streaming,
         temperature=0.2,
+        max_tokens=settings.llm_max_tokens,
     )
 
 

@@ -14,6 +14,7 @@ from coach.errors import BadInput
 from coach.index import KnowledgeIndex, Progress, SyncReport
 from coach.knowledge import Chunk, chunk_articles, load_articles
 from coach.llm_answer import IncompleteAnswer, cited_answer, model_answer, standalone_question
+from coach.llm_diagnostic import ModelDiagnostic
 from coach.readiness import ReadinessModel, load_model
 from coach.retrieval import Retrieved, retrieve
 from coach.scorer import EvidenceScorer, ScoredText
@@ -164,7 +165,9 @@ class Coach:
         return assessment, self.summarize(assessment, lang)
 
     def summarize(self, assessment: Assessment, lang: Lang) -> Summary:
-        return build_summary(self.model, assessment, lang, self.cite)
+        """The structured summary; with a model configured, also the model's paragraph about it."""
+        summary = build_summary(self.model, assessment, lang, self.cite)
+        return ModelDiagnostic(self).with_prose(summary) if self.mode == "llm" else summary
 
     def cite(self, text: str, article_key: str, lang: Lang) -> Source | None:
         """The passage of an article (in the language, if it exists) that best backs a statement."""
@@ -176,7 +179,11 @@ class Coach:
         return Source.from_hit(1, hits[0])
 
     def diagnostic_context(self) -> DiagnosticContext:
-        return DiagnosticContext(model=self.model, score=self.score, answer_question=self.ask)
+        """The diagnostic's steps; with a model, it reads the answers and words the questions."""
+        if self.mode != "llm":
+            return DiagnosticContext(model=self.model, score=self.score, answer_question=self.ask)
+        helper = ModelDiagnostic(self)
+        return DiagnosticContext(self.model, helper.score, self.ask, helper.phrase_question)
 
 
 def prepare_question(text: str, max_chars: int, default_lang: Lang = "en") -> Question:

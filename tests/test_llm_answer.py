@@ -92,6 +92,10 @@ def test_every_prompt_file_is_used_with_exactly_its_variables() -> None:
         "answer_system": {"language"},
         "answer_user": {"context", "question"},
         "standalone": {"history", "question"},
+        "evidence_system": {"dimensions"},
+        "evidence_user": {"focus", "message"},
+        "next_question": {"language", "dimension", "description", "template", "last_answer"},
+        "summary_prose": {"language", "assessment", "steps"},
     }
     assert {path.stem for path in PROMPTS.glob("*.md")} == set(expected)
     for name, names in expected.items():
