@@ -2,7 +2,7 @@
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal, Protocol
@@ -16,6 +16,7 @@ from coach.summary import Summary, render_summary
 from coach.text import CleanText, Lang, clean_message, detect_language
 
 Role = Literal["user", "coach"]
+OnToken = Callable[[str], None]
 
 _START_REQUEST = re.compile(
     r"\b(start|begin|run|do|launch)\b.{0,20}\b(diagnos\w*|assessment|check)\b|^\W*(diagnos\w*|assess)\W*$|"
@@ -75,7 +76,9 @@ class CoachLike(Protocol):
 
     model: ReadinessModel
 
-    def ask(self, text: str, default_lang: Lang = "en", history: Sequence[tuple[str, str]] = ()) -> Answer: ...
+    def ask(
+        self, text: str, default_lang: Lang = "en", history: Sequence[tuple[str, str]] = (), on_token=None
+    ) -> Answer: ...
 
     def diagnostic_context(self) -> DiagnosticContext: ...
 
@@ -103,14 +106,18 @@ def respond(coach: CoachLike, conversation: Conversation, message: str, max_char
     return reply_to(coach, conversation, cleaned.text)
 
 
-def reply_to(coach: CoachLike, conversation: Conversation, text: str) -> Turn:
-    """Answer the last user turn (already stored) and append the coach's turn."""
+def reply_to(coach: CoachLike, conversation: Conversation, text: str, on_token: OnToken | None = None) -> Turn:
+    """Answer the last user turn (already stored) and append the coach's turn.
+
+    `on_token` receives a model's answer as it streams (questions only; diagnostic steps do not stream).
+    """
     if conversation.in_diagnostic:
         turn = _diagnostic_turn(coach, conversation, text)
     elif is_start_request(text):
         turn = start_diagnostic(coach, conversation, add=False)
     else:
-        turn = answer_turn(coach.ask(text, conversation.lang, history=history_of(conversation)))
+        streaming = {"on_token": on_token} if on_token else {}
+        turn = answer_turn(coach.ask(text, conversation.lang, history=history_of(conversation), **streaming))
     conversation.turns.append(turn)
     return turn
 
