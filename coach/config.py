@@ -84,7 +84,8 @@ class Settings(BaseSettings):
     llm_max_tokens: int | None = Field(
         None,
         validation_alias=_env("COACH_LLM_MAX_TOKENS", "llm_max_tokens"),
-        description="Cap on the tokens of one model reply; unset means the server's default.",
+        description="Cap on the tokens of one model reply; unset means the server's default. Sent as "
+        "max_completion_tokens, and also as max_tokens to a server at OPENAI_BASE_URL (llama.cpp reads only that).",
     )
     structured_output: Literal["function_calling", "json_schema", "json_mode"] = Field(
         "function_calling",

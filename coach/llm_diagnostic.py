@@ -34,7 +34,7 @@ class ModelDiagnostic:
         """Evidence the model finds in a message; the offline scorer's when that fails."""
         cleaned = clean_message(text or "", self.coach.settings.max_question_chars * 3).text
         try:
-            return extract_evidence(self.coach.chat_model, self.coach.settings, self.coach.model, cleaned, turn, focus)
+            return extract_evidence(self.coach.plain_model, self.coach.settings, self.coach.model, cleaned, turn, focus)
         except Exception as error:
             log.warning("Model evidence unusable (%s); this turn uses the offline scorer", _reason(error))
             return self.coach.score(text, turn, focus)
@@ -42,7 +42,7 @@ class ModelDiagnostic:
     def phrase_question(self, dimension: str, template: str, lang: Lang, last_answer: str) -> str:
         """The next question in the model's words; the template question when that fails."""
         try:
-            return phrase_question(self.coach.chat_model, self.coach.model, dimension, template, lang, last_answer)
+            return phrase_question(self.coach.plain_model, self.coach.model, dimension, template, lang, last_answer)
         except Exception as error:
             log.warning("Model question unusable (%s); asking the template question", _reason(error))
             return template
@@ -50,7 +50,7 @@ class ModelDiagnostic:
     def with_prose(self, summary: Summary) -> Summary:
         """The summary with the model's paragraph; unchanged (the template summary) when that fails."""
         try:
-            return replace(summary, prose=summary_prose(self.coach.chat_model, self.coach.model, summary))
+            return replace(summary, prose=summary_prose(self.coach.plain_model, self.coach.model, summary))
         except Exception as error:
             log.warning("Model summary unusable (%s); showing the template summary", _reason(error))
             return summary

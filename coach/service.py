@@ -56,6 +56,7 @@ class Coach:
         self.model: ReadinessModel = load_model(settings.readiness_file)
         self._scorer: EvidenceScorer | None = None
         self._chat_model = None
+        self._plain_model = None
         self._scorer_lock = threading.Lock()
 
     @property
@@ -104,6 +105,18 @@ class Coach:
         return self._chat_model
 
     @property
+    def plain_model(self):
+        """The same model without streaming, for replies read whole: structured output and short texts.
+
+        (Streamed tool calls do not survive every server: llama.cpp repeats the tool's name in each chunk.)
+        """
+        if self._plain_model is None:
+            from coach.llm import build_chat_model
+
+            self._plain_model = build_chat_model(self.settings, streaming=False)
+        return self._plain_model
+
+    @property
     def mode(self) -> str:
         return "llm" if self.settings.llm_configured else "offline"
 
@@ -132,7 +145,7 @@ class Coach:
 
     def _standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         try:
-            return standalone_question(self.chat_model, question, history)
+            return standalone_question(self.plain_model, question, history)
         except Exception as error:  # the original question still works for retrieval
             log.warning("Could not make the question standalone (%s)", type(error).__name__)
             return question
