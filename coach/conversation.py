@@ -133,7 +133,7 @@ def start_diagnostic(coach: CoachLike, conversation: Conversation, add: bool = T
     state, step = start(coach.diagnostic_context(), conversation.lang, conversation.dialogue)
     conversation.dialogue = state
     conversation.summary = None
-    turn = step_turn(step) if step else _summary_turn(coach, conversation)
+    turn = step_turn(step, coach_mode(coach)) if step else _summary_turn(coach, conversation)
     if add:
         conversation.turns.append(turn)
     return turn
@@ -144,7 +144,7 @@ def _diagnostic_turn(coach: CoachLike, conversation: Conversation, text: str) ->
     conversation.dialogue = state
     if step is None:
         return _summary_turn(coach, conversation)
-    return step_turn(step)
+    return step_turn(step, coach_mode(coach))
 
 
 def finish_diagnostic(coach: CoachLike, conversation: Conversation) -> Turn:
@@ -160,12 +160,21 @@ def _summary_turn(coach: CoachLike, conversation: Conversation) -> Turn:
     summary = coach.summarize(assess_evidence(list(state.evidence), list(state.goals)), conversation.lang)
     conversation.summary = summary
     sources = [step.source for step in summary.next_steps if step.source]
-    return Turn("coach", render_summary(coach.model, summary), kind="summary", sources=sources)
+    text = render_summary(coach.model, summary)
+    return Turn("coach", text, kind="summary", sources=sources, mode=coach_mode(coach))
 
 
-def step_turn(step: Step) -> Turn:
+def coach_mode(coach: CoachLike) -> str:
+    """Whether a model takes part in the coach's replies ("llm") or not ("offline")."""
+    return getattr(coach, "mode", "offline")
+
+
+def step_turn(step: Step, mode: str = "offline") -> Turn:
+    """A diagnostic step as a turn; a side answer says which mode answered it, the other steps the coach's."""
     sources = step.answer.sources if step.answer else []
-    return Turn("coach", step.text, kind=step.kind, sources=sources, quick_replies=list(step.quick_replies))
+    mode = step.answer.mode if step.answer else mode
+    replies = list(step.quick_replies)
+    return Turn("coach", step.text, kind=step.kind, sources=sources, quick_replies=replies, mode=mode)
 
 
 def answer_turn(answer: Answer) -> Turn:

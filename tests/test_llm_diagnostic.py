@@ -113,7 +113,7 @@ def test_a_fabricated_quote_never_reaches_the_summary_and_the_model_writes_its_p
     prose = "You are at the beginning: accounts exist, but nobody owns them. Start with named owners."
     fake_model.queue(prose)
     summary_turn = respond(model_coach, talk, "summary")
-    assert summary_turn.kind == "summary"
+    assert summary_turn.kind == "summary" and summary_turn.mode == "llm"
     assert invented not in summary_turn.text and all(e.quote != invented for e in talk.dialogue.evidence)
     assert talk.summary.prose == prose and prose in summary_turn.text
     assert "**Dimensions**" in summary_turn.text  # the structured summary is still there
