@@ -173,7 +173,7 @@ class Coach:
         if not cleaned.text:
             raise BadInput("the description is empty")
         lang = detect_language(cleaned.text)
-        scored = self.scorer.score(cleaned.text)
+        scored = ModelDiagnostic(self).score(cleaned.text) if self.mode == "llm" else self.scorer.score(cleaned.text)
         assessment = assess_evidence(scored.evidence, scored.goals)
         return assessment, self.summarize(assessment, lang)
 

@@ -125,7 +125,8 @@ def test_a_fabricated_quote_never_reaches_the_summary_and_the_model_writes_its_p
     "bad_prose", ["", "Read more at https://evil.example/?q=chat", RuntimeError("500")], ids=["empty", "link", "error"]
 )
 def test_unusable_prose_keeps_the_template_summary(model_coach, fake_model, bad_prose):
-    fake_model.queue(bad_prose)
-    _, summary = model_coach.assess(MESSAGE)
+    fake_model.queue(json.dumps(VALID), bad_prose)
+    assessment, summary = model_coach.assess(MESSAGE)
     assert summary.prose is None
+    assert {item.source for result in assessment.dimensions.values() for item in result.evidence} == {"model"}
     assert render_summary(model_coach.model, summary).startswith("**Your stage: 1")
