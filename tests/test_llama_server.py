@@ -82,6 +82,19 @@ def test_the_cli_answers_through_the_server_and_says_so(llama, knowledge_data_di
     assert not any("unavailable" in notice for notice in answer["notices"])
 
 
+def test_the_cli_diagnoses_through_the_server_and_says_so(llama, knowledge_data_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("OPENAI_BASE_URL", llama.base_url)
+    monkeypatch.setenv("COACH_MODEL", MODEL_ALIAS)
+    monkeypatch.setenv("COACH_LLM_MAX_TOKENS", str(MAX_TOKENS))
+    answers = tmp_path / "answers.txt"
+    answers.write_text("We have a company page on LinkedIn and post now and then.\nsummary\n", encoding="utf-8")
+    result = run_coach("diagnose", "--answers", str(answers), "--json", data_dir=knowledge_data_dir)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["stage"] in (0, 1, 2, 3) and report["transcript"][-1]["kind"] == "summary"
+    assert {turn["mode"] for turn in report["transcript"] if turn["role"] == "coach"} == {"llm"}
+
+
 def test_the_answer_streams_token_by_token_through_the_coach(llama_coach):
     tokens: list[str] = []
     answer = llama_coach.ask(QUESTION, on_token=tokens.append)
