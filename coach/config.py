@@ -81,6 +81,18 @@ class Settings(BaseSettings):
         validation_alias=_env("COACH_LLM_MAX_RETRIES", "llm_max_retries"),
         description="Retries of a failed model request, with backoff.",
     )
+    llm_max_tokens: int | None = Field(
+        None,
+        validation_alias=_env("COACH_LLM_MAX_TOKENS", "llm_max_tokens"),
+        description="Cap on the tokens of one model reply; unset means the server's default. Sent as "
+        "max_completion_tokens, and also as max_tokens to a server at OPENAI_BASE_URL (llama.cpp reads only that).",
+    )
+    structured_output: Literal["function_calling", "json_schema", "json_mode"] = Field(
+        "function_calling",
+        validation_alias=_env("COACH_STRUCTURED_OUTPUT", "structured_output"),
+        description="How the model returns evidence as JSON: a forced tool call (OpenAI, llama.cpp, vLLM), "
+        "a JSON schema response format (OpenAI), or JSON mode.",
+    )
     max_question_chars: int = Field(
         4000,
         validation_alias=_env("COACH_MAX_QUESTION_CHARS", "max_question_chars"),

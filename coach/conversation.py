@@ -2,7 +2,7 @@
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal, Protocol
@@ -16,6 +16,7 @@ from coach.summary import Summary, render_summary
 from coach.text import CleanText, Lang, clean_message, detect_language
 
 Role = Literal["user", "coach"]
+OnToken = Callable[[str], None]
 
 _START_REQUEST = re.compile(
     r"\b(start|begin|run|do|launch)\b.{0,20}\b(diagnos\w*|assessment|check)\b|^\W*(diagnos\w*|assess)\W*$|"
@@ -75,7 +76,9 @@ class CoachLike(Protocol):
 
     model: ReadinessModel
 
-    def ask(self, text: str, default_lang: Lang = "en", history: Sequence[tuple[str, str]] = ()) -> Answer: ...
+    def ask(
+        self, text: str, default_lang: Lang = "en", history: Sequence[tuple[str, str]] = (), on_token=None
+    ) -> Answer: ...
 
     def diagnostic_context(self) -> DiagnosticContext: ...
 
@@ -103,14 +106,18 @@ def respond(coach: CoachLike, conversation: Conversation, message: str, max_char
     return reply_to(coach, conversation, cleaned.text)
 
 
-def reply_to(coach: CoachLike, conversation: Conversation, text: str) -> Turn:
-    """Answer the last user turn (already stored) and append the coach's turn."""
+def reply_to(coach: CoachLike, conversation: Conversation, text: str, on_token: OnToken | None = None) -> Turn:
+    """Answer the last user turn (already stored) and append the coach's turn.
+
+    `on_token` receives a model's answer as it streams (questions only; diagnostic steps do not stream).
+    """
     if conversation.in_diagnostic:
         turn = _diagnostic_turn(coach, conversation, text)
     elif is_start_request(text):
         turn = start_diagnostic(coach, conversation, add=False)
     else:
-        turn = answer_turn(coach.ask(text, conversation.lang, history=history_of(conversation)))
+        streaming = {"on_token": on_token} if on_token else {}
+        turn = answer_turn(coach.ask(text, conversation.lang, history=history_of(conversation), **streaming))
     conversation.turns.append(turn)
     return turn
 
@@ -126,7 +133,7 @@ def start_diagnostic(coach: CoachLike, conversation: Conversation, add: bool = T
     state, step = start(coach.diagnostic_context(), conversation.lang, conversation.dialogue)
     conversation.dialogue = state
     conversation.summary = None
-    turn = step_turn(step) if step else _summary_turn(coach, conversation)
+    turn = step_turn(step, coach_mode(coach)) if step else _summary_turn(coach, conversation)
     if add:
         conversation.turns.append(turn)
     return turn
@@ -137,7 +144,7 @@ def _diagnostic_turn(coach: CoachLike, conversation: Conversation, text: str) ->
     conversation.dialogue = state
     if step is None:
         return _summary_turn(coach, conversation)
-    return step_turn(step)
+    return step_turn(step, coach_mode(coach))
 
 
 def finish_diagnostic(coach: CoachLike, conversation: Conversation) -> Turn:
@@ -153,12 +160,21 @@ def _summary_turn(coach: CoachLike, conversation: Conversation) -> Turn:
     summary = coach.summarize(assess_evidence(list(state.evidence), list(state.goals)), conversation.lang)
     conversation.summary = summary
     sources = [step.source for step in summary.next_steps if step.source]
-    return Turn("coach", render_summary(coach.model, summary), kind="summary", sources=sources)
+    text = render_summary(coach.model, summary)
+    return Turn("coach", text, kind="summary", sources=sources, mode=coach_mode(coach))
 
 
-def step_turn(step: Step) -> Turn:
+def coach_mode(coach: CoachLike) -> str:
+    """Whether a model takes part in the coach's replies ("llm") or not ("offline")."""
+    return getattr(coach, "mode", "offline")
+
+
+def step_turn(step: Step, mode: str = "offline") -> Turn:
+    """A diagnostic step as a turn; a side answer says which mode answered it, the other steps the coach's."""
     sources = step.answer.sources if step.answer else []
-    return Turn("coach", step.text, kind=step.kind, sources=sources, quick_replies=list(step.quick_replies))
+    mode = step.answer.mode if step.answer else mode
+    replies = list(step.quick_replies)
+    return Turn("coach", step.text, kind=step.kind, sources=sources, quick_replies=replies, mode=mode)
 
 
 def answer_turn(answer: Answer) -> Turn:

@@ -80,6 +80,9 @@ class DiagnosticContext:
     """Free text -> evidence; the third argument is the dimension the question was about."""
     answer_question: Callable[[str, Lang], Answer]
     """A side question -> a grounded answer from the knowledge base."""
+    phrase_question: Callable[[str, str, Lang, str], str] | None = None
+    """(dimension, the template question, language, the marketer's last answer) -> the question as
+    the coach asks it (a model's wording); None asks the template question."""
 
 
 OPENING = {
@@ -199,7 +202,7 @@ def _take_answer(
         _, question = context.model.question(state.current)
         text = f"{NOTED[state.lang]} {question.text(state.lang)}"
         return state, Step("question", text, _reply_labels(question, state.lang), dimension)
-    return _ask_next(context, state)
+    return _ask_next(context, state, message)
 
 
 def with_evidence(state: DialogueState, scored: ScoredText) -> DialogueState:
@@ -227,13 +230,18 @@ def _unanswered(context: DiagnosticContext, state: DialogueState) -> tuple[Dialo
     return _ask_next(context, state)
 
 
-def _ask_next(context: DiagnosticContext, state: DialogueState) -> tuple[DialogueState, Step | None]:
+def _ask_next(
+    context: DiagnosticContext, state: DialogueState, last_answer: str = ""
+) -> tuple[DialogueState, Step | None]:
     dimension = next_dimension(state)
     if dimension is None:
         return replace(state, phase="done", current=None), None
     question = context.model.dimension(dimension).questions[0]
     state = replace(state, current=question.id, asked=(*state.asked, question.id))
-    return state, Step("question", question.text(state.lang), _reply_labels(question, state.lang), dimension)
+    text = question.text(state.lang)
+    if context.phrase_question is not None:
+        text = context.phrase_question(dimension, text, state.lang, last_answer)
+    return state, Step("question", text, _reply_labels(question, state.lang), dimension)
 
 
 def next_dimension(state: DialogueState) -> str | None:

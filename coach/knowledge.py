@@ -10,7 +10,7 @@ import frontmatter
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 from pydantic import BaseModel, ValidationError, field_validator
 
-from coach.text import Lang, split_sentences
+from coach.text import Lang, split_sentences, strip_controls
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,8 @@ def load_article(path: Path) -> Article:
         raise ValueError(f"{path}: broken front matter: {_first_line(error)}") from error
     if not post.content.strip():
         raise ValueError(f"{path}: the article has no text")
-    return Article(meta=meta, body=post.content, path=path)
+    # Zero-width and bidi characters hide text from a reader, not from a model: the index never holds them.
+    return Article(meta=meta, body=strip_controls(post.content), path=path)
 
 
 def load_articles(folders: Iterable[Path]) -> list[Article]:

@@ -32,7 +32,20 @@ def build_chat_model(settings: Settings, streaming: bool = True) -> ChatOpenAI:
         max_retries=settings.llm_max_retries,
         streaming=streaming,
         temperature=0.2,
+        max_tokens=settings.llm_max_tokens,
+        extra_body=_local_server_options(settings),
     )
+
+
+def _local_server_options(settings: Settings) -> dict | None:
+    """The reply cap under its older name too, for servers at OPENAI_BASE_URL.
+
+    The client sends the cap as `max_completion_tokens`; llama.cpp's Python server (and older vLLM)
+    read only `max_tokens`, and would otherwise write until the context is full.
+    """
+    if settings.openai_base_url and settings.llm_max_tokens is not None:
+        return {"max_tokens": settings.llm_max_tokens}
+    return None
 
 
 def build_openai_embeddings(settings: Settings) -> OpenAIEmbeddings:

@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 LANGUAGE = {"en": "English", "de": "German"}
 _MARKER = re.compile(r"\s?\[(\d{1,2})\]")
 HISTORY_TURNS = 6
+# A repeated line of the system prompt this long is a leak, not a coincidence.
+LEAK_CHARS = 30
 
 
 class EmptyReply(Exception):
@@ -91,9 +93,31 @@ def stream_text(model, messages: list[BaseMessage], on_token: Callable[[str], No
     return text
 
 
+class PromptLeak(Exception):
+    """The model repeated its instructions (an injection asked it to): the answer is not shown."""
+
+
+def refuse_leak(text: str, system_prompt: str) -> None:
+    """Raise PromptLeak when the text repeats any line of the system prompt (spacing and case aside)."""
+    said = _normalized(text)
+    lines = (_normalized(line) for line in system_prompt.splitlines())
+    if any(len(line) >= LEAK_CHARS and line in said for line in lines):
+        raise PromptLeak("the model's answer repeats its instructions")
+
+
+def _normalized(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
 def model_answer(model, hits: Sequence[Hit], question: str, lang: Lang, on_token=None) -> Answer:
     """A streamed, cited answer from the model; the sources are exactly the passages it cited."""
-    text = stream_text(model, answer_messages(hits, question, lang), on_token)
+    messages = answer_messages(hits, question, lang)
+    try:
+        text = stream_text(model, messages, on_token)
+    except IncompleteAnswer as partial:
+        refuse_leak(partial.text, messages[0].content)
+        raise
+    refuse_leak(text, messages[0].content)
     return cited_answer(text, hits, lang)
 
 

@@ -14,6 +14,7 @@ from coach.errors import BadInput
 from coach.index import KnowledgeIndex, Progress, SyncReport
 from coach.knowledge import Chunk, chunk_articles, load_articles
 from coach.llm_answer import IncompleteAnswer, cited_answer, model_answer, standalone_question
+from coach.llm_diagnostic import ModelDiagnostic
 from coach.readiness import ReadinessModel, load_model
 from coach.retrieval import Retrieved, retrieve
 from coach.scorer import EvidenceScorer, ScoredText
@@ -55,6 +56,7 @@ class Coach:
         self.model: ReadinessModel = load_model(settings.readiness_file)
         self._scorer: EvidenceScorer | None = None
         self._chat_model = None
+        self._plain_model = None
         self._scorer_lock = threading.Lock()
 
     @property
@@ -103,6 +105,18 @@ class Coach:
         return self._chat_model
 
     @property
+    def plain_model(self):
+        """The same model without streaming, for replies read whole: structured output and short texts.
+
+        (Streamed tool calls do not survive every server: llama.cpp repeats the tool's name in each chunk.)
+        """
+        if self._plain_model is None:
+            from coach.llm import build_chat_model
+
+            self._plain_model = build_chat_model(self.settings, streaming=False)
+        return self._plain_model
+
+    @property
     def mode(self) -> str:
         return "llm" if self.settings.llm_configured else "offline"
 
@@ -131,7 +145,7 @@ class Coach:
 
     def _standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         try:
-            return standalone_question(self.chat_model, question, history)
+            return standalone_question(self.plain_model, question, history)
         except Exception as error:  # the original question still works for retrieval
             log.warning("Could not make the question standalone (%s)", type(error).__name__)
             return question
@@ -159,12 +173,14 @@ class Coach:
         if not cleaned.text:
             raise BadInput("the description is empty")
         lang = detect_language(cleaned.text)
-        scored = self.scorer.score(cleaned.text)
+        scored = ModelDiagnostic(self).score(cleaned.text) if self.mode == "llm" else self.scorer.score(cleaned.text)
         assessment = assess_evidence(scored.evidence, scored.goals)
         return assessment, self.summarize(assessment, lang)
 
     def summarize(self, assessment: Assessment, lang: Lang) -> Summary:
-        return build_summary(self.model, assessment, lang, self.cite)
+        """The structured summary; with a model configured, also the model's paragraph about it."""
+        summary = build_summary(self.model, assessment, lang, self.cite)
+        return ModelDiagnostic(self).with_prose(summary) if self.mode == "llm" else summary
 
     def cite(self, text: str, article_key: str, lang: Lang) -> Source | None:
         """The passage of an article (in the language, if it exists) that best backs a statement."""
@@ -176,7 +192,11 @@ class Coach:
         return Source.from_hit(1, hits[0])
 
     def diagnostic_context(self) -> DiagnosticContext:
-        return DiagnosticContext(model=self.model, score=self.score, answer_question=self.ask)
+        """The diagnostic's steps; with a model, it reads the answers and words the questions."""
+        if self.mode != "llm":
+            return DiagnosticContext(model=self.model, score=self.score, answer_question=self.ask)
+        helper = ModelDiagnostic(self)
+        return DiagnosticContext(self.model, helper.score, self.ask, helper.phrase_question)
 
 
 def prepare_question(text: str, max_chars: int, default_lang: Lang = "en") -> Question:

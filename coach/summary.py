@@ -33,6 +33,8 @@ class Summary:
     strengths: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
     next_steps: list[NextStep] = field(default_factory=list)
+    prose: str | None = None
+    """A model's paragraph about the result (LLM mode); the structured summary is shown either way."""
 
 
 def build_summary(model: ReadinessModel, assessment: Assessment, lang: Lang, cite: Cite) -> Summary:
@@ -146,6 +148,7 @@ def render_summary(model: ReadinessModel, summary: Summary) -> str:
         "",
         stage.summary(lang),
         "",
+        *([summary.prose, ""] if summary.prose else []),
         f"**{text['dimensions']}**",
     ]
     for key in DIMENSION_KEYS:
@@ -222,5 +225,6 @@ def summary_json(model: ReadinessModel, summary: Summary) -> dict:
         "gaps": summary.gaps,
         "goals": assessment.goals,
         "target_stage": summary.target_stage,
+        "prose": summary.prose,
         "lang": lang,
     }

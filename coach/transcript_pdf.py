@@ -93,6 +93,8 @@ def _summary(pdf: FPDF, model: ReadinessModel, summary: Summary) -> None:
     _line(pdf, f"{labels['confidence'].capitalize()}: {assessment.confidence:.0%}", 6)
     _bar(pdf, assessment.confidence, width=60)
     _paragraph(pdf, stage.summary(lang))
+    if summary.prose:
+        _paragraph(pdf, plain(summary.prose))
     _subheading(pdf, labels["dimensions"])
     for key in DIMENSION_KEYS:
         _dimension_row(pdf, model.dimension(key).name(lang), assessment.dimensions[key], labels)

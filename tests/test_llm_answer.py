@@ -1,64 +1,15 @@
 """LLM mode with a fake chat model: prompts, streaming, citation checks and the offline safety net."""
 
 import pytest
-from langchain_core.messages import AIMessage, AIMessageChunk
 
 import coach.llm
 from coach.errors import ConfigError
 from coach.llm_answer import check_citations
 from coach.prompts import PROMPTS, render, variables
 from coach.safety import inert
-from coach.service import MODEL_INCOMPLETE, MODEL_UNAVAILABLE, Coach
+from coach.service import MODEL_INCOMPLETE, MODEL_UNAVAILABLE
 
 QUESTION = "Is posting three times a week a strategy?"
-
-
-class FakeChatModel:
-    """Queues replies (text, a list of chunks that may end in an exception, or an exception) and records prompts."""
-
-    def __init__(self) -> None:
-        self.replies: list = []
-        self.prompts: list[list] = []
-
-    def queue(self, *replies) -> "FakeChatModel":
-        self.replies.extend(replies)
-        return self
-
-    def _next(self, messages):
-        self.prompts.append(messages)
-        reply = self.replies.pop(0)
-        if isinstance(reply, Exception):
-            raise reply
-        return [reply] if isinstance(reply, str) else reply
-
-    def stream(self, messages):
-        """Streams the pieces; the last one carries finish_reason "stop", as a real server's does."""
-        pieces = self._next(messages)
-        for number, piece in enumerate(pieces):
-            if isinstance(piece, Exception):
-                raise piece
-            if isinstance(piece, tuple):  # (text, finish_reason) overrides the ending
-                yield AIMessageChunk(content=piece[0], response_metadata={"finish_reason": piece[1]})
-                continue
-            last = number == len(pieces) - 1
-            yield AIMessageChunk(content=piece, response_metadata={"finish_reason": "stop"} if last else {})
-
-    def invoke(self, messages):
-        return AIMessage(content="".join(self._next(messages)))
-
-
-@pytest.fixture
-def fake_model(monkeypatch) -> FakeChatModel:
-    fake = FakeChatModel()
-    monkeypatch.setattr(coach.llm, "build_chat_model", lambda settings: fake)
-    return fake
-
-
-@pytest.fixture
-def model_coach(knowledge_coach, fake_model) -> Coach:
-    """The session's coach (same index and embedder) with a chat model configured."""
-    settings = knowledge_coach.settings.model_copy(update={"model": "fake-model", "openai_base_url": "http://x"})
-    return Coach(settings, embedder=knowledge_coach.embedder, index=knowledge_coach.index)
 
 
 def test_the_prompt_holds_numbered_passages_in_context_tags_and_the_users_language(model_coach, fake_model):
@@ -141,6 +92,10 @@ def test_every_prompt_file_is_used_with_exactly_its_variables() -> None:
         "answer_system": {"language"},
         "answer_user": {"context", "question"},
         "standalone": {"history", "question"},
+        "evidence_system": {"dimensions"},
+        "evidence_user": {"focus", "message"},
+        "next_question": {"language", "dimension", "description", "template", "last_answer"},
+        "summary_prose": {"language", "assessment", "steps"},
     }
     assert {path.stem for path in PROMPTS.glob("*.md")} == set(expected)
     for name, names in expected.items():
