@@ -153,3 +153,38 @@ def test_a_diagnostic_turn_runs_through_the_server_and_keeps_the_quick_replies(l
     assert opening.kind == "opening" and opening.quick_replies
     turn = respond(llama_coach, talk, "We have a company page on LinkedIn and post now and then.")
     assert turn.role == "coach" and talk.dialogue.turn == 1
+
+
+def test_the_app_answers_through_the_server(llama, app_data_dir, tmp_path, monkeypatch, forced_reply):
+    """The Streamlit app (AppTest) with OPENAI_BASE_URL at the server: the model's answer, its citations
+    checked (the marker to no passage removed), stored with its mode."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from coach.config import PROJECT_ROOT
+    from coach.store import Store
+
+    store_url = f"sqlite:///{tmp_path / 'conversations.db'}"
+    for name, value in {
+        "COACH_DATA_DIR": str(app_data_dir),
+        "COACH_DATABASE_URL": store_url,
+        "OPENAI_BASE_URL": llama.base_url,
+        "COACH_MODEL": MODEL_ALIAS,
+        "COACH_LLM_MAX_TOKENS": "32",  # room for the whole forced reply
+        "COACH_LLM_MAX_RETRIES": "0",
+    }.items():
+        monkeypatch.setenv(name, value)
+    forced_reply(CITING_GRAMMAR)
+    st.cache_resource.clear()  # the app's coach is cached per process: build one with these settings
+    try:
+        app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=240).run()
+        app = app.chat_input[0].set_value(QUESTION).run()
+        assert not app.exception, [exception.value for exception in app.exception]
+        conversation = app.session_state["keeper"].conversation
+        answer = conversation.turns[-1]
+        assert answer.kind == "answer" and answer.mode == "llm" and answer.notices == []
+        assert "[1]" in answer.text and "[7]" not in answer.text and [s.number for s in answer.sources] == [1]
+        stored, _ = Store(store_url).load(conversation.id)
+        assert stored.turns[-1].mode == "llm" and stored.turns[-1].text == answer.text
+    finally:
+        st.cache_resource.clear()
