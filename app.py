@@ -7,8 +7,10 @@ the settings in the sidebar. Per-user state is one `Conversation` in `st.session
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from typing import TypeVar
 
 import streamlit as st
 
@@ -27,6 +29,7 @@ from coach.transcript import markdown, read_record, readable_time, record, recor
 from coach.transcript_pdf import pdf_bytes
 
 log = logging.getLogger("coach.app")
+T = TypeVar("T")
 LINK_DAYS = (None, 1, 7, 30)
 """How long a new share link stays valid (None: until revoked)."""
 
@@ -105,63 +108,64 @@ def queue(message: str) -> None:
 
 
 def new_conversation() -> None:
-    st.session_state.keeper = Keeper(shared_store(), Conversation(lang=conversation().lang))
-    st.session_state.pop("queued", None)
-    st.session_state.pop("links", None)
-    st.query_params.pop("c", None)
+    _switch_to(Keeper(shared_store(), Conversation(lang=conversation().lang)))
 
 
-def open_conversation(conversation_id: str) -> None:
-    try:
-        opened = Keeper.open(shared_store(), conversation_id)
-    except StoreUnavailable as error:
-        st.session_state.notice = ("warning", ui_text.t(conversation().lang, "store_down_short", reason=str(error)))
-        return
-    if opened is None:
-        st.session_state.notice = ("info", ui_text.t(conversation().lang, "not_found"))
-        return
+def _switch_to(opened: Keeper) -> None:
+    """Make `opened` this session's conversation, in the URL once it is stored."""
     st.session_state.keeper = opened
     st.session_state.pop("queued", None)
     st.session_state.pop("links", None)
-    st.query_params["c"] = conversation_id
+    if opened.revision:
+        st.query_params["c"] = opened.conversation.id
+    else:
+        st.query_params.pop("c", None)
+
+
+def _with_store(action: Callable[[Store], T]) -> tuple[bool, T | None]:
+    """(True, what `action` returned), or (False, None) with a notice when the store is unavailable."""
+    try:
+        return True, action(shared_store())
+    except StoreUnavailable as error:
+        st.session_state.notice = ("warning", ui_text.t(conversation().lang, "store_down_short", reason=str(error)))
+        return False, None
+
+
+def open_conversation(conversation_id: str) -> None:
+    ok, opened = _with_store(lambda store: Keeper.open(store, conversation_id))
+    if ok and opened is None:
+        st.session_state.notice = ("info", ui_text.t(conversation().lang, "not_found"))
+    elif opened is not None:
+        _switch_to(opened)
 
 
 def delete_conversation(conversation_id: str) -> None:
     lang = conversation().lang
-    try:
-        shared_store().delete(conversation_id)
-    except StoreUnavailable as error:
-        st.session_state.notice = ("warning", ui_text.t(lang, "store_down_short", reason=str(error)))
-        return
-    if conversation_id == conversation().id:
-        new_conversation()
-    st.session_state.notice = ("success", ui_text.t(lang, "deleted"))
+    ok, _ = _with_store(lambda store: store.delete(conversation_id))
+    if ok:
+        if conversation_id == conversation().id:
+            new_conversation()
+        st.session_state.notice = ("success", ui_text.t(lang, "deleted"))
 
 
 def create_link() -> None:
     """A read-only snapshot of the conversation now, behind a new token shown once in this session."""
     talk = conversation()
-    if not keeper().save().saved:
-        st.session_state.notice = ("warning", ui_text.t(talk.lang, "share_failed", reason="store"))
+    saved = keeper().save()
+    if not saved.saved:
+        st.session_state.notice = ("warning", ui_text.t(talk.lang, "share_failed", reason=saved.error or ""))
         return
     days = st.session_state.get("link_days")
     valid_for = timedelta(days=days) if days else None
-    try:
-        token = shared_store().share(talk.id, record(readiness_model(), talk), valid_for)
-    except (StoreUnavailable, KeyError) as error:
-        st.session_state.notice = ("warning", ui_text.t(talk.lang, "share_failed", reason=str(error)))
-        return
-    st.session_state.links = [*st.session_state.get("links", []), token]
+    ok, token = _with_store(lambda store: store.share(talk.id, record(readiness_model(), talk), valid_for))
+    if ok:
+        st.session_state.links = [*st.session_state.get("links", []), token]
 
 
 def revoke_link(share_id: str) -> None:
-    lang = conversation().lang
-    try:
-        shared_store().revoke_share(share_id)
-    except StoreUnavailable as error:
-        st.session_state.notice = ("warning", ui_text.t(lang, "store_down_short", reason=str(error)))
-        return
-    st.session_state.notice = ("success", ui_text.t(lang, "revoked"))
+    ok, _ = _with_store(lambda store: store.revoke_share(share_id))
+    if ok:
+        st.session_state.notice = ("success", ui_text.t(conversation().lang, "revoked"))
 
 
 def switch_language() -> None:

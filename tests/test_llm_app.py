@@ -62,7 +62,7 @@ def test_the_app_streams_the_models_answer_and_keeps_the_checked_inert_text(mode
     model_app.chat_input[0].set_value(QUESTION).run()
     assert not model_app.exception, [exception.value for exception in model_app.exception]
     assert fake_model.prompts, "the model was not asked"
-    turn = model_app.session_state["conversation"].turns[-1]
+    turn = model_app.session_state["keeper"].conversation.turns[-1]
     assert turn.mode == "llm" and "[7]" not in turn.text
     shown = "\n".join(part.value for part in model_app.chat_message[-1].markdown)
     assert "A posting rhythm is a tactic \\[1\\]" in shown
