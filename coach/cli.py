@@ -164,13 +164,29 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = _settings()
     prepare_question(args.question, settings.max_question_chars)  # fail fast, before the index
-    answer = _start_coach(settings).ask(args.question)
+    coach = _start_coach(settings)
     if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        print(json.dumps(coach.ask(args.question).to_json(), ensure_ascii=False, indent=2))
         return 0
+    streamed: list[str] = []
+
+    def show_token(token: str) -> None:
+        streamed.append(token)
+        sys.stdout.write(token)
+        sys.stdout.flush()
+
+    answer = coach.ask(args.question, on_token=show_token)
+    if streamed:
+        print()
+        if "".join(streamed).strip() != answer.text.strip():
+            # The checked answer differs from what streamed (citations to no passage removed, or a
+            # fallback): say so and print the checked one, which is what the sources below belong to.
+            print("note: the streamed text was checked; the checked answer follows", file=sys.stderr)
+            print(f"\n{answer.text}")
+    else:
+        print(answer.text)
     for notice in answer.notices:
         print(f"note: {notice}", file=sys.stderr)
-    print(answer.text)
     if answer.sources:
         print()
         for source in answer.sources:

@@ -188,3 +188,27 @@ def test_the_app_answers_through_the_server(llama, app_data_dir, tmp_path, monke
         assert stored.turns[-1].mode == "llm" and stored.turns[-1].text == answer.text
     finally:
         st.cache_resource.clear()
+
+
+def test_the_cli_streams_the_answer_then_prints_the_checked_one_and_its_sources(
+    llama, knowledge_data_dir, monkeypatch, forced_reply, capsys
+):
+    """`ask` without --json prints the model's tokens as they come; the marker to no passage was streamed,
+    so the checked answer follows, with exactly the cited source."""
+    from coach.cli import main
+
+    for name, value in {
+        "COACH_DATA_DIR": str(knowledge_data_dir),
+        "OPENAI_BASE_URL": llama.base_url,
+        "COACH_MODEL": MODEL_ALIAS,
+        "COACH_LLM_MAX_TOKENS": "32",
+        "COACH_LLM_MAX_RETRIES": "0",
+    }.items():
+        monkeypatch.setenv(name, value)
+    forced_reply(CITING_GRAMMAR)
+    assert main(["ask", QUESTION]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("A tactic [1]. A plan [7].")  # the stream, as the server sent it
+    assert "\nA tactic [1]. A plan.\n" in out  # then the checked answer
+    assert "[1] " in out.split("A tactic [1]. A plan.\n", 1)[1] and "[7] " not in out
+    assert "checked answer follows" in err
