@@ -110,12 +110,13 @@ class Store:
 
     def save(self, conversation: Conversation, revision: int) -> int:
         """Write the conversation, which was at `revision` when loaded (0: new); returns the new revision."""
-        state = json.dumps(_state_of(conversation), ensure_ascii=False)
+        data = conversation_data(conversation)
+        state = {key: value for key, value in data.items() if key not in ("id", "turns")}
         row = {
             "title": title_of(conversation),
             "lang": conversation.lang,
             "stage": conversation.summary.assessment.stage if conversation.summary else None,
-            "state": state,
+            "state": json.dumps(state, ensure_ascii=False),
             "revision": revision + 1,
             "updated_at": datetime.now(UTC).isoformat(timespec="microseconds"),
         }
@@ -133,7 +134,7 @@ class Store:
                     raise Conflict(f"conversation {conversation.id} was created elsewhere") from None
             else:
                 connection.execute(conversations.update().where(conversations.c.id == conversation.id).values(**row))
-            _write_turns(connection, conversation)
+            _write_turns(connection, conversation.id, data["turns"])
         return revision + 1
 
     def load(self, conversation_id: str) -> tuple[Conversation, int] | None:
@@ -316,23 +317,17 @@ def _make_parent_dir(engine: Engine) -> None:
             raise StoreUnavailable(f"cannot create the folder of {database}: {error.strerror or error}") from None
 
 
-def _state_of(conversation: Conversation) -> dict[str, Any]:
-    data = conversation_data(conversation)
-    return {key: value for key, value in data.items() if key not in ("id", "turns")}
-
-
-def _write_turns(connection: Connection, conversation: Conversation) -> None:
-    """Insert the turns not stored yet (turns are only ever appended)."""
+def _write_turns(connection: Connection, conversation_id: str, data: list[dict[str, Any]]) -> None:
+    """Insert the turns (as JSON data) not stored yet; turns are only ever appended."""
     stored = connection.execute(
-        sa.select(sa.func.count()).select_from(turns).where(turns.c.conversation_id == conversation.id)
+        sa.select(sa.func.count()).select_from(turns).where(turns.c.conversation_id == conversation_id)
     ).scalar_one()
-    data = conversation_data(conversation)["turns"]
     if stored > len(data):
         connection.execute(
-            turns.delete().where(turns.c.conversation_id == conversation.id, turns.c.position >= len(data))
+            turns.delete().where(turns.c.conversation_id == conversation_id, turns.c.position >= len(data))
         )
     new = [
-        {"conversation_id": conversation.id, "position": position, "data": json.dumps(turn, ensure_ascii=False)}
+        {"conversation_id": conversation_id, "position": position, "data": json.dumps(turn, ensure_ascii=False)}
         for position, turn in enumerate(data)
         if position >= stored
     ]
