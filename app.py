@@ -5,7 +5,6 @@ the settings in the sidebar. Per-user state is one `Conversation` in `st.session
 (embedder, index, readiness model) is built once per process and shared.
 """
 
-import json
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -18,14 +17,14 @@ from coach import chat, panel, ui_text
 from coach.config import Settings
 from coach.conversation import Conversation, Turn
 from coach.errors import BadInput, CoachError
-from coach.keeper import Keeper, is_conversation_id
+from coach.keeper import Keeper
 from coach.readiness import ReadinessModel, load_model
 from coach.safety import inert
 from coach.share_tokens import token_hash
 from coach.store import Store, StoreUnavailable
 from coach.summary import render_summary
 from coach.text import Lang
-from coach.transcript import markdown, read_record, readable_time, record, record_json
+from coach.transcript import from_record, markdown, readable_time, record, record_json
 from coach.transcript_pdf import pdf_bytes
 
 log = logging.getLogger("coach.app")
@@ -74,19 +73,19 @@ def conversation() -> Conversation:
 
 def _opened(conversation_id: str | None) -> Keeper:
     lang = ui_text.browser_lang(st.context.locale)
-    if conversation_id:
-        try:
-            opened = Keeper.open(shared_store(), conversation_id) if is_conversation_id(conversation_id) else None
-        except StoreUnavailable as error:
-            st.session_state.notice = ("warning", ui_text.t(lang, "store_down_short", reason=str(error)))
-            opened = None
-        else:
-            if opened is None:
-                st.session_state.notice = ("info", ui_text.t(lang, "not_found"))
-        if opened is not None:
-            return opened
+    opened = _stored(conversation_id, lang) if conversation_id else None
+    if opened is not None:
+        return opened
     st.query_params.pop("c", None)
     return Keeper(shared_store(), Conversation(lang=lang))
+
+
+def _stored(conversation_id: str, lang: Lang) -> Keeper | None:
+    """The stored conversation with that id, or None with a notice (not stored, or the store unavailable)."""
+    ok, opened = _with_store(lambda store: Keeper.open(store, conversation_id), lang)
+    if ok and opened is None:
+        st.session_state.notice = ("info", ui_text.t(lang, "not_found"))
+    return opened
 
 
 def save() -> None:
@@ -122,26 +121,24 @@ def _switch_to(opened: Keeper) -> None:
         st.query_params.pop("c", None)
 
 
-def _with_store(action: Callable[[Store], T]) -> tuple[bool, T | None]:
+def _with_store(action: Callable[[Store], T], lang: Lang) -> tuple[bool, T | None]:
     """(True, what `action` returned), or (False, None) with a notice when the store is unavailable."""
     try:
         return True, action(shared_store())
     except StoreUnavailable as error:
-        st.session_state.notice = ("warning", ui_text.t(conversation().lang, "store_down_short", reason=str(error)))
+        st.session_state.notice = ("warning", ui_text.t(lang, "store_down_short", reason=str(error)))
         return False, None
 
 
 def open_conversation(conversation_id: str) -> None:
-    ok, opened = _with_store(lambda store: Keeper.open(store, conversation_id))
-    if ok and opened is None:
-        st.session_state.notice = ("info", ui_text.t(conversation().lang, "not_found"))
-    elif opened is not None:
+    opened = _stored(conversation_id, conversation().lang)
+    if opened is not None:
         _switch_to(opened)
 
 
 def delete_conversation(conversation_id: str) -> None:
     lang = conversation().lang
-    ok, _ = _with_store(lambda store: store.delete(conversation_id))
+    ok, _ = _with_store(lambda store: store.delete(conversation_id), lang)
     if ok:
         if conversation_id == conversation().id:
             new_conversation()
@@ -157,15 +154,16 @@ def create_link() -> None:
         return
     days = st.session_state.get("link_days")
     valid_for = timedelta(days=days) if days else None
-    ok, token = _with_store(lambda store: store.share(talk.id, record(readiness_model(), talk), valid_for))
+    ok, token = _with_store(lambda store: store.share(talk.id, record(readiness_model(), talk), valid_for), talk.lang)
     if ok:
         st.session_state.links = [*st.session_state.get("links", []), token]
 
 
 def revoke_link(share_id: str) -> None:
-    ok, _ = _with_store(lambda store: store.revoke_share(share_id))
+    lang = conversation().lang
+    ok, _ = _with_store(lambda store: store.revoke_share(share_id), lang)
     if ok:
-        st.session_state.notice = ("success", ui_text.t(conversation().lang, "revoked"))
+        st.session_state.notice = ("success", ui_text.t(lang, "revoked"))
 
 
 def switch_language() -> None:
@@ -473,7 +471,7 @@ def render_shared(token: str) -> None:
     lang = ui_text.browser_lang(st.context.locale)
     try:
         snapshot = shared_store().open_share(token)
-        talk = read_record(json.dumps(snapshot)) if snapshot is not None else None
+        talk = from_record(snapshot) if snapshot is not None else None
     except (StoreUnavailable, BadInput) as error:
         log.warning("A shared conversation cannot be shown: %s", error)
         talk = None

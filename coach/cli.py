@@ -292,6 +292,7 @@ def _write_file(path: Path, data: bytes) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     import uuid
 
+    from coach.keeper import is_conversation_id
     from coach.transcript import read_record
 
     if args.file == "-":
@@ -303,8 +304,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise BadInput(f"cannot read {args.file}: {error.strerror or error}") from error
     conversation = read_record(raw)
     store = _store(_settings())
-    if store.load(conversation.id) is not None:
-        conversation.id = uuid.uuid4().hex  # never overwrite: the import becomes a new conversation
+    if not is_conversation_id(conversation.id) or store.load(conversation.id) is not None:
+        conversation.id = uuid.uuid4().hex  # never overwrite, and only ids the app can open
     store.save(conversation, 0)
     print(conversation.id)
     return 0

@@ -45,6 +45,8 @@ class Keeper:
     @classmethod
     def open(cls, store: Store, conversation_id: str) -> "Keeper | None":
         """The stored conversation with that id, or None; `StoreUnavailable` when the store cannot be read."""
+        if not is_conversation_id(conversation_id):
+            return None  # from a URL or a click: what cannot be an id is never looked up
         loaded = store.load(conversation_id)
         if loaded is None:
             return None

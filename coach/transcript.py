@@ -123,6 +123,11 @@ def read_record(raw: bytes | str) -> Conversation:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise BadInput(f"not valid JSON ({error})") from None
+    return from_record(document)
+
+
+def from_record(document: Any) -> Conversation:
+    """A conversation from an already parsed JSON export (a share link's snapshot, for one)."""
     if not isinstance(document, dict) or document.get("schema") != RECORD_SCHEMA:
         raise BadInput(f'not a conversation export (expected "schema": "{RECORD_SCHEMA}")')
     version = document.get("version")

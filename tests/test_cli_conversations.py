@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,13 @@ def test_export_shows_no_settings_or_secrets(stored, monkeypatch):
     for fmt in ("md", "json"):
         out = run_coach("export", conversation.id, "--format", fmt, data_dir=data_dir).stdout
         assert "sk-very-secret-key" not in out and "127.0.0.1:9" not in out and str(data_dir) not in out
+
+
+def test_an_import_whose_id_the_app_could_not_open_gets_a_new_one(stored, tmp_path):
+    data_dir, conversation = stored
+    document = json.loads(run_coach("export", conversation.id, "--format", "json", data_dir=data_dir).stdout)
+    document["conversation"]["id"] = "../not-an-id"
+    imported = run_coach("import", "-", data_dir=tmp_path / "elsewhere", stdin=json.dumps(document))
+    assert imported.returncode == 0, imported.stderr
+    new_id = imported.stdout.strip()
+    assert re.fullmatch(r"[0-9a-f]{32}", new_id)
