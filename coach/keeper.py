@@ -35,7 +35,7 @@ class SaveResult:
 class Keeper:
     """One session's conversation and the store revision it was last saved at."""
 
-    def __init__(self, store: Store | None, conversation: Conversation, revision: int = 0):
+    def __init__(self, store: Store, conversation: Conversation, revision: int = 0):
         self.store = store
         self.conversation = conversation
         self.revision = revision
@@ -54,7 +54,7 @@ class Keeper:
         return cls(store, conversation, revision)
 
     def save(self) -> SaveResult:
-        if self.store is None or not self.conversation.turns:
+        if not self.conversation.turns:
             return SaveResult(saved=False)
         forked_from = None
         try:
