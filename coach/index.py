@@ -1,7 +1,8 @@
 """The Chroma index of the knowledge base: incremental sync by content hash, and search.
 
-Two collections per embedder: passages (chunks, what retrieval ranks) and their sentences (what
-the offline answer quotes). Both carry the embedder's name and dimension; a different embedder
+Three collections per embedder: passages (chunks, what retrieval ranks), their sentences (what
+the offline answer quotes) and the questions each article says it answers (what a marketer's
+question is matched against). All carry the embedder's name and dimension; a different embedder
 gets fresh collections, and the old ones are dropped, so vectors of two models never mix.
 """
 
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 WRITE_BATCH = 256
+KINDS = ("chunks", "sentences", "questions")
 
 
 @dataclass
@@ -63,8 +65,8 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class SentenceTable:
-    """Every indexed sentence with its vector, kept in memory for the offline answer."""
+class TextTable:
+    """Every indexed sentence (or question) with its vector and its chunk, kept in memory."""
 
     chunk_ids: list[str]
     texts: list[str]
@@ -167,25 +169,28 @@ class KnowledgeIndex:
         self._prefix = prefix
         self._name = f"{prefix}-{embedder_fingerprint(embedder)}"
         self._lock = threading.Lock()
-        self._sentences: SentenceTable | None = None
+        self._sentences: TextTable | None = None
+        self._questions: TextTable | None = None
         self._chunk_table: ChunkTable | None = None
         self._derived: dict[str, object] = {}
-        self._drop_half_index()
+        self._drop_partial_index()
         self._chunks = self._collection("chunks")
         self._sentence_store = self._collection("sentences")
+        self._question_store = self._collection("questions")
 
     @classmethod
     def open(cls, settings: Settings, embedder: NamedEmbeddings) -> "KnowledgeIndex":
         client, location = open_client(settings)
         return cls(client, embedder, settings.collection, location)
 
-    def _drop_half_index(self) -> None:
-        """One of the two collections was deleted: drop the other too, so the next sync rebuilds both."""
-        wanted = {f"{self._name}-{kind}" for kind in ("chunks", "sentences")}
+    def _drop_partial_index(self) -> None:
+        """Collections are missing (deleted, or made by an older version): drop the rest; the next sync rebuilds all."""
+        wanted = {f"{self._name}-{kind}" for kind in KINDS}
         present = wanted & {collection.name for collection in self._client.list_collections()}
-        if len(present) == 1:
-            log.warning("The index at %s lost %s; it is rebuilt", self.location, ", ".join(sorted(wanted - present)))
-            self._client.delete_collection(present.pop())
+        if present and present != wanted:
+            log.warning("The index at %s lacks %s; it is rebuilt", self.location, ", ".join(sorted(wanted - present)))
+            for name in present:
+                self._client.delete_collection(name)
 
     def _collection(self, kind: str):
         return self._client.get_or_create_collection(
@@ -215,6 +220,7 @@ class KnowledgeIndex:
                 report.rebuilt_because = report.rebuilt_because or "requested"
             self._apply(chunks, report, progress)
             self._sentences = None
+            self._questions = None
             self._chunk_table = None
             self._derived = {}
             return report
@@ -237,15 +243,17 @@ class KnowledgeIndex:
             return
         self._chunks.delete(ids=chunk_ids)
         self._sentence_store.delete(where={"chunk_id": {"$in": chunk_ids}})
+        self._question_store.delete(where={"chunk_id": {"$in": chunk_ids}})
 
     def _embed_and_store(self, chunks: list[Chunk], progress: Progress | None) -> int:
-        total = len(chunks) + sum(len(chunk.sentences) for chunk in chunks)
+        total = sum(1 + len(chunk.sentences) + len(chunk.questions) for chunk in chunks)
         done = 0
         for start in range(0, len(chunks), 16):
             batch = chunks[start : start + 16]
             self._store_chunks(batch)
             done += len(batch)
             done += self._store_sentences(batch)
+            done += self._store_questions(batch)
             if progress:
                 progress(done, total)
         return total
@@ -260,19 +268,27 @@ class KnowledgeIndex:
         )
 
     def _store_sentences(self, chunks: list[Chunk]) -> int:
-        rows = [(chunk, n, sentence) for chunk in chunks for n, sentence in enumerate(chunk.sentences)]
-        if not rows:
-            return 0
-        vectors = self.embedder.passage_vectors([sentence for _, _, sentence in rows])
+        rows = [(chunk, f"{chunk.id}:{n}", sentence) for chunk in chunks for n, sentence in enumerate(chunk.sentences)]
+        if rows:
+            self._store_texts(self._sentence_store, rows, self.embedder.passage_vectors([text for *_, text in rows]))
+        return len(rows)
+
+    def _store_questions(self, chunks: list[Chunk]) -> int:
+        """Questions are embedded as queries: they are compared with a question, not with a passage."""
+        rows = [(chunk, f"{chunk.id}?{n}", question) for chunk in chunks for n, question in enumerate(chunk.questions)]
+        if rows:
+            self._store_texts(self._question_store, rows, self.embedder.query_vectors([text for *_, text in rows]))
+        return len(rows)
+
+    def _store_texts(self, collection, rows: list[tuple[Chunk, str, str]], vectors: np.ndarray) -> None:
         for start in range(0, len(rows), WRITE_BATCH):
             part = rows[start : start + WRITE_BATCH]
-            self._sentence_store.upsert(
-                ids=[f"{chunk.id}:{n}" for chunk, n, _ in part],
+            collection.upsert(
+                ids=[text_id for _, text_id, _ in part],
                 embeddings=vectors[start : start + WRITE_BATCH],
-                documents=[sentence for _, _, sentence in part],
-                metadatas=[{"chunk_id": chunk.id, "position": n} for chunk, n, _ in part],
+                documents=[text for *_, text in part],
+                metadatas=[{"chunk_id": chunk.id} for chunk, *_ in part],
             )
-        return len(rows)
 
     def _touch(self, articles: int) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -285,10 +301,11 @@ class KnowledgeIndex:
         self._chunks.modify(metadata=metadata)
 
     def _reset(self) -> None:
-        for kind in ("chunks", "sentences"):
+        for kind in KINDS:
             self._client.delete_collection(f"{self._name}-{kind}")
         self._chunks = self._collection("chunks")
         self._sentence_store = self._collection("sentences")
+        self._question_store = self._collection("questions")
 
     def _drop_other_embedders(self) -> str | None:
         """Delete collections of this prefix built with another embedder; say why, if any."""
@@ -322,15 +339,22 @@ class KnowledgeIndex:
         )
         return [_hit(cid, meta, text, distance) for cid, meta, text, distance in rows]
 
-    def sentence_table(self) -> SentenceTable:
+    def sentence_table(self) -> TextTable:
         """All sentences with vectors, loaded once per sync (a few MB for the bundled articles)."""
-        table = self._sentences
-        if table is None:
-            stored = self._sentence_store.get(include=["metadatas", "documents", "embeddings"])
-            vectors = np.asarray(stored["embeddings"], dtype=np.float32).reshape(-1, self.embedder.dimension)
-            table = SentenceTable([meta["chunk_id"] for meta in stored["metadatas"]], stored["documents"], vectors)
-            self._sentences = table
-        return table
+        if self._sentences is None:
+            self._sentences = self._text_table(self._sentence_store)
+        return self._sentences
+
+    def question_table(self) -> TextTable:
+        """All questions the articles say they answer, with vectors, loaded once per sync."""
+        if self._questions is None:
+            self._questions = self._text_table(self._question_store)
+        return self._questions
+
+    def _text_table(self, collection) -> TextTable:
+        stored = collection.get(include=["metadatas", "documents", "embeddings"])
+        vectors = np.asarray(stored["embeddings"], dtype=np.float32).reshape(-1, self.embedder.dimension)
+        return TextTable([meta["chunk_id"] for meta in stored["metadatas"]], stored["documents"], vectors)
 
     def chunk_table(self) -> ChunkTable:
         """All passages with vectors, loaded once per sync."""
@@ -354,11 +378,11 @@ class KnowledgeIndex:
             self._chunk_table = table
         return table
 
-    def derived(self, name: str, build: Callable[[ChunkTable, NamedEmbeddings], object]) -> object:
-        """Something computed from the passages (a reranker), built once per sync."""
+    def derived(self, name: str, build: Callable[["KnowledgeIndex"], object]) -> object:
+        """Something computed from what is indexed (a reranker), built once per sync."""
         with self._lock:
             if name not in self._derived:
-                self._derived[name] = build(self.chunk_table(), self.embedder)
+                self._derived[name] = build(self)
             return self._derived[name]
 
     def stats(self) -> IndexStats:

@@ -29,6 +29,8 @@ class ArticleMeta(BaseModel):
     topics: list[str] = []
     stage: str | None = None
     sources: list[str] = []
+    questions: list[str] = []
+    """Questions a marketer might ask that this article answers, in its language (matched against theirs)."""
 
     @field_validator("stage")
     @classmethod
@@ -59,12 +61,16 @@ class Chunk:
     section: str
     text: str
     sentences: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    """The article's questions; only its first chunk carries them, so each is indexed once."""
 
     @property
     def content_hash(self) -> str:
         """Changes whenever anything that is indexed for this chunk changes."""
         # The sentences too: a change in how they are cut re-embeds them even when the text is the same.
-        payload = "\x1f".join([self.article_id, self.title, self.section, self.text, *self.sentences])
+        payload = "\x1f".join(
+            [self.article_id, self.title, self.section, self.text, *self.sentences, "?", *self.questions]
+        )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
 
     def metadata(self) -> dict[str, str | int]:
@@ -145,6 +151,7 @@ def _make_chunk(article: Article, heading: str, text: str, number: int) -> Chunk
         section=heading,
         text=text,
         sentences=quotable_sentences(text),
+        questions=[] if number else [strip_controls(question) for question in meta.questions if question.strip()],
     )
 
 

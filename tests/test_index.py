@@ -10,7 +10,7 @@ from coach.config import Settings
 from coach.errors import DataDirError
 from coach.index import KnowledgeIndex, embedder_fingerprint, open_client
 from coach.knowledge import Chunk, chunk_articles, load_articles
-from coach.retrieval import retrieve
+from coach.retrieval import Reranker, retrieve
 from coach.service import Coach
 
 
@@ -19,8 +19,8 @@ def _chunks(settings: Settings) -> list[Chunk]:
 
 
 def _texts(chunks: list[Chunk]) -> int:
-    """How many texts a full embedding of these chunks takes: each passage and each of its sentences."""
-    return len(chunks) + sum(len(chunk.sentences) for chunk in chunks)
+    """How many texts a full embedding of these chunks takes: each passage, its sentences and questions."""
+    return sum(1 + len(chunk.sentences) + len(chunk.questions) for chunk in chunks)
 
 
 def _open(settings: Settings, embedder) -> KnowledgeIndex:
@@ -154,6 +154,7 @@ def test_another_embedder_gets_a_fresh_index_and_the_old_one_is_dropped(
     assert _collection_names(small_settings) == {
         f"knowledge-{fingerprint}-chunks",
         f"knowledge-{fingerprint}-sentences",
+        f"knowledge-{fingerprint}-questions",
     }
     assert index.sentence_table().vectors.shape == (sum(len(chunk.sentences) for chunk in chunks), 128)
     assert _best_key(index, other, "Welche Kennzahlen sollen wir statt Likes messen?", "de") == "kpis"
@@ -172,6 +173,7 @@ def test_switching_back_to_the_first_embedder_rebuilds_again_and_never_mixes(
     assert _collection_names(small_settings) == {
         f"knowledge-{embedder_fingerprint(embedder)}-chunks",
         f"knowledge-{embedder_fingerprint(embedder)}-sentences",
+        f"knowledge-{embedder_fingerprint(embedder)}-questions",
     }
     assert index.sentence_table().vectors.shape[1] == embedder.dimension
 
@@ -191,7 +193,7 @@ def test_a_garbage_database_file_is_moved_aside_and_rebuilt_with_a_warning(
     assert coach.ask("Wer antwortet am Wochenende auf eine Beschwerde?").sources[0].id == "listening-de"
 
 
-@pytest.mark.parametrize("lost", ["chunks", "sentences"])
+@pytest.mark.parametrize("lost", ["chunks", "sentences", "questions"])
 def test_a_deleted_collection_is_rebuilt_with_a_warning(
     small_settings: Settings, embedder, counting_embedder, lost: str, caplog: pytest.LogCaptureFixture
 ):
@@ -240,3 +242,59 @@ def test_stats_count_articles_and_passages(small_settings: Settings, embedder):
     stats = index.stats()
     assert (stats.articles, stats.chunks, stats.embedder) == (4, len(chunks), embedder.name)
     assert stats.updated_at
+
+
+QUESTIONS = '["Who replies when a customer is angry in the comments?", "Do we need a community manager?"]'
+ROLES_BODY = "## Roles\nA community manager answers questions and passes complaints to the right team."
+
+
+def test_an_article_s_questions_are_indexed_once_as_queries(
+    small_settings: Settings, small_corpus: Path, counting_embedder, write_article: Callable[..., Path]
+):
+    write_article(small_corpus, "roles-en", "roles", "en", "Roles", ROLES_BODY, questions=QUESTIONS)
+    chunks = _chunks(small_settings)
+    index = _open(small_settings, counting_embedder)
+    report = index.sync(chunks)
+    table = index.question_table()
+    assert sorted(table.texts) == [
+        "Do we need a community manager?",
+        "Who replies when a customer is angry in the comments?",
+    ]
+    assert set(table.chunk_ids) == {"roles-en#0"} and table.vectors.shape == (2, counting_embedder.dimension)
+    assert counting_embedder.queries == 2  # a question is compared with a question: embedded as a query
+    assert report.embedded == _texts(chunks) == counting_embedder.passages + 2
+
+
+def test_changing_only_the_questions_re_embeds_only_the_first_passage(
+    small_settings: Settings, small_corpus: Path, counting_embedder, write_article: Callable[..., Path]
+):
+    path = write_article(small_corpus, "roles-en", "roles", "en", "Roles", ROLES_BODY, questions=QUESTIONS)
+    index = _open(small_settings, counting_embedder)
+    index.sync(_chunks(small_settings))
+    path.write_text(path.read_text().replace("Do we need", "Why hire"), encoding="utf-8")
+    report = index.sync(_chunks(small_settings))
+    assert (report.added, report.changed, report.removed) == ([], ["roles-en#0"], [])
+    assert "Why hire a community manager?" in index.question_table().texts
+    assert "Do we need a community manager?" not in index.question_table().texts
+
+
+def test_an_article_s_questions_raise_its_score_and_are_never_quoted(
+    small_settings: Settings, small_corpus: Path, embedder, write_article: Callable[..., Path]
+):
+    question = "Who replies when a customer is angry in the comments?"
+    path = write_article(small_corpus, "roles-en", "roles", "en", "Roles", ROLES_BODY)
+    coach = Coach(small_settings, embedder=embedder)
+    coach.ensure_index()
+    without = _article_score(coach.index, embedder, question, "roles")
+    path.unlink()
+    write_article(small_corpus, "roles-en", "roles", "en", "Roles", ROLES_BODY, questions=QUESTIONS)
+    coach.ensure_index()
+    assert _article_score(coach.index, embedder, question, "roles") > without
+    answer = coach.ask(question)
+    assert "Do we need a community manager" not in answer.text and question not in answer.text
+
+
+def _article_score(index: KnowledgeIndex, embedder, question: str, key: str) -> float:
+    vector = embedder.query_vector(question)
+    reranker = index.derived("reranker", Reranker)
+    return reranker.article_scores(index.search(vector, 40), vector, question)[key]
