@@ -1,5 +1,6 @@
 """The readiness model of `knowledge/readiness.yaml`: stages, dimensions, questions, examples."""
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from coach.text import Lang
 STAGE_KEYS = ("not_started", "bolt_on", "optimizing_social", "optimizing_business")
 DIMENSION_KEYS = ("presence", "coordination", "roles", "resources", "processes", "alignment", "integration", "culture")
 CORE_DIMENSIONS = ("roles", "processes", "resources", "coordination")
+# "stage 2", "Stufe 3", "phase 1": how marketers refer to a stage by its number.
+_STAGE_NUMBER = re.compile(r"\b(?:stage|stufe|phase)\s*([0-3])\b", re.IGNORECASE)
 
 
 class Localized(BaseModel):
@@ -97,6 +100,14 @@ class ReadinessModel(BaseModel):
 
     def stage(self, number: int) -> Stage:
         return self.stages[number]
+
+    def with_stage_names(self, text: str, lang: Lang) -> str:
+        """The text with each stage number followed by the stage's name ("Stufe 1 (Bolt-On)").
+
+        The articles name the stages; a small embedding model cannot know that "stage 3" is
+        "Optimizing your business", so a question that counts stages is given their names.
+        """
+        return _STAGE_NUMBER.sub(lambda match: f"{match.group(0)} ({self.stage(int(match.group(1))).name(lang)})", text)
 
     def dimension(self, key: str) -> Dimension:
         for dimension in self.dimensions:

@@ -6,7 +6,9 @@ Chroma returns the candidates; the reranker adds what one vector per passage mis
 - the article as a whole: the question's similarity to the mean vector of the article;
 - the words themselves: BM25 over the passages catches names and numbers ("Forrester", "stage 2")
   that a small embedding model blurs;
-- the title: what the article says it is about, embedded on its own.
+- the title: what the article says it is about, embedded on its own;
+- the questions the article says it answers: a question is closest to another question, and a
+  marketer's wording ("nobody answers our comments") is closer to a question than to an essay.
 """
 
 import logging
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 import bm25s
 import numpy as np
 
-from coach.index import ChunkTable, Hit, KnowledgeIndex
+from coach.index import ChunkTable, Hit, KnowledgeIndex, TextTable
 
 # bm25s sets its own logger to DEBUG on import; its progress lines are not the coach's business.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -25,8 +27,9 @@ CANDIDATE_PASSAGES = 40
 HUB_NEIGHBOURS = 10
 HUB_WEIGHT = 0.3
 ARTICLE_WEIGHT = 0.5
-WORDS_WEIGHT = 0.05
+WORDS_WEIGHT = 0.1
 TITLE_WEIGHT = 0.25
+QUESTION_WEIGHT = 1.25
 # A passage in the question's language wins over its translation unless the translation is
 # clearly more similar; e5 scores of a text and its translation differ by a few hundredths.
 SAME_LANGUAGE_BONUS = 0.03
@@ -49,12 +52,14 @@ class Retrieved:
 class Reranker:
     """What reranking needs, derived once from the index's passages."""
 
-    def __init__(self, table: ChunkTable, embedder):
+    def __init__(self, index: KnowledgeIndex):
+        table = index.chunk_table()
         self.table = table
         self.row = {chunk_id: row for row, chunk_id in enumerate(table.ids)}
         self.hubness = _hubness(table.vectors)
         self.centroids = _article_centroids(table)
-        self.titles = _title_vectors(table, embedder)
+        self.titles = _title_vectors(table, index.embedder)
+        self.questions = _question_vectors(table, index.question_table())
         self.words = bm25s.BM25()
         if table.texts:
             self.words.index([_tokens(text) for text in table.texts], show_progress=False)
@@ -74,6 +79,8 @@ class Reranker:
         for key in scores:
             scores[key] += ARTICLE_WEIGHT * float((self.centroids[key] @ query_vector).max())
             scores[key] += TITLE_WEIGHT * float((self.titles[key] @ query_vector).max())
+            if key in self.questions:
+                scores[key] += QUESTION_WEIGHT * float((self.questions[key] @ query_vector).max())
         return scores
 
 
@@ -133,6 +140,16 @@ def _title_vectors(table: ChunkTable, embedder) -> dict[str, np.ndarray]:
     for (key, _), vector in zip(flat, vectors, strict=True):
         grouped.setdefault(key, []).append(vector)
     return {key: np.vstack(rows) for key, rows in grouped.items()}
+
+
+def _question_vectors(table: ChunkTable, questions: TextTable) -> dict[str, np.ndarray]:
+    """Per article key, the embedded questions of all its language versions (one row each)."""
+    key_of = dict(zip(table.ids, table.keys, strict=True))
+    rows: dict[str, list[int]] = {}
+    for row, chunk_id in enumerate(questions.chunk_ids):
+        if chunk_id in key_of:
+            rows.setdefault(key_of[chunk_id], []).append(row)
+    return {key: questions.vectors[group] for key, group in rows.items()}
 
 
 def _tokens(text: str) -> list[str]:

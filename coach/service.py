@@ -134,14 +134,18 @@ class Coach:
         """
         question = prepare_question(text, self.settings.max_question_chars, default_lang)
         query = self._standalone(question.text, history) if self.mode == "llm" else question.text
-        vector = self.embedder.query_vector(query)
-        retrieved = retrieve(self.index, vector, question.lang, self.settings.top_k, query)
+        retrieved = self.retrieve(query, question.lang, self.settings.top_k)
         if self.mode == "llm" and covered(self.index, retrieved):
             answer = self._model_answer(retrieved, query, question.lang, on_token)
         else:
             answer = compose_offline(self.index, retrieved, question.lang)
         answer.notices = question.notices + answer.notices
         return answer
+
+    def retrieve(self, query: str, lang: Lang, limit: int) -> Retrieved:
+        """The `limit` best articles for a question, stages named where it counts them."""
+        query = self.model.with_stage_names(query, lang)
+        return retrieve(self.index, self.embedder.query_vector(query), lang, limit, query)
 
     def _standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         try:

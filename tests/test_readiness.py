@@ -66,3 +66,24 @@ def test_a_broken_model_file_is_refused_with_the_reason(tmp_path: Path) -> None:
     broken.write_text("version: 1\nstages: []\ndimensions: []\nbackground: {en: [], de: []}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="stages must be"):
         load_model(broken)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "named"),
+    [
+        (
+            "Wie kommen wir von Stufe 1 auf Stufe 2?",
+            "de",
+            "Stufe 1 (Bolt-On) auf Stufe 2 (Optimizing your Social Media",
+        ),
+        ("What does stage 3 look like?", "en", "stage 3 (Optimizing your business) look"),
+        ("Are we in Phase 0?", "en", "Phase 0 (Not started)?"),
+    ],
+)
+def test_a_stage_number_gets_the_stage_s_name(text: str, lang: str, named: str):
+    assert named in MODEL.with_stage_names(text, lang)
+
+
+@pytest.mark.parametrize("text", ["We have 3 stages of approval", "level 2 of our building", "stage 7", "Stufe3x"])
+def test_text_without_a_stage_number_is_left_alone(text: str):
+    assert MODEL.with_stage_names(text, "en") == text
