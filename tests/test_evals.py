@@ -1,0 +1,34 @@
+"""The eval sets themselves: every entry is well formed and points at what exists."""
+
+from pathlib import Path
+
+import pytest
+
+from coach.bench import QUESTION_SETS, load_questions
+from coach.config import Settings
+from coach.evals import EVALS, STAGE_NUMBER, load_personas
+from coach.knowledge import load_articles
+
+PERSONA_SETS = sorted(EVALS.glob("personas*.yaml"))
+
+
+def test_every_question_expects_articles_that_exist():
+    keys = {article.meta.key for article in load_articles(Settings().knowledge_dirs)}
+    questions = [item for path in QUESTION_SETS for item in load_questions(path)]
+    assert len({item.id for item in questions}) == len(questions)
+    for item in questions:
+        assert item.lang in {"de", "en"} and item.split in {"dev", "heldout", "dev2", "heldout2"}, item.id
+        assert 1 <= len(item.expected) <= 2 and set(item.expected) <= keys, item.id
+
+
+@pytest.mark.parametrize("path", PERSONA_SETS, ids=lambda path: path.name)
+def test_every_persona_has_a_stage_a_language_and_a_text(path: Path):
+    personas = load_personas(path)
+    assert len({persona.id for persona in personas}) == len(personas)
+    for persona in personas:
+        assert persona.stage in STAGE_NUMBER and persona.lang in {"de", "en"} and persona.text.strip(), persona.id
+
+
+def test_the_persona_ids_are_unique_across_sets():
+    ids = [persona.id for path in PERSONA_SETS for persona in load_personas(path)]
+    assert len(ids) == len(set(ids))
