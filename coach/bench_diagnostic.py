@@ -12,7 +12,9 @@ from coach.service import Coach
 from coach.terminal import run_diagnostic
 from coach.text import split_sentences
 
-PERSONA_FILES = (EVALS / "personas.yaml", EVALS / "personas_more.yaml", EVALS / "personas_fresh.yaml")
+PERSONA_FILES = tuple(
+    EVALS / name for name in ("personas.yaml", "personas_more.yaml", "personas_fresh.yaml", "personas_blind.yaml")
+)
 OFFTOPIC = EVALS / "offtopic.yaml"
 TURN_ANSWERS = (
     "Nobody really owns it; our office manager posts on Instagram when she finds the time.",
