@@ -7,6 +7,7 @@ Chroma returns the candidates; the reranker adds what one vector per passage mis
 - the words themselves: BM25 over the passages catches names and numbers ("Forrester", "stage 2")
   that a small embedding model blurs;
 - the title: what the article says it is about, embedded on its own;
+- the single sentence closest to the question: a precise answer in a long passage;
 - the questions the article says it answers: a question is closest to another question, and a
   marketer's wording ("nobody answers our comments") is closer to a question than to an essay.
 """
@@ -30,6 +31,7 @@ ARTICLE_WEIGHT = 0.5
 WORDS_WEIGHT = 0.1
 TITLE_WEIGHT = 0.25
 QUESTION_WEIGHT = 1.25
+SENTENCE_WEIGHT = 0.25
 # A passage in the question's language wins over its translation unless the translation is
 # clearly more similar; e5 scores of a text and its translation differ by a few hundredths.
 SAME_LANGUAGE_BONUS = 0.03
@@ -60,12 +62,18 @@ class Reranker:
         self.centroids = _article_centroids(table)
         self.titles = _title_vectors(table, index.embedder)
         self.questions = _question_vectors(table, index.question_table())
+        self.sentence_rows = _rows_by_key(table, index.sentence_table())
         self.words = bm25s.BM25()
         if table.texts:
             self.words.index([_tokens(text) for text in table.texts], show_progress=False)
 
-    def article_scores(self, hits: list[Hit], query_vector: np.ndarray, question: str) -> dict[str, float]:
-        """Per article key, the reranked score of its best candidate passage."""
+    def article_scores(
+        self, hits: list[Hit], query_vector: np.ndarray, question: str, sentence_scores: np.ndarray
+    ) -> dict[str, float]:
+        """Per article key, the reranked score of its best candidate passage.
+
+        `sentence_scores` are the question's similarities to the index's sentence table.
+        """
         tokens = _tokens(question)  # bm25s raises on an empty query ("🚀🚀🚀" has no words)
         words = self.words.get_scores(tokens) if self.table.texts and tokens else np.zeros(len(self.table.texts))
         top_words = float(words.max()) if words.size and words.max() > 0 else 1.0
@@ -81,6 +89,8 @@ class Reranker:
             scores[key] += TITLE_WEIGHT * float((self.titles[key] @ query_vector).max())
             if key in self.questions:
                 scores[key] += QUESTION_WEIGHT * float((self.questions[key] @ query_vector).max())
+            if key in self.sentence_rows:
+                scores[key] += SENTENCE_WEIGHT * float(sentence_scores[self.sentence_rows[key]].max())
         return scores
 
 
@@ -88,9 +98,9 @@ def retrieve(index: KnowledgeIndex, query_vector: np.ndarray, lang: str, limit: 
     """The `limit` best articles for the query, with the evidence needed to judge and quote them."""
     candidates = index.search(query_vector, CANDIDATE_PASSAGES)
     reranker = index.derived("reranker", Reranker)
-    scores = reranker.article_scores(candidates, query_vector, question)
     table = index.sentence_table()
     sentence_scores = table.vectors @ query_vector if len(table.texts) else np.zeros(0, dtype=np.float32)
+    scores = reranker.article_scores(candidates, query_vector, question, sentence_scores)
     ranked = sorted(scores, key=lambda key: scores[key], reverse=True)
     return Retrieved(
         hits=[_in_language(key, candidates, lang) for key in ranked[:limit]],
@@ -144,12 +154,17 @@ def _title_vectors(table: ChunkTable, embedder) -> dict[str, np.ndarray]:
 
 def _question_vectors(table: ChunkTable, questions: TextTable) -> dict[str, np.ndarray]:
     """Per article key, the embedded questions of all its language versions (one row each)."""
+    return {key: questions.vectors[rows] for key, rows in _rows_by_key(table, questions).items()}
+
+
+def _rows_by_key(table: ChunkTable, texts: TextTable) -> dict[str, np.ndarray]:
+    """Per article key, the rows of `texts` (sentences or questions) that belong to its passages."""
     key_of = dict(zip(table.ids, table.keys, strict=True))
     rows: dict[str, list[int]] = {}
-    for row, chunk_id in enumerate(questions.chunk_ids):
+    for row, chunk_id in enumerate(texts.chunk_ids):
         if chunk_id in key_of:
             rows.setdefault(key_of[chunk_id], []).append(row)
-    return {key: questions.vectors[group] for key, group in rows.items()}
+    return {key: np.asarray(group) for key, group in rows.items()}
 
 
 def _tokens(text: str) -> list[str]:

@@ -297,4 +297,5 @@ def test_an_article_s_questions_raise_its_score_and_are_never_quoted(
 def _article_score(index: KnowledgeIndex, embedder, question: str, key: str) -> float:
     vector = embedder.query_vector(question)
     reranker = index.derived("reranker", Reranker)
-    return reranker.article_scores(index.search(vector, 40), vector, question)[key]
+    sentence_scores = index.sentence_table().vectors @ vector
+    return reranker.article_scores(index.search(vector, 40), vector, question, sentence_scores)[key]
