@@ -58,6 +58,8 @@ _ASPIRATION = re.compile(
 _PAST = re.compile(
     r"\b(?:used to|previously|formerly|in the past|back then|früher|damals|ehemals|bis vor)\b", re.IGNORECASE
 )
+# "Judged on retention, not likes": a "not" that only sets off a contrast at the end of a clause.
+_CONTRAST_TAIL = re.compile(r",\s*(?:not|nicht)\b[^,;]{0,40}$", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"^(?:if|when|whenever|wenn|falls|sobald)\b", re.IGNORECASE)
 _NOT_ONLY = re.compile(r"\b(?:not (?:only|just)|nicht nur)\b", re.IGNORECASE)
 _NEGATION = re.compile(
@@ -98,7 +100,7 @@ def is_aspiration(clause: str) -> bool:
 
 def is_negated(clause: str) -> bool:
     """An odd number of negations ("not only" is no negation): the clause says the opposite."""
-    return len(_NEGATION.findall(_NOT_ONLY.sub(" ", clause))) % 2 == 1
+    return len(_NEGATION.findall(_NOT_ONLY.sub(" ", _CONTRAST_TAIL.sub("", clause)))) % 2 == 1
 
 
 def clauses_of(sentence: str) -> list[str]:
