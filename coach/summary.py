@@ -46,9 +46,17 @@ def build_summary(model: ReadinessModel, assessment: Assessment, lang: Lang, cit
 
 
 def holding_gaps(assessment: Assessment, target: int) -> list[str]:
-    """Dimensions below what the target stage needs: known shortfalls first, then unknowns."""
+    """Dimensions below what the target stage needs: known shortfalls first, then unknowns.
+
+    At the last stage nothing holds the company; stage 3 needs culture *or* alignment at level 3,
+    so once one of them is there the other is no gap.
+    """
+    if assessment.stage == 3:
+        return []
     levels = decisive_levels(assessment.dimensions)
     needed = _needed_levels(target)
+    if target == 3 and 3 in (levels["culture"], levels["alignment"]):
+        needed = {key: level for key, level in needed.items() if key not in ("culture", "alignment")}
     short = [key for key, level in needed.items() if levels[key] is not None and levels[key] < level]
     unknown = [key for key in needed if levels[key] is None]
     return sorted(short, key=lambda key: (levels[key], DIMENSION_KEYS.index(key))) + unknown

@@ -11,6 +11,7 @@ from coach.assessment import (
     dimension_results,
 )
 from coach.readiness import DIMENSION_KEYS
+from coach.summary import holding_gaps
 
 UNKNOWN = dict.fromkeys(DIMENSION_KEYS)
 
@@ -135,3 +136,26 @@ def test_a_single_unclear_deficit_does_not_outweigh_two_clear_core_practices() -
 def test_a_clear_or_repeated_deficit_still_blocks_the_core(deficits: list[Evidence]) -> None:
     practices = [evidence("roles", 2, 0.9), evidence("resources", 2, 0.8), evidence("processes", 2, 0.8)]
     assert assess_evidence([*practices, *deficits]).stage == 1
+
+
+def _assessed(**known: int):
+    return assess_evidence([Evidence(key, level, 0.9, f"{key} at {level}") for key, level in known.items()])
+
+
+def test_nothing_holds_a_company_at_the_last_stage():
+    assessment = _assessed(integration=3, culture=3, roles=2)
+    assert assessment.stage == 3 and holding_gaps(assessment, 3) == []
+
+
+@pytest.mark.parametrize("shown", ["culture", "alignment"])
+def test_stage_three_needs_culture_or_alignment_so_the_other_is_no_gap(shown: str):
+    assessment = _assessed(roles=2, processes=2, resources=2, coordination=2, integration=2, **{shown: 3})
+    assert assessment.stage == 2
+    gaps = holding_gaps(assessment, 3)
+    assert gaps[0] == "integration" and "culture" not in gaps and "alignment" not in gaps
+
+
+def test_below_the_last_stage_known_shortfalls_come_before_unknown_dimensions():
+    assessment = _assessed(roles=2, processes=2, resources=2, coordination=2, integration=2)
+    assert assessment.stage == 2
+    assert holding_gaps(assessment, 3) == ["integration", "culture", "alignment"]
