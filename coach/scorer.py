@@ -11,13 +11,14 @@ wishes are recognised by their wording and noted as goals, never counted as evid
 import hashlib
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from coach.assessment import Evidence, EvidenceSource
-from coach.readiness import DIMENSION_KEYS, ReadinessModel
+from coach.readiness import DIMENSION_KEYS, LabelledSentence, ReadinessModel
 from coach.text import split_sentences
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,15 @@ _PAST = re.compile(
 )
 # "Judged on retention, not likes": a "not" that only sets off a contrast at the end of a clause.
 _CONTRAST_TAIL = re.compile(r",\s*(?:not|nicht)\b[^,;]{0,40}$", re.IGNORECASE)
+# What lies between two negations that list missing things ("no budget, no tools", "kein Profil und
+# keinen Kanal", "we're not on it – not a cent"): a coordinator or a break, and no relative or
+# subordinate clause ("no team that isn't", "kein Thema, das wir nicht").
+_LISTED = re.compile(
+    r"(?=.*(?:[,;–—]|\b(?:and|or|nor|so|und|oder|noch|sowie)\b))"
+    r"(?!.*\b(?:that|which|who|whom|unless|if|dass|wenn|falls|außer)\b)(?!.*,\s*(?:der|die|das|dem|den|deren|dessen)\b)"
+    r".*",
+    re.IGNORECASE | re.DOTALL,
+)
 _CONDITIONAL = re.compile(r"^(?:if|when|whenever|wenn|falls|sobald)\b", re.IGNORECASE)
 _NOT_ONLY = re.compile(r"\b(?:not (?:only|just)|nicht nur)\b", re.IGNORECASE)
 _NEGATION = re.compile(
@@ -99,8 +109,21 @@ def is_aspiration(clause: str) -> bool:
 
 
 def is_negated(clause: str) -> bool:
-    """An odd number of negations ("not only" is no negation): the clause says the opposite."""
-    return len(_NEGATION.findall(_NOT_ONLY.sub(" ", _CONTRAST_TAIL.sub("", clause)))) % 2 == 1
+    """The clause says the opposite: an odd number of negations, listed ones counting once.
+
+    "No post goes out without approval" and "no channel that doesn't serve a goal" are double
+    negations, so practices; "no profile and no channel", "neither budget nor tools" and "we're not
+    on it, so not a cent goes into it" list what is missing. "Not only" is no negation, nor is a
+    "not" that sets off a contrast at the end ("judged on retention, not likes").
+    """
+    text = _NOT_ONLY.sub(" ", _CONTRAST_TAIL.sub("", clause))
+    negations = list(_NEGATION.finditer(text))
+    groups = sum(
+        1
+        for before, negation in zip([None, *negations], negations, strict=False)
+        if before is None or not _LISTED.fullmatch(text[before.end() : negation.start()])
+    )
+    return groups % 2 == 1
 
 
 def clauses_of(sentence: str) -> list[str]:
@@ -170,10 +193,16 @@ class ExampleBank:
 class EvidenceScorer:
     """Turns free text into evidence; build once per process (it embeds the example bank)."""
 
-    def __init__(self, model: ReadinessModel, embedder, cache_dir: Path | None = None):
+    def __init__(
+        self,
+        model: ReadinessModel,
+        embedder,
+        cache_dir: Path | None = None,
+        corpus: Sequence[LabelledSentence] = (),
+    ):
         self.model = model
         self.embedder = embedder
-        self.bank = _build_bank(model, embedder, cache_dir)
+        self.bank = _build_bank(model, embedder, cache_dir, corpus)
 
     def score(self, text: str, turn: int = 0, focus: str | None = None, source: EvidenceSource = "text") -> ScoredText:
         """Evidence from every sentence of the text; one embedding call for the whole message.
@@ -283,7 +312,14 @@ def _vote(bank: ExampleBank, sims: np.ndarray, mask: np.ndarray) -> tuple[int, f
     return level, votes[level] / sum(votes.values())
 
 
-def _build_bank(model: ReadinessModel, embedder, cache_dir: Path | None) -> ExampleBank:
+def _build_bank(
+    model: ReadinessModel, embedder, cache_dir: Path | None, corpus: Sequence[LabelledSentence]
+) -> ExampleBank:
+    """The model's example statements, its background, and the labelled sentences of the corpus.
+
+    A corpus sentence counts once for each dimension it speaks to; one that speaks to none is
+    background. Labels at a level the dimension does not define are left out.
+    """
     rows = [
         (index, level, text)
         for index, dimension in enumerate(model.dimensions)
@@ -291,6 +327,13 @@ def _build_bank(model: ReadinessModel, embedder, cache_dir: Path | None) -> Exam
         for text in examples.all()
     ]
     rows += [(BACKGROUND, 0, text) for text in model.background.all()]
+    for sentence in corpus:
+        if not sentence.evidence:
+            rows.append((BACKGROUND, 0, sentence.text))
+        for label in sentence.evidence:
+            index = DIMENSION_KEYS.index(label.dimension)
+            if label.level in model.dimensions[index].examples:
+                rows.append((index, label.level, sentence.text))
     texts = [text for _, _, text in rows]
     vectors = _cached_vectors(texts, embedder, cache_dir)
     return ExampleBank(

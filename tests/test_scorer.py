@@ -1,8 +1,12 @@
 """The offline evidence scorer: negations, plans, small talk, quotes and hostile input."""
 
+import logging
+from pathlib import Path
+
 import pytest
 
-from coach.readiness import load_model
+from coach.config import Settings
+from coach.readiness import Label, LabelledSentence, load_corpus, load_model
 from coach.scorer import EvidenceScorer, clauses_of, is_aspiration, is_negated, read_sentence
 
 
@@ -57,9 +61,36 @@ def test_a_sentence_splits_at_contrasts_but_keeps_short_parts_together() -> None
 
 @pytest.fixture(scope="module")
 def scorer(embedder, tmp_path_factory) -> EvidenceScorer:
-    from coach.config import Settings
+    """The scorer as the coach builds it: the model's examples and the labelled corpus."""
+    settings = Settings()
+    corpus = load_corpus(settings.readiness_corpus_file)
+    return EvidenceScorer(load_model(settings.readiness_file), embedder, tmp_path_factory.mktemp("bank"), corpus)
 
-    return EvidenceScorer(load_model(Settings().readiness_file), embedder, tmp_path_factory.mktemp("bank"))
+
+def test_a_corpus_sentence_teaches_the_scorer_a_new_phrasing(embedder, tmp_path: Path) -> None:
+    text = "Die Filialen reichen ihre Themen montags bei uns ein und wir spielen sie über die zentralen Kanäle aus."
+    corpus = [LabelledSentence(id="t.1", lang="de", text=text, evidence=[Label(dimension="coordination", level=2)])]
+    taught = EvidenceScorer(load_model(Settings().readiness_file), embedder, tmp_path, corpus)
+    evidence = taught.score(text).evidence
+    assert (evidence[0].dimension, evidence[0].level) == ("coordination", 2)
+
+
+def test_the_bank_holds_a_corpus_sentence_once_per_label_and_unlabelled_ones_as_background(embedder, tmp_path: Path):
+    model = load_model(Settings().readiness_file)
+    plain = EvidenceScorer(model, embedder, tmp_path).bank
+    corpus = [
+        LabelledSentence(
+            id="t.1",
+            lang="en",
+            text="Two of us run the channels with a budget.",
+            evidence=[Label(dimension="roles", level=2), Label(dimension="resources", level=2)],
+        ),
+        LabelledSentence(id="t.2", lang="en", text="We are a bakery with three shops.", evidence=[]),
+        LabelledSentence(id="t.3", lang="en", text="Nobody owns it.", evidence=[Label(dimension="roles", level=0)]),
+    ]
+    bank = EvidenceScorer(model, embedder, tmp_path, corpus).bank
+    assert len(bank.levels) == len(plain.levels) + 3  # roles has no level 0: that label is left out
+    assert (bank.dimensions == -1).sum() == (plain.dimensions == -1).sum() + 1
 
 
 @pytest.mark.parametrize(
@@ -122,3 +153,17 @@ def test_a_clause_that_speaks_to_two_dimensions_counts_for_both_the_second_with_
     evidence = scorer.score(text).evidence
     assert [item.dimension for item in evidence] == ["integration", "culture"]
     assert evidence[1].confidence < evidence[0].confidence
+
+
+def test_without_a_usable_corpus_the_coach_scores_with_the_model_s_examples(
+    embedder, tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    from coach.service import Coach
+
+    broken = tmp_path / "corpus.yaml"
+    broken.write_text("{not: [a list", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="coach.service"):
+        coach = Coach(Settings(data_dir=tmp_path / "data", readiness_corpus_file=broken), embedder=embedder)
+        evidence = coach.score("Nobody is really responsible for our social media accounts.").evidence
+    assert str(broken) in caplog.text and "examples only" in caplog.text
+    assert (evidence[0].dimension, evidence[0].level) == ("roles", 1)
