@@ -33,6 +33,11 @@ class Settings(BaseSettings):
         validation_alias=_env("COACH_READINESS_FILE", "readiness_file"),
         description="The readiness model: stages, dimensions, questions, examples.",
     )
+    readiness_corpus_file: Path = Field(
+        PROJECT_ROOT / "knowledge" / "readiness_corpus.yaml",
+        validation_alias=_env("COACH_READINESS_CORPUS", "readiness_corpus_file"),
+        description="Sentences of company descriptions labelled by dimension and level, for the offline scorer.",
+    )
     collection: str = Field(
         "knowledge",
         validation_alias=_env("COACH_COLLECTION", "collection"),

@@ -3,9 +3,10 @@
 import re
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError, model_validator
 
 from coach.text import Lang
 
@@ -121,6 +122,30 @@ class ReadinessModel(BaseModel):
                 if question.id == question_id:
                     return dimension, question
         raise KeyError(f"unknown question {question_id!r}")
+
+
+class Label(BaseModel):
+    dimension: Literal[DIMENSION_KEYS]
+    level: int = Field(ge=0, le=3)
+
+
+class LabelledSentence(BaseModel):
+    """A sentence from a company description, with what it says about each dimension (maybe nothing)."""
+
+    id: str
+    lang: Lang
+    text: str
+    evidence: list[Label] = []
+
+
+@cache
+def load_corpus(path: Path) -> tuple[LabelledSentence, ...]:
+    """The scorer's labelled sentences (once per path and process); ValueError naming the file if broken."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return tuple(TypeAdapter(list[LabelledSentence]).validate_python(yaml.safe_load(handle) or []))
+    except (OSError, yaml.YAMLError, ValidationError) as error:
+        raise ValueError(f"{path}: unusable corpus of labelled sentences ({error})") from error
 
 
 @cache

@@ -15,7 +15,7 @@ from coach.index import KnowledgeIndex, Progress, SyncReport
 from coach.knowledge import Chunk, chunk_articles, load_articles
 from coach.llm_answer import IncompleteAnswer, cited_answer, model_answer, standalone_question
 from coach.llm_diagnostic import ModelDiagnostic
-from coach.readiness import ReadinessModel, load_model
+from coach.readiness import LabelledSentence, ReadinessModel, load_corpus, load_model
 from coach.retrieval import Retrieved, retrieve
 from coach.scorer import EvidenceScorer, ScoredText
 from coach.summary import Summary, build_summary
@@ -68,8 +68,17 @@ class Coach:
         with self._scorer_lock:
             if self._scorer is None:
                 cache = self.settings.data_dir if self.settings.chroma_host is None else None
-                self._scorer = EvidenceScorer(self.model, self.embedder, cache)
+                self._scorer = EvidenceScorer(self.model, self.embedder, cache, self._corpus())
         return self._scorer
+
+    def _corpus(self) -> tuple[LabelledSentence, ...]:
+        """The labelled sentences the scorer learns from; without them it still has the model's examples."""
+        path = self.settings.readiness_corpus_file
+        try:
+            return load_corpus(path)
+        except ValueError as error:
+            log.warning("%s; the offline scorer uses the readiness model's examples only", error)
+            return ()
 
     @classmethod
     def start(cls, settings: Settings, progress: Progress | None = None) -> "Coach":

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from coach.config import PROJECT_ROOT, Settings
-from coach.readiness import CORE_DIMENSIONS, DIMENSION_KEYS, STAGE_KEYS, load_model
+from coach.evals import EVALS, load_personas
+from coach.readiness import CORE_DIMENSIONS, DIMENSION_KEYS, STAGE_KEYS, load_corpus, load_model
 
 MODEL = load_model(Settings().readiness_file)
 ARTICLES = PROJECT_ROOT / "knowledge" / "articles"
@@ -87,3 +88,25 @@ def test_a_stage_number_gets_the_stage_s_name(text: str, lang: str, named: str):
 @pytest.mark.parametrize("text", ["We have 3 stages of approval", "level 2 of our building", "stage 7", "Stufe3x"])
 def test_text_without_a_stage_number_is_left_alone(text: str):
     assert MODEL.with_stage_names(text, "en") == text
+
+
+def test_the_corpus_loads_and_its_ids_are_unique():
+    corpus = load_corpus(Settings().readiness_corpus_file)
+    assert len(corpus) >= 400
+    assert len({sentence.id for sentence in corpus}) == len(corpus)
+    assert {sentence.lang for sentence in corpus} == {"de", "en"}
+
+
+def test_the_corpus_holds_no_sentence_of_a_held_out_persona():
+    """Sentences of the eval personas may teach the scorer only when they come from a tuning split."""
+    splits = {persona.id: persona.split for path in EVALS.glob("personas*.yaml") for persona in load_personas(path)}
+    for sentence in load_corpus(Settings().readiness_corpus_file):
+        persona = sentence.id.split(".")[0]
+        assert splits.get(persona, "dev").startswith("dev"), sentence.id
+
+
+def test_a_broken_corpus_is_reported_with_its_path(tmp_path: Path):
+    path = tmp_path / "corpus.yaml"
+    path.write_text("- id: x\n  lang: fr\n  text: hello\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=str(path)):
+        load_corpus(path)
