@@ -40,12 +40,21 @@ def bench_personas(coach: Coach, only_splits: Sequence[str] = ()) -> None:
     splits = sorted({persona.split for persona in personas} & set(only_splits or {p.split for p in personas}))
     print(f"\n== Stage inference: {len(personas)} personas, splits {', '.join(splits)}")
     print("   (the heldout splits were never used to tune the scorer)")
+    taught = _splits_in_corpus(coach, personas)
+    if taught:
+        print(f"   (sentences of {', '.join(taught)} are in the scorer's corpus: their figures are training accuracy)")
     for split in splits:
         group = [persona for persona in personas if persona.split == split]
         assess = stage_report(group, lambda persona: coach.assess(persona.text)[0].stage)
         diagnose = stage_report(group, lambda persona: _scripted_stage(coach, persona))
         _print_report(assess, f"assess   {split}", tuning=split.startswith("dev"))
         _print_report(diagnose, f"diagnose {split}", tuning=split.startswith("dev"))
+
+
+def _splits_in_corpus(coach: Coach, personas: list[Persona]) -> list[str]:
+    """The persona splits whose sentences the scorer learned from."""
+    taught = {sentence.id.split(".")[0] for sentence in coach.scorer_corpus()}
+    return sorted({persona.split for persona in personas if persona.id in taught})
 
 
 def _scripted_stage(coach: Coach, persona: Persona) -> int:

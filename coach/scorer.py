@@ -10,6 +10,7 @@ wishes are recognised by their wording and noted as goals, never counted as evid
 
 import hashlib
 import logging
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -360,20 +361,41 @@ def _in_domain_floor(vectors: np.ndarray) -> float:
 
 
 def _cached_vectors(texts: list[str], embedder, cache_dir: Path | None) -> np.ndarray:
-    """Example vectors, cached on disk per embedder and example set (they cost seconds to make)."""
-    digest = hashlib.sha256("\x1f".join([embedder.name, *texts]).encode("utf-8")).hexdigest()[:16]
-    path = cache_dir / f"readiness-examples-{digest}.npy" if cache_dir else None
-    if path is not None and path.exists():
-        try:
-            cached = np.load(path)
-            if cached.shape == (len(texts), embedder.dimension):
-                return cached
-        except (OSError, ValueError):
-            log.warning("The example cache %s is unreadable; it is rebuilt", path)
-    vectors = embedder.query_vectors(texts)
-    if path is not None:
-        try:
-            np.save(path, vectors)
-        except OSError as error:
-            log.warning("Could not cache the example vectors in %s: %s", path, error)
-    return vectors
+    """Example vectors, cached on disk per embedder and text: a changed corpus embeds only what is new."""
+    if cache_dir is None:
+        return embedder.query_vectors(texts)
+    name = hashlib.sha256(embedder.name.encode("utf-8")).hexdigest()[:10]
+    path = cache_dir / f"readiness-vectors-{name}.npz"
+    cached = _read_cache(path, embedder.dimension)
+    keys = [hashlib.sha256(text.encode("utf-8")).hexdigest()[:20] for text in texts]
+    missing = sorted({key: text for key, text in zip(keys, texts, strict=True) if key not in cached}.items())
+    if missing:
+        vectors = embedder.query_vectors([text for _, text in missing])
+        cached.update({key: vector for (key, _), vector in zip(missing, vectors, strict=True)})
+        _write_cache(path, cached)
+    return np.vstack([cached[key] for key in keys]) if keys else np.zeros((0, embedder.dimension), dtype=np.float32)
+
+
+def _read_cache(path: Path, dimension: int) -> dict[str, np.ndarray]:
+    if not path.exists():
+        return {}
+    try:
+        with np.load(path) as stored:
+            keys, vectors = stored["keys"], stored["vectors"]
+        if vectors.shape == (len(keys), dimension):
+            return dict(zip(keys.tolist(), vectors, strict=True))
+    except (OSError, ValueError, KeyError):
+        pass
+    log.warning("The example cache %s is unreadable; it is rebuilt", path)
+    return {}
+
+
+def _write_cache(path: Path, vectors: dict[str, np.ndarray]) -> None:
+    """Written beside and then moved into place, so a reader never sees half a file."""
+    partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")
+    try:
+        np.savez(partial, keys=np.array(list(vectors)), vectors=np.vstack(list(vectors.values())))
+        os.replace(partial, path)
+    except OSError as error:
+        log.warning("Could not cache the example vectors in %s: %s", path, error)
+        partial.unlink(missing_ok=True)

@@ -68,10 +68,10 @@ class Coach:
         with self._scorer_lock:
             if self._scorer is None:
                 cache = self.settings.data_dir if self.settings.chroma_host is None else None
-                self._scorer = EvidenceScorer(self.model, self.embedder, cache, self._corpus())
+                self._scorer = EvidenceScorer(self.model, self.embedder, cache, self.scorer_corpus())
         return self._scorer
 
-    def _corpus(self) -> tuple[LabelledSentence, ...]:
+    def scorer_corpus(self) -> tuple[LabelledSentence, ...]:
         """The labelled sentences the scorer learns from; without them it still has the model's examples."""
         path = self.settings.readiness_corpus_file
         try:

@@ -3,6 +3,7 @@
 import logging
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from coach.config import Settings
@@ -167,3 +168,20 @@ def test_without_a_usable_corpus_the_coach_scores_with_the_model_s_examples(
         evidence = coach.score("Nobody is really responsible for our social media accounts.").evidence
     assert str(broken) in caplog.text and "examples only" in caplog.text
     assert (evidence[0].dimension, evidence[0].level) == ("roles", 1)
+
+
+def test_the_example_vectors_are_cached_per_text(counting_embedder, tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    model = load_model(Settings().readiness_file)
+    first = EvidenceScorer(model, counting_embedder, tmp_path).bank
+    embedded = counting_embedder.queries
+    assert embedded == len(first.levels)
+    EvidenceScorer(model, counting_embedder, tmp_path)
+    assert counting_embedder.queries == embedded  # nothing new to embed
+    corpus = [LabelledSentence(id="t.1", lang="en", text="Two of us run the channels.", evidence=[])]
+    EvidenceScorer(model, counting_embedder, tmp_path, corpus)
+    assert counting_embedder.queries == embedded + 1  # only the new sentence
+    (cache,) = tmp_path.glob("readiness-vectors-*.npz")
+    cache.write_bytes(b"not numpy")
+    with caplog.at_level(logging.WARNING, logger="coach.scorer"):
+        again = EvidenceScorer(model, counting_embedder, tmp_path).bank
+    assert "unreadable" in caplog.text and np.allclose(again.vectors, first.vectors, atol=1e-5)
