@@ -102,8 +102,9 @@ DEMONSTRATED = 0.5
 # A dimension whose evidence is weaker than this is shown, but does not decide the stage.
 DECISIVE = 0.3
 # A core deficit resting on one statement less clear than SOLID does not block the core when at
-# least OUTWEIGHING other core dimensions show practices at least CLEAR (a plateau on dev and dev2:
-# SOLID 0.5-0.6 and CLEAR 0.3-0.4 decide the same).
+# least OUTWEIGHING other dimensions (presence aside) show practices at least CLEAR (a plateau on
+# dev and dev2: SOLID 0.5-0.6 and CLEAR 0.3-0.4 decide the same; counting every dimension's
+# practices, not only the core's, was chosen by cross-validation over the tuning splits).
 SOLID = 0.5
 CLEAR = 0.4
 OUTWEIGHING = 2
@@ -112,11 +113,16 @@ OUTWEIGHING = 2
 def decisive_levels(results: dict[str, DimensionResult]) -> dict[str, int | None]:
     """The levels the stage rules use: unclear dimensions count as unknown.
 
-    A core deficit resting on one unclear statement does not block the core when other core
-    dimensions clearly show practices: one stray sentence is weaker than two established ones.
+    A core deficit resting on one unclear statement does not block the core when other dimensions
+    clearly show practices: one stray sentence is weaker than two established ones. Presence does
+    not count among them (posting regularly says little about how the work is organised).
     """
     levels = {key: (result.level if result.confidence >= DECISIVE else None) for key, result in results.items()}
-    practices = [key for key in CORE_DIMENSIONS if (levels[key] or 0) >= 2 and results[key].confidence >= CLEAR]
+    practices = [
+        key
+        for key in DIMENSION_KEYS
+        if key != "presence" and (levels[key] or 0) >= 2 and results[key].confidence >= CLEAR
+    ]
     for key in CORE_DIMENSIONS:
         if _stray_deficit(results[key]) and len([other for other in practices if other != key]) >= OUTWEIGHING:
             levels[key] = None

@@ -119,11 +119,18 @@ def test_deficits_outweighing_practices_keep_the_low_level() -> None:
     assert results["roles"].level == 1
 
 
-def test_a_single_unclear_deficit_does_not_outweigh_two_clear_core_practices() -> None:
+def test_a_single_unclear_deficit_does_not_outweigh_two_clear_practices() -> None:
     stray = evidence("coordination", 1, 0.4)
     practices = [evidence("roles", 2, 0.9), evidence("resources", 2, 0.8)]
     assert assess_evidence([*practices, stray]).stage == 2
-    assert assess_evidence([practices[0], evidence("alignment", 2, 0.8), stray]).stage == 1
+    assert assess_evidence([practices[0], evidence("alignment", 2, 0.8), stray]).stage == 2
+    beyond_the_core = [evidence("integration", 3, 0.9), evidence("culture", 3, 0.8)]
+    assert assess_evidence([*beyond_the_core, stray]).stage == 3
+
+
+def test_a_regular_presence_does_not_outweigh_a_deficit() -> None:
+    stray = evidence("coordination", 1, 0.4)
+    assert assess_evidence([evidence("roles", 2, 0.9), evidence("presence", 2, 0.9), stray]).stage == 1
 
 
 @pytest.mark.parametrize(
