@@ -13,7 +13,14 @@ from coach.terminal import run_diagnostic
 from coach.text import split_sentences
 
 PERSONA_FILES = tuple(
-    EVALS / name for name in ("personas.yaml", "personas_more.yaml", "personas_fresh.yaml", "personas_blind.yaml")
+    EVALS / name
+    for name in (
+        "personas.yaml",
+        "personas_more.yaml",
+        "personas_fresh.yaml",
+        "personas_blind.yaml",
+        "personas_blind2.yaml",
+    )
 )
 OFFTOPIC = EVALS / "offtopic.yaml"
 TURN_ANSWERS = (
