@@ -57,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     share.add_argument("--days", type=_positive_days, help="the link expires after this many days (default: never)")
 
     revoke = commands.add_parser("revoke", help="revoke a share link")
-    revoke.add_argument("token", help="the token of the link (the part after ?share=)")
+    revoke.add_argument(
+        "token", help="the token of the link (the part after ?share=); one that starts with '-' goes after --"
+    )
 
     delete = commands.add_parser("delete", help="delete a stored conversation and its share links")
     delete.add_argument("id", help="the conversation's id")

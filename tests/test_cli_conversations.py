@@ -146,3 +146,9 @@ def test_an_import_whose_id_the_app_could_not_open_gets_a_new_one(stored, tmp_pa
     assert imported.returncode == 0, imported.stderr
     new_id = imported.stdout.strip()
     assert re.fullmatch(r"[0-9a-f]{32}", new_id)
+
+
+def test_a_token_that_starts_with_a_dash_is_revoked_after_double_dash(tmp_path: Path):
+    """Older links may start with '-'; argparse needs them after `--`, and the help says so."""
+    result = run_coach("revoke", "--", "-" + "x" * 42, data_dir=tmp_path / "data")
+    assert result.returncode == 2 and "no active share link" in result.stderr

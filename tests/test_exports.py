@@ -130,6 +130,12 @@ def test_tokens_are_long_random_and_url_safe():
     assert len(letters) > 60  # the whole alphabet is in use, not a few letters
 
 
+def test_no_token_starts_like_a_command_line_option(monkeypatch: pytest.MonkeyPatch):
+    draws = iter(["-" + "a" * 42, "-" + "b" * 42, "c" * 43])
+    monkeypatch.setattr(share_tokens.secrets, "token_urlsafe", lambda size: next(draws))
+    assert share_tokens.new_token() == "c" * 43
+
+
 def test_the_hash_is_not_the_token_and_matches_only_it():
     token, other = share_tokens.new_token(), share_tokens.new_token()
     digest = share_tokens.token_hash(token)
