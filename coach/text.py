@@ -65,7 +65,7 @@ _GERMAN = set(
     "der die das und ist nicht wir ein eine einen dem den des zu mit auf für von sich auch "
     "es sind wird werden haben hat gibt kein keine keinen noch aber oder wie was wer uns unser "
     "unsere im ins bei nach über mehr man sie ich du dass schon nur sehr dann wenn weil "
-    "strategie unternehmen soziale medien".split()
+    "strategie unternehmen soziale medien bitte starten beginnen machen durchführen".split()
 )
 # "Social Media" is no clue: German uses the English words ("Was bedeutet Bolt-On bei Social Media?").
 _ENGLISH = set(

@@ -230,6 +230,13 @@ def test_switching_to_german_translates_the_interface_and_the_diagnostic(app: Ap
     assert app.button(key="new").label == "New conversation"
 
 
+def test_typing_diagnose_starten_starts_the_diagnostic_in_german(app: AppTest) -> None:
+    send(app, "Diagnose starten")
+    assert_no_exception(app)
+    assert talk(app).lang == "de" and talk(app).in_diagnostic
+    assert "Finden wir heraus" in talk(app).turns[-1].text
+
+
 def test_a_german_first_message_switches_the_interface_to_german(app: AppTest) -> None:
     send(app, "Was ist der Unterschied zwischen Strategie und Maßnahmenplan?")
     assert_no_exception(app)
