@@ -172,11 +172,10 @@ def _joined(parts) -> list[str]:
 
 @dataclass
 class ScoredText:
-    """What one message says: evidence, goals, and sentences that said nothing about readiness."""
+    """What one message says: evidence, and the goals it mentions (never counted as evidence)."""
 
     evidence: list[Evidence] = field(default_factory=list)
     goals: list[str] = field(default_factory=list)
-    unused: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -216,10 +215,7 @@ class EvidenceScorer:
         if len(sentences) != 1 or len(text.split()) > FOCUS_MAX_WORDS:
             focus = None  # only a short answer leans on the question it answers
         for sentence in sentences:
-            clauses = read_sentence(sentence)
-            if not clauses:
-                result.unused.append(sentence)
-            for clause in clauses:
+            for clause in read_sentence(sentence):
                 if clause.aspiration:
                     result.goals.append(sentence)
                 else:
@@ -228,11 +224,7 @@ class EvidenceScorer:
             return result
         vectors = self.embedder.query_vectors([clause.text for _, clause in pending])
         for (sentence, clause), vector in zip(pending, vectors, strict=True):
-            item = self._classify(sentence, clause, vector, turn, source, focus)
-            if item is None:
-                result.unused.append(sentence)
-            else:
-                result.evidence.extend(item)
+            result.evidence.extend(self._classify(sentence, clause, vector, turn, source, focus))
         result.goals = list(dict.fromkeys(result.goals))
         return result
 
