@@ -60,7 +60,7 @@ def bench_personas(coach: Coach, only_splits: Sequence[str] = ()) -> None:
 
 def _splits_in_corpus(coach: Coach, personas: list[Persona]) -> list[str]:
     """The persona splits whose sentences the scorer learned from."""
-    taught = {sentence.id.split(".")[0] for sentence in coach.scorer_corpus()}
+    taught = {sentence.description for sentence in coach.scorer_corpus()}
     return sorted({persona.split for persona in personas if persona.id in taught})
 
 

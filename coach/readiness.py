@@ -137,6 +137,11 @@ class LabelledSentence(BaseModel):
     text: str
     evidence: list[Label] = []
 
+    @property
+    def description(self) -> str:
+        """The id of the description the sentence comes from (its id is `description.number`)."""
+        return self.id.split(".")[0]
+
 
 @cache
 def load_corpus(path: Path) -> tuple[LabelledSentence, ...]:

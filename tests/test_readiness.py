@@ -101,8 +101,7 @@ def test_the_corpus_holds_no_sentence_of_a_held_out_persona():
     """Sentences of the eval personas may teach the scorer only when they come from a tuning split."""
     splits = {persona.id: persona.split for path in EVALS.glob("personas*.yaml") for persona in load_personas(path)}
     for sentence in load_corpus(Settings().readiness_corpus_file):
-        persona = sentence.id.split(".")[0]
-        assert splits.get(persona, "dev").startswith("dev"), sentence.id
+        assert splits.get(sentence.description, "dev").startswith("dev"), sentence.id
 
 
 def test_a_broken_corpus_is_reported_with_its_path(tmp_path: Path):
