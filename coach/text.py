@@ -45,9 +45,18 @@ def clean_message(text: str, max_chars: int) -> CleanText:
 
 
 # A sentence ends at . ! ? (or …) followed by space and an upper-case letter, digit or quote,
-# or at a line break. Abbreviations common in German and English are protected.
+# or at a line break. Abbreviations common in German and English are protected. Chat text often
+# starts sentences in lower case ("about 700 drivers. theyre the best"): a lower-case letter starts
+# one too after ! ? … or after a full stop that ends a word of three or more letters.
 _ABBREVIATIONS = r"(?<!\bz\.B\.)(?<!\bd\.h\.)(?<!\bu\.a\.)(?<!\bbzw\.)(?<!\bca\.)(?<!\betc\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
-_SENTENCE_END = re.compile(_ABBREVIATIONS + r"(?<=[.!?…])\s+(?=[\"'„“(\[A-ZÄÖÜ0-9])")
+_SHORTENED_WORDS = "".join(rf"(?<!\b{word}\.)" for word in "usw vgl inkl ggf evtl bspw Mio Mrd".split())
+_SENTENCE_END = re.compile(
+    _ABBREVIATIONS
+    + r"(?:(?<=[.!?…])\s+(?=[\"'„“(\[A-ZÄÖÜ0-9])"
+    + r"|(?:(?<=[!?…])|(?<=\w{3}\.)"
+    + _SHORTENED_WORDS
+    + r")\s+(?=[a-zäöüß]))"
+)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -113,6 +113,11 @@ def test_a_message_without_language_clues_takes_the_default(default: str, expect
         ),
         ("- a bullet\n- another bullet\n1. a numbered line", ["a bullet", "another bullet", "a numbered line"]),
         ("Version 2.0 is out. It works.", ["Version 2.0 is out.", "It works."]),
+        (
+            "about 700 drivers. theyre the best! drivers post, e.g. photos. ok?",
+            ["about 700 drivers.", "theyre the best!", "drivers post, e.g. photos.", "ok?"],
+        ),
+        ("Wir sind ca. 30 Leute, vgl. oben. das reicht", ["Wir sind ca. 30 Leute, vgl. oben.", "das reicht"]),
     ],
 )
 def test_text_is_split_into_sentences(text: str, sentences: list[str]):
