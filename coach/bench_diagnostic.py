@@ -20,6 +20,7 @@ PERSONA_FILES = tuple(
         "personas_fresh.yaml",
         "personas_blind.yaml",
         "personas_blind2.yaml",
+        "personas_dev4.yaml",
     )
 )
 OFFTOPIC = EVALS / "offtopic.yaml"
