@@ -71,6 +71,22 @@ _LISTED = re.compile(
     r".*",
     re.IGNORECASE | re.DOTALL,
 )
+# A negated obligation states a freedom, a practice: "nobody has to ask permission", "posten ohne
+# Freigabe", "niemand muss fragen". Such a negation does not turn the clause around.
+_PERMISSION = (
+    r"(?:any |an |a )?(?:permission|approval|pre-approval|sign-?off|clearance|"
+    r"\w*freigabe|rückfrage|erlaubnis|genehmigung)"
+)
+_FREEDOM = re.compile(
+    r"\b(?:no one|nobody|noone|none of us|never|(?:do|does|did)(?:n't| not))\s+(?:\w+\s+)?"
+    rf"(?:(?:has|have|had|needs?) to|must|needs? {_PERMISSION})\b"
+    rf"|\bwithout\s+(?:\w+\s+)?(?:asking|{_PERMISSION})"
+    rf"|\bohne\s+(?:\w+\s+)?(?:zu fragen|fragen zu müssen|dass \w+ (?:\w+ )?(?:absegnet|freigibt)|{_PERMISSION})"
+    r"|\b(?:niemand|keiner)\s+(?:\w+\s+)?(?:muss|müssen|braucht)\b"
+    r"|\b(?:muss|müssen)\s+(?:\w+\s+)?(?:niemand|keiner|nicht)\b"
+    rf"|\bbrauch\w*\s+(?:\w+\s+)?(?:keine?|nicht)\s+{_PERMISSION}",
+    re.IGNORECASE,
+)
 _CONDITIONAL = re.compile(r"^(?:if|when|whenever|wenn|falls|sobald)\b", re.IGNORECASE)
 _NOT_ONLY = re.compile(r"\b(?:not (?:only|just)|nicht nur)\b", re.IGNORECASE)
 _NEGATION = re.compile(
@@ -115,9 +131,12 @@ def is_negated(clause: str) -> bool:
     "No post goes out without approval" and "no channel that doesn't serve a goal" are double
     negations, so practices; "no profile and no channel", "neither budget nor tools" and "we're not
     on it, so not a cent goes into it" list what is missing. "Not only" is no negation, nor is a
-    "not" that sets off a contrast at the end ("judged on retention, not likes").
+    "not" that sets off a contrast at the end ("judged on retention, not likes"). A negated
+    obligation alone states a freedom ("nobody has to ask permission", "ohne Freigabe").
     """
     text = _NOT_ONLY.sub(" ", _CONTRAST_TAIL.sub("", clause))
+    if _FREEDOM.search(text) and not _NEGATION.search(_FREEDOM.sub(" ", text)):
+        return False
     negations = list(_NEGATION.finditer(text))
     groups = sum(
         1

@@ -34,6 +34,28 @@ def test_negations_count_by_parity(clause: str, negated: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("clause", "negated"),
+    [
+        ("no one has to get permission first", False),
+        ("Baristas answer online themselves, nobody has to ask anyone", False),
+        ("Staff reply without asking anyone", False),
+        ("Employees speak for us without pre-approval", False),
+        ("Niemand muss um Erlaubnis fragen", False),
+        ("Die Leute posten ohne Freigabe", False),
+        ("Das muss niemand absegnen", False),
+        ("Wir brauchen keine Freigabe", False),
+        # Not an obligation that is negated, or a second negation that makes it a rule:
+        ("we do not have a budget", True),
+        ("Nobody has the job", True),
+        ("nobody has time for it", True),
+        ("no post goes out without approval", False),
+    ],
+)
+def test_a_negated_obligation_states_a_freedom(clause: str, negated: bool) -> None:
+    assert is_negated(clause) is negated
+
+
+@pytest.mark.parametrize(
     ("clause", "aspiration"),
     [
         ("One day we'd like to co-create products with customers", True),
