@@ -21,6 +21,7 @@ PERSONA_FILES = tuple(
         "personas_blind.yaml",
         "personas_blind2.yaml",
         "personas_dev4.yaml",
+        "personas_blind3.yaml",
     )
 )
 OFFTOPIC = EVALS / "offtopic.yaml"
