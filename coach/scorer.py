@@ -5,7 +5,8 @@ embeddings). The dimension comes from the examples it is closest to; the level f
 similarity-weighted vote of the nearest examples of that dimension *with the same polarity*:
 embeddings barely see "not", so "we have no budget" is compared with negated examples only,
 while "no post goes out without approval" (a double negation) counts as positive. Plans and
-wishes are recognised by their wording and noted as goals, never counted as evidence.
+wishes are recognised by their wording and noted as goals, never counted as evidence; past states
+("three years ago we had...") are neither.
 """
 
 import hashlib
@@ -56,9 +57,21 @@ _ASPIRATION = re.compile(
     r"demnächst|träum\w*|wünsch\w*|sollte\w*|angekündigt|kündigte\w*|überleg\w*|wäre (?:schön|toll))\b",
     re.IGNORECASE,
 )
-# Past states ("we used to", "früher") describe the company as it was, not as it is.
+# Past states ("we used to", "früher") describe the company as it was, not as it is. A time ago
+# ("three years ago", "vor fünf Jahren") marks one only with a verb of state in the same language
+# ("had", "hatten", "gab"): "die Strategie wurde vor drei Jahren neu ausgerichtet" is an event whose
+# result holds.
 _PAST = re.compile(
-    r"\b(?:used to|previously|formerly|in the past|back then|früher|damals|ehemals|bis vor)\b", re.IGNORECASE
+    r"\b(?:used to|previously|formerly|originally|in the past|back then|"
+    r"früher|damals|ehemals|einst|ursprünglich|bis vor)\b",
+    re.IGNORECASE,
+)
+_AGO_AND_STATE_VERB = tuple(
+    (re.compile(ago, re.IGNORECASE), re.compile(verb, re.IGNORECASE))
+    for ago, verb in (
+        (r"\b(?:years?|months?|decades?|a while) ago\b", r"\b(?:had|was|were)\b"),
+        (r"\bvor (?:\w+ ){0,2}(?:jahren|jahr|monaten|jahrzehnten)\b", r"\b(?:hatten?|war|waren|gab)\b"),
+    )
 )
 # "Judged on retention, not likes": a "not" that only sets off a contrast at the end of a clause.
 _CONTRAST_TAIL = re.compile(r",\s*(?:not|nicht)\b[^,;]{0,40}$", re.IGNORECASE)
@@ -113,16 +126,22 @@ class Clause:
     text: str
     negated: bool
     aspiration: bool
+    past: bool = False
 
 
 def is_aspiration(clause: str) -> bool:
-    """Plans, wishes, announcements and past states: not what the company does today.
+    """Plans, wishes and announcements: not what the company does today.
 
     A conditional ("when departments want to post, ...") describes a practice, not a wish.
     """
+    return bool(_ASPIRATION.search(clause)) and not _CONDITIONAL.search(clause)
+
+
+def is_past(clause: str) -> bool:
+    """A state the company has left behind: neither evidence nor a goal."""
     if _PAST.search(clause):
         return True
-    return bool(_ASPIRATION.search(clause)) and not _CONDITIONAL.search(clause)
+    return any(ago.search(clause) and verb.search(clause) for ago, verb in _AGO_AND_STATE_VERB)
 
 
 def is_negated(clause: str) -> bool:
@@ -160,12 +179,12 @@ def read_sentence(sentence: str) -> list[Clause]:
     """
     parts = []
     for clause in clauses_of(sentence):
-        aspiration = is_aspiration(clause)
+        aspiration, past = is_aspiration(clause), is_past(clause)
         items = _joined(item.strip(" ,.") for item in _LIST_BREAK.split(clause)) or [clause]
         leading = is_negated(items[0])
         for item in items:
             negated = is_negated(item) if _NEGATION.search(item) else leading
-            parts.append(Clause(item, negated, aspiration))
+            parts.append(Clause(item, negated, aspiration, past))
     return parts
 
 
@@ -235,6 +254,8 @@ class EvidenceScorer:
             focus = None  # only a short answer leans on the question it answers
         for sentence in sentences:
             for clause in read_sentence(sentence):
+                if clause.past:
+                    continue
                 if clause.aspiration:
                     result.goals.append(sentence)
                 else:

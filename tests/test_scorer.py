@@ -8,7 +8,7 @@ import pytest
 
 from coach.config import Settings
 from coach.readiness import Label, LabelledSentence, load_corpus, load_model
-from coach.scorer import EvidenceScorer, clauses_of, is_aspiration, is_negated, read_sentence
+from coach.scorer import EvidenceScorer, clauses_of, is_aspiration, is_negated, is_past, read_sentence
 
 
 @pytest.mark.parametrize(
@@ -63,8 +63,6 @@ def test_a_negated_obligation_states_a_freedom(clause: str, negated: bool) -> No
         ("The CEO announced a social media programme", True),
         ("Wir möchten irgendwann mit Kunden Produkte entwickeln", True),
         ("Wir wollen künftig mehr Dialog", True),
-        ("We used to have a social media team", True),
-        ("Früher gab es einen Redaktionsplan", True),
         ("When departments want to post, it goes through us", False),
         ("We co-create products with our community", False),
         ("Unser Team beantwortet jede Anfrage binnen zwei Stunden", False),
@@ -72,6 +70,32 @@ def test_a_negated_obligation_states_a_freedom(clause: str, negated: bool) -> No
 )
 def test_plans_wishes_and_past_states_are_not_todays_reality(clause: str, aspiration: bool) -> None:
     assert is_aspiration(clause) is aspiration
+
+
+@pytest.mark.parametrize(
+    ("clause", "past"),
+    [
+        ("We used to have a social media team", True),
+        ("Früher gab es einen Redaktionsplan", True),
+        ("Three years ago each department had its own account", True),
+        ("Vor fünf Jahren hatten wir eine Facebook-Seite", True),
+        ("Vor ein paar Jahren hatte jede Filiale eine eigene Seite", True),
+        ("Originally the press office looked after it on the side", True),
+        ("Unsere Strategie wurde vor drei Jahren neu ausgerichtet", False),
+        ("Two years ago we set up a social media team", False),
+        ("For some years now our community has voted on new products", False),
+        ("Seit einigen Jahren entscheiden wir das mit der Community", False),
+        ("Vor jeder Kampagne sprechen wir mit dem Service", False),
+    ],
+)
+def test_past_states_are_recognised(clause: str, past: bool) -> None:
+    assert is_past(clause) is past
+
+
+def test_a_past_state_is_neither_evidence_nor_a_goal(scorer: EvidenceScorer) -> None:
+    scored = scorer.score("Three years ago we had nobody for our accounts and each shop had its own page.")
+    assert scored.evidence == []
+    assert scored.goals == []
 
 
 def test_a_sentence_splits_at_contrasts_but_keeps_short_parts_together() -> None:
