@@ -3,11 +3,14 @@
 from pathlib import Path
 
 import pytest
+import yaml
 
 from coach.bench import QUESTION_SETS, load_questions
 from coach.config import Settings
 from coach.evals import EVALS, STAGE_NUMBER, load_personas
 from coach.knowledge import load_articles
+from coach.readiness import Label
+from coach.text import split_sentences
 
 PERSONA_SETS = sorted(EVALS.glob("personas*.yaml"))
 
@@ -32,3 +35,16 @@ def test_every_persona_has_a_stage_a_language_and_a_text(path: Path):
 def test_the_persona_ids_are_unique_across_sets():
     ids = [persona.id for path in PERSONA_SETS for persona in load_personas(path)]
     assert len(ids) == len(set(ids))
+
+
+def test_the_sentence_labels_of_dev4_match_its_personas():
+    personas = {persona.id: persona for persona in load_personas(EVALS / "personas_dev4.yaml")}
+    with (EVALS / "sentence_labels_dev4.yaml").open(encoding="utf-8") as handle:
+        labelled = yaml.safe_load(handle)
+    assert {item["id"] for item in labelled} == set(personas)
+    for item in labelled:
+        texts = [sentence["text"] for sentence in item["sentences"]]
+        assert texts == split_sentences(personas[item["id"]].text), item["id"]
+        for sentence in item["sentences"]:
+            labels = [Label.model_validate(label) for label in sentence["evidence"] or []]
+            assert len(labels) <= 3 and not (labels and sentence.get("aspiration")), sentence["text"]
