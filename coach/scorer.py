@@ -100,6 +100,13 @@ _FREEDOM = re.compile(
     rf"|\bbrauch\w*\s+(?:\w+\s+)?(?:keine?|nicht)\s+{_PERMISSION}",
     re.IGNORECASE,
 )
+# Staff's private accounts are not the company's presence ("a few nurses share our job ads privately",
+# "I have a personal insta, but that's just me"). German "Personal" (staff) is no such word.
+_PRIVATE = re.compile(
+    r"\b(?:privat\w*|private|privately|personal (?:\w+ )?(?:accounts?|profiles?|pages?|insta\w*|facebook|tiktok|"
+    r"channels?|linkedin|feeds?))\b",
+    re.IGNORECASE,
+)
 _CONDITIONAL = re.compile(r"^(?:if|when|whenever|wenn|falls|sobald)\b", re.IGNORECASE)
 _NOT_ONLY = re.compile(r"\b(?:not (?:only|just)|nicht nur)\b", re.IGNORECASE)
 _NEGATION = re.compile(
@@ -127,6 +134,7 @@ class Clause:
     negated: bool
     aspiration: bool
     past: bool = False
+    private: bool = False
 
 
 def is_aspiration(clause: str) -> bool:
@@ -142,6 +150,11 @@ def is_past(clause: str) -> bool:
     if _PAST.search(clause):
         return True
     return any(ago.search(clause) and verb.search(clause) for ago, verb in _AGO_AND_STATE_VERB)
+
+
+def is_private(clause: str) -> bool:
+    """The clause is about someone's private account: no evidence of the company's presence."""
+    return bool(_PRIVATE.search(clause))
 
 
 def is_negated(clause: str) -> bool:
@@ -184,7 +197,7 @@ def read_sentence(sentence: str) -> list[Clause]:
         leading = is_negated(items[0])
         for item in items:
             negated = is_negated(item) if _NEGATION.search(item) else leading
-            parts.append(Clause(item, negated, aspiration, past))
+            parts.append(Clause(item, negated, aspiration, past, is_private(item)))
     return parts
 
 
@@ -292,6 +305,8 @@ class EvidenceScorer:
             found.append(
                 self._evidence(sims, second, scores[second], 0.0, negated, (sentence, source, turn), SECOND_WEIGHT)
             )
+        if clause.private:
+            found = [item for item in found if item.dimension != "presence"]
         return found
 
     def _evidence(

@@ -8,7 +8,15 @@ import pytest
 
 from coach.config import Settings
 from coach.readiness import Label, LabelledSentence, load_corpus, load_model
-from coach.scorer import EvidenceScorer, clauses_of, is_aspiration, is_negated, is_past, read_sentence
+from coach.scorer import (
+    EvidenceScorer,
+    clauses_of,
+    is_aspiration,
+    is_negated,
+    is_past,
+    is_private,
+    read_sentence,
+)
 
 
 @pytest.mark.parametrize(
@@ -96,6 +104,31 @@ def test_a_past_state_is_neither_evidence_nor_a_goal(scorer: EvidenceScorer) -> 
     scored = scorer.score("Three years ago we had nobody for our accounts and each shop had its own page.")
     assert scored.evidence == []
     assert scored.goals == []
+
+
+@pytest.mark.parametrize(
+    ("clause", "private"),
+    [
+        ("A few of our therapists have personal Instagram accounts", True),
+        ("i have a personal insta where i post sketches", True),
+        ("Manche Pflegekräfte teilen unsere Stellenanzeigen privat auf Facebook", True),
+        ("Employees aren't allowed to mention us on their private profiles", True),
+        ("Wir haben zwei Leute Personal für Social Media", False),
+        ("Our CEO personally answers customers on LinkedIn", False),
+    ],
+)
+def test_private_accounts_are_recognised(clause: str, private: bool) -> None:
+    assert is_private(clause) is private
+
+
+def test_staff_private_accounts_are_no_company_presence(scorer: EvidenceScorer) -> None:
+    scored = scorer.score(
+        "A few of our therapists have personal Instagram accounts with workout videos. "
+        "The practice itself has no profile on any social network."
+    )
+    presence = [item for item in scored.evidence if item.dimension == "presence"]
+    assert presence and {item.level for item in presence} == {0}
+    assert all("therapists" not in item.quote for item in presence)
 
 
 def test_a_sentence_splits_at_contrasts_but_keeps_short_parts_together() -> None:
