@@ -7,23 +7,11 @@ from collections.abc import Sequence
 import yaml
 
 from coach.dialogue import advance, start
-from coach.evals import EVALS, Persona, StageReport, load_personas, stage_report
+from coach.evals import EVALS, PERSONA_FILES, Persona, StageReport, load_personas, stage_report
 from coach.service import Coach
 from coach.terminal import run_diagnostic
 from coach.text import split_sentences
 
-PERSONA_FILES = tuple(
-    EVALS / name
-    for name in (
-        "personas.yaml",
-        "personas_more.yaml",
-        "personas_fresh.yaml",
-        "personas_blind.yaml",
-        "personas_blind2.yaml",
-        "personas_dev4.yaml",
-        "personas_blind3.yaml",
-    )
-)
 OFFTOPIC = EVALS / "offtopic.yaml"
 TURN_ANSWERS = (
     "Nobody really owns it; our office manager posts on Instagram when she finds the time.",
@@ -45,7 +33,7 @@ def bench_personas(coach: Coach, only_splits: Sequence[str] = ()) -> None:
 
     The misses of held-out splits are not printed: naming them would invite tuning on them.
     """
-    personas = [persona for path in PERSONA_FILES if path.is_file() for persona in load_personas(path)]
+    personas = [persona for path in PERSONA_FILES for persona in load_personas(path)]
     splits = sorted({persona.split for persona in personas} & set(only_splits or {p.split for p in personas}))
     print(f"\n== Stage inference: {len(personas)} personas, splits {', '.join(splits)}")
     print("   (the heldout splits were never used to tune the scorer)")

@@ -9,6 +9,8 @@ import yaml
 from coach.config import PROJECT_ROOT
 
 EVALS = PROJECT_ROOT / "tests" / "evals"
+PERSONA_FILES = tuple(sorted(EVALS.glob("personas*.yaml")))
+"""Every persona set; a new `personas*.yaml` joins the benchmark and the checks by its name alone."""
 
 
 @dataclass(frozen=True)

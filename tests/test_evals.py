@@ -7,12 +7,10 @@ import yaml
 
 from coach.bench import QUESTION_SETS, load_questions
 from coach.config import Settings
-from coach.evals import EVALS, STAGE_NUMBER, load_personas
+from coach.evals import EVALS, PERSONA_FILES, STAGE_NUMBER, load_personas
 from coach.knowledge import load_articles
 from coach.readiness import Label
 from coach.text import split_sentences
-
-PERSONA_SETS = sorted(EVALS.glob("personas*.yaml"))
 
 
 def test_every_question_expects_articles_that_exist():
@@ -24,7 +22,7 @@ def test_every_question_expects_articles_that_exist():
         assert 1 <= len(item.expected) <= 2 and set(item.expected) <= keys, item.id
 
 
-@pytest.mark.parametrize("path", PERSONA_SETS, ids=lambda path: path.name)
+@pytest.mark.parametrize("path", PERSONA_FILES, ids=lambda path: path.name)
 def test_every_persona_has_a_stage_a_language_and_a_text(path: Path):
     personas = load_personas(path)
     assert len({persona.id for persona in personas}) == len(personas)
@@ -33,7 +31,7 @@ def test_every_persona_has_a_stage_a_language_and_a_text(path: Path):
 
 
 def test_the_persona_ids_are_unique_across_sets():
-    ids = [persona.id for path in PERSONA_SETS for persona in load_personas(path)]
+    ids = [persona.id for path in PERSONA_FILES for persona in load_personas(path)]
     assert len(ids) == len(set(ids))
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from coach.config import PROJECT_ROOT, Settings
-from coach.evals import EVALS, load_personas
+from coach.evals import PERSONA_FILES, load_personas
 from coach.readiness import CORE_DIMENSIONS, DIMENSION_KEYS, STAGE_KEYS, load_corpus, load_model
 
 MODEL = load_model(Settings().readiness_file)
@@ -99,7 +99,7 @@ def test_the_corpus_loads_and_its_ids_are_unique():
 
 def test_the_corpus_holds_no_sentence_of_a_held_out_persona():
     """Sentences of the eval personas may teach the scorer only when they come from a tuning split."""
-    splits = {persona.id: persona.split for path in EVALS.glob("personas*.yaml") for persona in load_personas(path)}
+    splits = {persona.id: persona.split for path in PERSONA_FILES for persona in load_personas(path)}
     for sentence in load_corpus(Settings().readiness_corpus_file):
         assert splits.get(sentence.description, "dev").startswith("dev"), sentence.id
 
