@@ -167,7 +167,8 @@ def is_negated(clause: str) -> bool:
     obligation alone states a freedom ("nobody has to ask permission", "ohne Freigabe").
     """
     text = _NOT_ONLY.sub(" ", _CONTRAST_TAIL.sub("", clause))
-    if _FREEDOM.search(text) and not _NEGATION.search(_FREEDOM.sub(" ", text)):
+    freed = _FREEDOM.sub(" ", text)
+    if freed != text and not _NEGATION.search(freed):
         return False
     negations = list(_NEGATION.finditer(text))
     groups = sum(
