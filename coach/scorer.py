@@ -84,12 +84,14 @@ _LISTED = re.compile(
     r".*",
     re.IGNORECASE | re.DOTALL,
 )
-# A negated obligation states a freedom, a practice: "nobody has to ask permission", "posten ohne
-# Freigabe", "niemand muss fragen". Such a negation does not turn the clause around.
+# A negated obligation or prohibition states a freedom, a practice: "nobody has to ask permission",
+# "posten ohne Freigabe", "niemand muss fragen", "nothing is off limits", "kein Thema ist tabu".
+# Such a negation does not turn the clause around.
 _PERMISSION = (
     r"(?:any |an |a )?(?:permission|approval|pre-approval|sign-?off|clearance|"
     r"\w*freigabe|rückfrage|erlaubnis|genehmigung)"
 )
+_FORBIDDEN = r"(?:off[- ]limits|off the table|taboo|forbidden|tabu|verboten)\b"
 _FREEDOM = re.compile(
     r"\b(?:no one|nobody|noone|none of us|never|(?:do|does|did)(?:n't| not))\s+(?:\w+\s+)?"
     rf"(?:(?:has|have|had|needs?) to|must|needs? {_PERMISSION})\b"
@@ -97,7 +99,11 @@ _FREEDOM = re.compile(
     rf"|\bohne\s+(?:\w+\s+)?(?:zu fragen|fragen zu müssen|dass \w+ (?:\w+ )?(?:absegnet|freigibt)|{_PERMISSION})"
     r"|\b(?:niemand|keiner)\s+(?:\w+\s+)?(?:muss|müssen|braucht)\b"
     r"|\b(?:muss|müssen)\s+(?:\w+\s+)?(?:niemand|keiner|nicht)\b"
-    rf"|\bbrauch\w*\s+(?:\w+\s+)?(?:keine?|nicht)\s+{_PERMISSION}",
+    rf"|\bbrauch\w*\s+(?:\w+\s+)?(?:keine?|nicht)\s+{_PERMISSION}"
+    rf"|\b(?:nothing|no (?:\w+ )?(?:topic|question|subject)s?)(?:\s+\w+){{0,3}}?\s+(?:is|are|was|were)\s+{_FORBIDDEN}"
+    rf"|\b(?:nichts|kein\w* (?:\w+ )?(?:thema|themen|frage|fragen))(?:\s+\w+){{0,3}}?\s+(?:ist|sind|war|waren)\s+"
+    rf"{_FORBIDDEN}"
+    rf"|\b(?:ist|sind|war|waren)\s+(?:\w+\s+)?(?:nichts|kein\w* (?:\w+ )?(?:thema|frage))\s+{_FORBIDDEN}",
     re.IGNORECASE,
 )
 # Staff's private accounts are not the company's presence ("a few nurses share our job ads privately",

@@ -52,14 +52,20 @@ def test_negations_count_by_parity(clause: str, negated: bool) -> None:
         ("Die Leute posten ohne Freigabe", False),
         ("Das muss niemand absegnen", False),
         ("Wir brauchen keine Freigabe", False),
+        ("Our CEO does a monthly open AMA where nothing is off limits", False),
+        ("No question from customers is taboo", False),
+        ("Bei uns ist kein Thema tabu", False),
+        ("Keine Frage ist verboten", False),
         # Not an obligation that is negated, or a second negation that makes it a rule:
         ("we do not have a budget", True),
         ("Nobody has the job", True),
         ("nobody has time for it", True),
         ("no post goes out without approval", False),
+        ("nothing is planned for social media", True),
+        ("Nothing is off limits, but nobody answers", True),
     ],
 )
-def test_a_negated_obligation_states_a_freedom(clause: str, negated: bool) -> None:
+def test_a_negated_obligation_or_prohibition_states_a_freedom(clause: str, negated: bool) -> None:
     assert is_negated(clause) is negated
 
 
