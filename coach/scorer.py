@@ -101,7 +101,7 @@ _FREEDOM = re.compile(
     r"|\b(?:muss|müssen)\s+(?:\w+\s+)?(?:niemand|keiner|nicht)\b"
     rf"|\bbrauch\w*\s+(?:\w+\s+)?(?:keine?|nicht)\s+{_PERMISSION}"
     rf"|\b(?:nothing|no (?:\w+ )?(?:topic|question|subject)s?)(?:\s+\w+){{0,3}}?\s+(?:is|are|was|were)\s+{_FORBIDDEN}"
-    rf"|\b(?:nichts|kein\w* (?:\w+ )?(?:thema|themen|frage|fragen))(?:\s+\w+){{0,3}}?\s+(?:ist|sind|war|waren)\s+"
+    rf"|\b(?:nichts|kein\w* (?:\w+ )?(?:thema|themen|frage|fragen))(?:\s+\w+){{0,3}}?\s+(?:(?:ist|sind|war|waren)\s+)?"
     rf"{_FORBIDDEN}"
     rf"|\b(?:ist|sind|war|waren)\s+(?:\w+\s+)?(?:nichts|kein\w* (?:\w+ )?(?:thema|frage))\s+{_FORBIDDEN}",
     re.IGNORECASE,

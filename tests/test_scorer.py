@@ -56,6 +56,7 @@ def test_negations_count_by_parity(clause: str, negated: bool) -> None:
         ("No question from customers is taboo", False),
         ("Bei uns ist kein Thema tabu", False),
         ("Keine Frage ist verboten", False),
+        ("eine Fragerunde, bei der kein Thema tabu ist", False),
         # Not an obligation that is negated, or a second negation that makes it a rule:
         ("we do not have a budget", True),
         ("Nobody has the job", True),
