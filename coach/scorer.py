@@ -51,12 +51,19 @@ FOCUS_MAX_WORDS = 12
 SECOND_GAP = 1.0
 SECOND_WEIGHT = 0.7
 
+# German "planen" is an intention with a zu-infinitive ("wir planen, einen Kanal zu eröffnen") and
+# "geplant" with a form of "sein" ("ein Relaunch ist geplant"); "Themen werden monatlich geplant" and
+# "Kunden planen ihre Häuser mit" are practices.
+_GERMAN_PLAN = re.compile(
+    r"\bplan(?:en|t|e)\b.*\b(?:zu \w+|\w+zu\w+en)\b|\b(?:ist|sind|war|waren)\b(?:\s+\w+){0,5}\s+geplant\b|^geplant\b",
+    re.IGNORECASE,
+)
 _ASPIRATION = re.compile(
     r"\b(would (?:like|love)|'d (?:like|love)|wants? to|wish|hop(?:e|es|ing)|plan(?:s|ned|ning)? to|"
     r"(?:are|is|am) going to|intend|aim(?:s|ing)? to|one day|some ?day|in the future|next year|"
     r"eventually|ideally|dream|considering|thinking about|supposed to|should|would be (?:nice|great)|"
     r"announced|pilot\w*|trial|"
-    r"möchte\w*|würde\w* (?:gern|gerne)|gerne? h[äa]tten|wollen|will|wollte\w*|plan(?:en|t)|geplant|"
+    r"möchte\w*|würde\w* (?:gern|gerne)|gerne? h[äa]tten|wollen|will|wollte\w*|"
     r"vorhaben|hoff\w*|irgendwann|eines tages|künftig|zukünftig|in zukunft|nächste[ns]? jahr|"
     r"demnächst|träum\w*|wünsch\w*|sollte\w*|angekündigt|kündigte\w*|überleg\w*|wäre (?:schön|toll))\b",
     re.IGNORECASE,
@@ -152,7 +159,8 @@ def is_aspiration(clause: str) -> bool:
 
     A conditional ("when departments want to post, ...") describes a practice, not a wish.
     """
-    return bool(_ASPIRATION.search(clause)) and not _CONDITIONAL.search(clause)
+    wish = _ASPIRATION.search(clause) or _GERMAN_PLAN.search(clause)
+    return bool(wish) and not _CONDITIONAL.search(clause)
 
 
 def is_past(clause: str) -> bool:

@@ -81,6 +81,11 @@ def test_a_negated_obligation_or_prohibition_states_a_freedom(clause: str, negat
         ("When departments want to post, it goes through us", False),
         ("We co-create products with our community", False),
         ("Unser Team beantwortet jede Anfrage binnen zwei Stunden", False),
+        ("Wir planen, nächstes Jahr einen Instagram-Kanal zu eröffnen", True),
+        ("Die Geschäftsführung plant, ein Budget einzuführen", True),
+        ("Ein eigenes Social-Media-Team ist für den Herbst geplant", True),
+        ("Themen werden jeden Monat geplant und mit der Geschäftsleitung abgestimmt", False),
+        ("Bauherren planen ihre Häuser bei uns in einer offenen Gruppe mit", False),
     ],
 )
 def test_plans_wishes_and_past_states_are_not_todays_reality(clause: str, aspiration: bool) -> None:
