@@ -118,10 +118,11 @@ _FREEDOM = re.compile(
     re.IGNORECASE,
 )
 # Staff's private accounts are not the company's presence ("a few nurses share our job ads privately",
-# "I have a personal insta, but that's just me"). German "Personal" (staff) is no such word.
+# "I have a personal insta, but that's just me", "my niece posts our cakes on her own Instagram").
+# German "Personal" (staff) is no such word; "their own accounts" may be departments'.
+_ACCOUNT = r"(?:accounts?|profiles?|pages?|insta\w*|facebook|tiktok|channels?|linkedin|feeds?)"
 _PRIVATE = re.compile(
-    r"\b(?:privat\w*|private|privately|personal (?:\w+ )?(?:accounts?|profiles?|pages?|insta\w*|facebook|tiktok|"
-    r"channels?|linkedin|feeds?))\b",
+    rf"\b(?:privat\w*|private|privately|personal (?:\w+ )?{_ACCOUNT}|(?:his|her) own (?:\w+ )?{_ACCOUNT})\b",
     re.IGNORECASE,
 )
 _CONDITIONAL = re.compile(r"^(?:if|when|whenever|wenn|falls|sobald)\b", re.IGNORECASE)

@@ -125,7 +125,9 @@ def test_a_past_state_is_neither_evidence_nor_a_goal(scorer: EvidenceScorer) -> 
         ("i have a personal insta where i post sketches", True),
         ("Manche Pflegekräfte teilen unsere Stellenanzeigen privat auf Facebook", True),
         ("Employees aren't allowed to mention us on their private profiles", True),
+        ("my niece sometimes puts photos of our cakes on her own Instagram", True),
         ("Wir haben zwei Leute Personal für Social Media", False),
+        ("Marketing and a few stores each run their own Instagram accounts", False),
         ("Our CEO personally answers customers on LinkedIn", False),
     ],
 )
