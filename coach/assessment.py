@@ -158,11 +158,12 @@ def _shows_stage_zero(known: dict[str, int], confidences: dict[str, float]) -> b
     Attitudes (culture) exist before any company account; roles, processes, budgets, coordination,
     strategy and integration at level 2 need a presence to run, so they contradict "no presence"
     unless the evidence of absence is clearer. "Nothing at all" for resources (no money, time or
-    people for social media) also says there is no presence, when presence itself was not described.
+    people for social media) also says there is no presence, when presence itself was not described
+    and no coordination was: departments that run their own accounts, even uncoordinated, are there.
     """
     if known.get("presence") == 0:
         absence = "presence"
-    elif "presence" not in known and known.get("resources") == 0:
+    elif "presence" not in known and "coordination" not in known and known.get("resources") == 0:
         absence = "resources"
     else:
         return False
