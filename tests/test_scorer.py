@@ -9,12 +9,14 @@ import pytest
 from coach.config import Settings
 from coach.readiness import Label, LabelledSentence, load_corpus, load_model
 from coach.scorer import (
+    REMOTE_WEIGHT,
     EvidenceScorer,
     clauses_of,
     is_aspiration,
     is_negated,
     is_past,
     is_private,
+    is_unsure,
     read_sentence,
 )
 
@@ -218,10 +220,37 @@ def test_an_aspiration_beside_reality_counts_only_the_reality(scorer) -> None:
         "asdf qwer zxcv uiop",
         "Nous vendons des fromages en Normandie.",
         "😀😀😀 !!! ???",
+        "I don't know.",
+        "Ich weiß es nicht.",
+        "Keine Ahnung, ehrlich gesagt.",
     ],
 )
 def test_small_talk_nonsense_and_other_languages_are_no_evidence(scorer, text: str) -> None:
     assert scorer.score(text).evidence == []
+
+
+@pytest.mark.parametrize(
+    ("clause", "unsure"),
+    [
+        ("I don't know", True),
+        ("not sure tbh", True),
+        ("Weiß ich nicht", True),
+        ("Ich bin mir nicht sicher", True),
+        ("We don't really know what social media is supposed to achieve for us", False),
+        ("Nobody knows who owns the accounts", False),
+    ],
+)
+def test_not_knowing_is_recognised(clause: str, unsure: bool) -> None:
+    assert is_unsure(clause) is unsure
+
+
+def test_a_remote_clause_counts_with_less_weight(scorer, embedder) -> None:
+    """Far from every example (unusual words), yet clearly about a dimension: evidence, discounted."""
+    clause = "our central team of four owns the main channels"
+    assert float((scorer.bank.vectors @ embedder.query_vectors([clause])[0]).max()) < scorer.bank.floor
+    evidence = scorer.score(clause).evidence
+    assert ("roles", 2) in [(item.dimension, item.level) for item in evidence]
+    assert all(item.confidence <= REMOTE_WEIGHT for item in evidence)
 
 
 def test_every_quote_is_a_sentence_the_marketer_wrote(scorer) -> None:
