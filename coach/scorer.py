@@ -98,8 +98,9 @@ _LISTED = re.compile(
     r".*",
     re.IGNORECASE | re.DOTALL,
 )
-# A negated obligation or prohibition states a freedom, a practice: "nobody has to ask permission",
-# "posten ohne Freigabe", "niemand muss fragen", "nothing is off limits", "kein Thema ist tabu".
+# A negated obligation, prohibition or hesitation states a freedom, a practice: "nobody has to ask
+# permission", "posten ohne Freigabe", "niemand muss fragen", "nothing is off limits", "kein Thema ist
+# tabu", "nobody thinks twice about an engineer answering customers".
 # Such a negation does not turn the clause around.
 _PERMISSION = (
     r"(?:any |an |a )?(?:permission|approval|pre-approval|sign-?off|clearance|"
@@ -108,10 +109,10 @@ _PERMISSION = (
 _FORBIDDEN = r"(?:off[- ]limits|off the table|taboo|forbidden|tabu|verboten)\b"
 _FREEDOM = re.compile(
     r"\b(?:no one|nobody|noone|none of us|never|(?:do|does|did)(?:n't| not))\s+(?:\w+\s+)?"
-    rf"(?:(?:has|have|had|needs?) to|must|needs? {_PERMISSION})\b"
+    rf"(?:(?:has|have|had|needs?) to|must|needs? {_PERMISSION}|thinks? twice|hesitates?)\b"
     rf"|\bwithout\s+(?:\w+\s+)?(?:asking|{_PERMISSION})"
     rf"|\bohne\s+(?:\w+\s+)?(?:zu fragen|fragen zu müssen|dass \w+ (?:\w+ )?(?:absegnet|freigibt)|{_PERMISSION})"
-    r"|\b(?:niemand|keiner)\s+(?:\w+\s+)?(?:muss|müssen|braucht)\b"
+    r"|\b(?:niemand|keiner)\s+(?:\w+\s+)?(?:muss|müssen|braucht|zögert)\b"
     r"|\b(?:muss|müssen)\s+(?:\w+\s+)?(?:niemand|keiner|nicht)\b"
     rf"|\bbrauch\w*\s+(?:\w+\s+)?(?:keine?|nicht)\s+{_PERMISSION}"
     rf"|\b(?:nothing|no (?:\w+ )?(?:topic|question|subject)s?)(?:\s+\w+){{0,3}}?\s+(?:is|are|was|were)\s+{_FORBIDDEN}"

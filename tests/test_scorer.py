@@ -59,6 +59,8 @@ def test_negations_count_by_parity(clause: str, negated: bool) -> None:
         ("Bei uns ist kein Thema tabu", False),
         ("Keine Frage ist verboten", False),
         ("eine Fragerunde, bei der kein Thema tabu ist", False),
+        ("Nobody here thinks twice about an engineer talking to customers publicly", False),
+        ("Niemand zögert, Kunden direkt zu antworten", False),
         # Not an obligation that is negated, or a second negation that makes it a rule:
         ("we do not have a budget", True),
         ("Nobody has the job", True),
