@@ -191,6 +191,16 @@ def is_unsure(clause: str) -> bool:
     return len(clause.split()) <= UNSURE_MAX_WORDS and bool(_UNSURE.search(clause))
 
 
+def is_question(clause: str) -> bool:
+    """The clause asks instead of telling ("Budget for social?", "is that a strategy?"): no evidence.
+
+    A statement with a short question joined on ("two of us run the channels, reicht das?") stays a
+    statement: the question must stand alone.
+    """
+    text = clause.rstrip()
+    return text.endswith("?") and "," not in text
+
+
 def is_private(clause: str) -> bool:
     """The clause is about someone's private account: no evidence of the company's presence."""
     return bool(_PRIVATE.search(clause))
@@ -307,7 +317,7 @@ class EvidenceScorer:
             focus = None  # only a short answer leans on the question it answers
         for sentence in sentences:
             for clause in read_sentence(sentence):
-                if clause.past or is_unsure(clause.text):
+                if clause.past or is_unsure(clause.text) or is_question(clause.text):
                     continue
                 if clause.aspiration:
                     result.goals.append(sentence)

@@ -16,6 +16,7 @@ from coach.scorer import (
     is_negated,
     is_past,
     is_private,
+    is_question,
     is_unsure,
     read_sentence,
 )
@@ -244,6 +245,27 @@ def test_small_talk_nonsense_and_other_languages_are_no_evidence(scorer, text: s
 )
 def test_not_knowing_is_recognised(clause: str, unsure: bool) -> None:
     assert is_unsure(clause) is unsure
+
+
+@pytest.mark.parametrize(
+    ("clause", "question"),
+    [
+        ("Budget for social?", True),
+        ("is that a strategy?", True),
+        ("Wer ist bei euch zuständig?", True),
+        ("We have a team of three, right?", False),
+        ("Zwei Kolleginnen betreuen unsere Kanäle mit eigenem Budget, reicht das?", False),
+        ("We have a team of three", False),
+    ],
+)
+def test_a_question_is_recognised(clause: str, question: bool) -> None:
+    assert is_question(clause) is question
+
+
+def test_a_question_is_no_evidence_but_the_statement_beside_it_is(scorer) -> None:
+    scored = scorer.score("Budget for social? We have a dedicated budget for social media and a tool, is that enough?")
+    assert all(item.quote != "Budget for social?" for item in scored.evidence)
+    assert ("resources", 2) in [(item.dimension, item.level) for item in scored.evidence]
 
 
 def test_a_remote_clause_counts_with_less_weight(scorer, embedder) -> None:
