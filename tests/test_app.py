@@ -1,5 +1,6 @@
 """The Streamlit app through AppTest: the real coach over the session's index of knowledge/."""
 
+import ast
 import json
 import re
 import shutil
@@ -35,6 +36,18 @@ def fresh_coach_cache() -> Iterator[None]:
     st.cache_resource.clear()
     yield
     st.cache_resource.clear()
+
+
+def test_the_page_shows_none_of_the_strings_that_document_app_py(app: AppTest) -> None:
+    """Streamlit's "magic" would write every bare string of app.py to the page; .streamlit/config.toml turns it off."""
+    documenting = [
+        node.value.value
+        for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    ]
+    assert documenting, "app.py documents its names"
+    shown = [element.value for element in app.markdown]
+    assert not [text for text in documenting if text in shown]
 
 
 class ScriptedCoach:
