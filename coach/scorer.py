@@ -4,15 +4,15 @@ Each clause is compared with the model's example statements (multilingual-e5, sy
 embeddings). The dimension comes from the examples it is closest to; the level from a
 similarity-weighted vote of the nearest examples of that dimension *with the same polarity*:
 embeddings barely see "not", so "we have no budget" is compared with negated examples only,
-while "no post goes out without approval" (a double negation) counts as positive. Plans and
-wishes are recognised by their wording and noted as goals, never counted as evidence; past states
-("three years ago we had...") are neither.
+while "no post goes out without approval" (a double negation) counts as positive. What a clause
+says before any comparison (its polarity, a plan, a past state, a question) is read from its wording
+in `coach.wording`: plans are noted as goals, never counted as evidence; past states, questions and
+"I don't know" are neither.
 """
 
 import hashlib
 import logging
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +22,7 @@ import numpy as np
 from coach.assessment import Evidence, EvidenceSource
 from coach.readiness import DIMENSION_KEYS, LabelledSentence, ReadinessModel
 from coach.text import split_sentences
+from coach.wording import Clause, is_negated, is_question, is_unsure, read_sentence
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,6 @@ BACKGROUND_MARGIN = 0.3
 # A clause is about a dimension when its closest examples are this much more similar than the
 # example bank's average for that clause (in standard deviations of the clause's similarities).
 MIN_SALIENCE = 2.1
-MIN_WORDS = 3
 # A clause less similar to every example than the in-domain floor is remote: nonsense, another topic,
 # or a real statement in unusual words ("our central team of four owns the main channels" is at 0.85,
 # below "lorem ipsum" at 0.87). Salience against the background examples tells them apart; a remote
@@ -53,222 +53,6 @@ FOCUS_MAX_WORDS = 12
 # over the tuning splits dev..dev4 from a plateau: gap 1.0-1.5, weight 0.6-0.8).
 SECOND_GAP = 1.0
 SECOND_WEIGHT = 0.7
-
-# German "planen" is an intention with a zu-infinitive ("wir planen, einen Kanal zu eröffnen") and
-# "geplant" with a form of "sein" ("ein Relaunch ist geplant"); "Themen werden monatlich geplant" and
-# "Kunden planen ihre Häuser mit" are practices.
-_GERMAN_PLAN = re.compile(
-    r"\bplan(?:en|t|e)\b.*\b(?:zu \w+|\w+zu\w+en)\b|\b(?:ist|sind|war|waren)\b(?:\s+\w+){0,5}\s+geplant\b|^geplant\b",
-    re.IGNORECASE,
-)
-_ASPIRATION = re.compile(
-    r"\b(would (?:like|love)|'d (?:like|love)|wants? to|wish|hop(?:e|es|ing)|plan(?:s|ned|ning)? to|"
-    r"(?:are|is|am) going to|intend|aim(?:s|ing)? to|one day|some ?day|in the future|next year|"
-    r"eventually|ideally|dream|considering|thinking about|supposed to|should|would be (?:nice|great)|"
-    r"announced|pilot\w*|trial|"
-    r"möchte\w*|würde\w* (?:gern|gerne)|gerne? h[äa]tten|wollen|will|wollte\w*|"
-    r"vorhaben|hoff\w*|irgendwann|eines tages|künftig|zukünftig|in zukunft|nächste[ns]? jahr|"
-    r"demnächst|träum\w*|wünsch\w*|sollte\w*|angekündigt|kündigte\w*|überleg\w*|wäre (?:schön|toll))\b",
-    re.IGNORECASE,
-)
-# Past states ("we used to", "früher") describe the company as it was, not as it is. A time ago
-# ("three years ago", "vor fünf Jahren") marks one only with a verb of state in the same language
-# ("had", "hatten", "gab"): "die Strategie wurde vor drei Jahren neu ausgerichtet" is an event whose
-# result holds.
-_PAST = re.compile(
-    r"\b(?:used to|previously|formerly|originally|in the past|back then|"
-    r"früher|damals|ehemals|einst|ursprünglich|bis vor)\b",
-    re.IGNORECASE,
-)
-_AGO_AND_STATE_VERB = tuple(
-    (re.compile(ago, re.IGNORECASE), re.compile(verb, re.IGNORECASE))
-    for ago, verb in (
-        (r"\b(?:years?|months?|decades?|a while) ago\b", r"\b(?:had|was|were)\b"),
-        (r"\bvor (?:\w+ ){0,2}(?:jahren|jahr|monaten|jahrzehnten)\b", r"\b(?:hatten?|war|waren|gab)\b"),
-    )
-)
-# "Judged on retention, not likes": a "not" that only sets off a contrast at the end of a clause.
-_CONTRAST_TAIL = re.compile(r",\s*(?:not|nicht)\b[^,;]{0,40}$", re.IGNORECASE)
-# What lies between two negations that list missing things ("no budget, no tools", "kein Profil und
-# keinen Kanal", "we're not on it – not a cent"): a coordinator or a break, and no relative or
-# subordinate clause ("no team that isn't", "kein Thema, das wir nicht").
-_LISTED = re.compile(
-    r"(?=.*(?:[,;–—]|\b(?:and|or|nor|so|und|oder|noch|sowie)\b))"
-    r"(?!.*\b(?:that|which|who|whom|unless|if|dass|wenn|falls|außer)\b)(?!.*,\s*(?:der|die|das|dem|den|deren|dessen)\b)"
-    r".*",
-    re.IGNORECASE | re.DOTALL,
-)
-# A negated obligation, prohibition or hesitation states a freedom, a practice: "nobody has to ask
-# permission", "posten ohne Freigabe", "niemand muss fragen", "nothing is off limits", "kein Thema ist
-# tabu", "nobody thinks twice about an engineer answering customers".
-# Such a negation does not turn the clause around.
-_PERMISSION = (
-    r"(?:any |an |a )?(?:permission|approval|pre-approval|sign-?off|clearance|"
-    r"\w*freigabe|rückfrage|erlaubnis|genehmigung)"
-)
-_FORBIDDEN = r"(?:off[- ]limits|off the table|taboo|forbidden|tabu|verboten)\b"
-_FREEDOM = re.compile(
-    r"\b(?:no one|nobody|noone|none of us|never|(?:do|does|did)(?:n't| not))\s+(?:\w+\s+)?"
-    rf"(?:(?:has|have|had|needs?) to|must|needs? {_PERMISSION}|thinks? twice|hesitates?)\b"
-    rf"|\bwithout\s+(?:\w+\s+)?(?:asking|{_PERMISSION})"
-    rf"|\bohne\s+(?:\w+\s+)?(?:zu fragen|fragen zu müssen|dass \w+ (?:\w+ )?(?:absegnet|freigibt)|{_PERMISSION})"
-    r"|\b(?:niemand|keiner)\s+(?:\w+\s+)?(?:muss|müssen|braucht|zögert)\b"
-    r"|\b(?:muss|müssen)\s+(?:\w+\s+)?(?:niemand|keiner|nicht)\b"
-    rf"|\bbrauch\w*\s+(?:\w+\s+)?(?:keine?|nicht)\s+{_PERMISSION}"
-    rf"|\b(?:nothing|no (?:\w+ )?(?:topic|question|subject)s?)(?:\s+\w+){{0,3}}?\s+(?:is|are|was|were)\s+{_FORBIDDEN}"
-    rf"|\b(?:nichts|kein\w* (?:\w+ )?(?:thema|themen|frage|fragen))(?:\s+\w+){{0,3}}?\s+(?:(?:ist|sind|war|waren)\s+)?"
-    rf"{_FORBIDDEN}"
-    rf"|\b(?:ist|sind|war|waren)\s+(?:\w+\s+)?(?:nichts|kein\w* (?:\w+ )?(?:thema|frage))\s+{_FORBIDDEN}",
-    re.IGNORECASE,
-)
-# Staff's private accounts are not the company's presence ("a few nurses share our job ads privately",
-# "I have a personal insta, but that's just me", "my niece posts our cakes on her own Instagram").
-# German "Personal" (staff) is no such word; "their own accounts" may be departments'.
-_ACCOUNT = r"(?:accounts?|profiles?|pages?|insta\w*|facebook|tiktok|channels?|linkedin|feeds?)"
-_PRIVATE = re.compile(
-    rf"\b(?:privat\w*|private|privately|personal (?:\w+ )?{_ACCOUNT}|(?:his|her) own (?:\w+ )?{_ACCOUNT})\b",
-    re.IGNORECASE,
-)
-# "I don't know", "keine Ahnung": the marketer says nothing about the company. Only a short clause:
-# "we don't know what social media should achieve for us" is evidence (of unclear goals).
-_UNSURE = re.compile(
-    r"^\W*(?:(?:i|we)\s+)?(?:really\s+)?(?:don'?t|do not|can'?t|cannot)\s+(?:really\s+)?(?:know|say|tell)\b"
-    r"|^\W*(?:not sure|no idea|dunno|keine ahnung|k\.\s?a\.)"
-    r"|^\W*(?:(?:ich|wir)\s+)?wei(?:ß|ss)\s+(?:es|ich|das)?\s*(?:auch\s+|leider\s+)?nicht\b"
-    r"|^\W*(?:das\s+)?wei(?:ß|ss)\s+ich\s+(?:auch\s+|leider\s+)?nicht\b"
-    r"|^\W*(?:ich\s+)?(?:bin\s+)?(?:mir\s+)?(?:nicht\s+sicher|unsicher)\b",
-    re.IGNORECASE,
-)
-UNSURE_MAX_WORDS = 5
-_CONDITIONAL = re.compile(r"^(?:if|when|whenever|wenn|falls|sobald)\b", re.IGNORECASE)
-_NOT_ONLY = re.compile(r"\b(?:not (?:only|just)|nicht nur)\b", re.IGNORECASE)
-_NEGATION = re.compile(
-    r"n't\b|\b(?:(?:do|does|did|is|are|was|have|has|had|ca|wo)nt|no|not|never|nobody|none|nothing|without|neither|nor|lacks?|lacking|hardly|"
-    r"kein\w*|nicht|nie|niemals|niemand\w*|nichts|ohne|weder|fehl(?:t|en)|kaum)\b",
-    re.IGNORECASE,
-)
-# Where a sentence starts a new thought: strong punctuation, a contrast ("X, but Y"), or a
-# conjunction after a comma ("..., and each shop posts what it wants"). A bare "and"/"und" or a
-# particle "aber"/"doch" inside a clause usually joins one thought.
-_CLAUSE_BREAK = re.compile(
-    r"\s*[;:–—]\s+|\s+-\s+|,\s+(?:and|plus|but|yet|so|und|sowie|aber|doch|also)\s+|"
-    r"\s+\b(?:but|however|although|though|whereas|jedoch|während|allerdings|obwohl|sondern)\b\s+",
-    re.IGNORECASE,
-)
-# Inside a clause, bare commas separate list items ("no budget, no tools, no training").
-_LIST_BREAK = re.compile(r",\s+")
-
-
-@dataclass(frozen=True)
-class Clause:
-    """A part of a sentence that is read on its own, with what it inherits from its clause."""
-
-    text: str
-    negated: bool
-    aspiration: bool
-    past: bool = False
-    private: bool = False
-
-
-def is_aspiration(clause: str) -> bool:
-    """Plans, wishes and announcements: not what the company does today.
-
-    A conditional ("when departments want to post, ...") describes a practice, not a wish.
-    """
-    wish = _ASPIRATION.search(clause) or _GERMAN_PLAN.search(clause)
-    return bool(wish) and not _CONDITIONAL.search(clause)
-
-
-def is_past(clause: str) -> bool:
-    """A state the company has left behind: neither evidence nor a goal."""
-    if _PAST.search(clause):
-        return True
-    return any(ago.search(clause) and verb.search(clause) for ago, verb in _AGO_AND_STATE_VERB)
-
-
-def is_unsure(clause: str) -> bool:
-    """The clause only says that the marketer does not know: no evidence either way."""
-    return len(clause.split()) <= UNSURE_MAX_WORDS and bool(_UNSURE.search(clause))
-
-
-def is_question(clause: str) -> bool:
-    """The clause asks instead of telling ("Budget for social?", "is that a strategy?"): no evidence.
-
-    A statement with a short question joined on ("two of us run the channels, reicht das?") stays a
-    statement: the question must stand alone.
-    """
-    text = clause.rstrip()
-    return text.endswith("?") and "," not in text
-
-
-def is_private(clause: str) -> bool:
-    """The clause is about someone's private account: no evidence of the company's presence."""
-    return bool(_PRIVATE.search(clause))
-
-
-def is_negated(clause: str) -> bool:
-    """The clause says the opposite: an odd number of negations, listed ones counting once.
-
-    "No post goes out without approval" and "no channel that doesn't serve a goal" are double
-    negations, so practices; "no profile and no channel", "neither budget nor tools" and "we're not
-    on it, so not a cent goes into it" list what is missing. "Not only" is no negation, nor is a
-    "not" that sets off a contrast at the end ("judged on retention, not likes"). A negated
-    obligation alone states a freedom ("nobody has to ask permission", "ohne Freigabe").
-    """
-    text = _NOT_ONLY.sub(" ", _CONTRAST_TAIL.sub("", clause))
-    freed = _FREEDOM.sub(" ", text)
-    if freed != text and not _NEGATION.search(freed):
-        return False
-    negations = list(_NEGATION.finditer(text))
-    groups = sum(
-        1
-        for before, negation in zip([None, *negations], negations, strict=False)
-        if before is None or not _LISTED.fullmatch(text[before.end() : negation.start()])
-    )
-    return groups % 2 == 1
-
-
-def clauses_of(sentence: str) -> list[str]:
-    """Parts of a sentence that may say different things ("X, but Y"); short parts stay joined."""
-    return _joined(part.strip(" ,.") for part in _CLAUSE_BREAK.split(sentence))
-
-
-def read_sentence(sentence: str) -> list[Clause]:
-    """The parts of a sentence to score, each with its polarity and whether it is a plan.
-
-    A plan covers its whole clause, list items included ("we announced that we would open an
-    account, post daily and answer everyone"). List items without a negation of their own inherit
-    the clause's ("we have never had a Facebook page, an X account or a blog").
-    """
-    parts = []
-    for clause in clauses_of(sentence):
-        aspiration, past = is_aspiration(clause), is_past(clause)
-        items = _joined(item.strip(" ,.") for item in _LIST_BREAK.split(clause)) or [clause]
-        leading = is_negated(items[0])
-        for item in items:
-            negated = is_negated(item) if _NEGATION.search(item) else leading
-            parts.append(Clause(item, negated, aspiration, past, is_private(item)))
-    return parts
-
-
-def _joined(parts) -> list[str]:
-    """Drop empty parts and join parts under MIN_WORDS words to a neighbour."""
-    joined: list[str] = []
-    carry = ""
-    for part in parts:
-        if not part:
-            continue
-        if len(part.split()) < MIN_WORDS:
-            if joined:
-                joined[-1] = f"{joined[-1]}, {part}"
-            else:
-                carry = f"{carry} {part}".strip()
-            continue
-        joined.append(f"{carry}, {part}" if carry else part)
-        carry = ""
-    if carry and len(carry.split()) >= MIN_WORDS - 1:
-        joined.append(carry)
-    return joined
 
 
 @dataclass
