@@ -6,7 +6,7 @@ similarity-weighted vote of the nearest examples of that dimension *with the sam
 embeddings barely see "not", so "we have no budget" is compared with negated examples only,
 while "no post goes out without approval" (a double negation) counts as positive. What a clause
 says before any comparison (its polarity, a plan, a past state, a question) is read from its wording
-in `coach.wording`: plans are noted as goals, never counted as evidence; past states, questions and
+in `coach.clauses`: plans are noted as goals, never counted as evidence; past states, questions and
 "I don't know" are neither.
 """
 
@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from coach.assessment import Evidence, EvidenceSource
+from coach.clauses import Clause, is_negated, is_question, is_unsure, read_sentence
 from coach.readiness import DIMENSION_KEYS, LabelledSentence, ReadinessModel
 from coach.text import split_sentences
-from coach.wording import Clause, is_negated, is_question, is_unsure, read_sentence
 
 log = logging.getLogger(__name__)
 

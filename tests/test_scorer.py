@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from coach.clauses import read_sentence
 from coach.config import Settings
 from coach.readiness import Label, LabelledSentence, load_corpus, load_model
 from coach.scorer import REMOTE_WEIGHT, EvidenceScorer
-from coach.wording import read_sentence
 
 
 def test_a_past_state_is_neither_evidence_nor_a_goal(scorer: EvidenceScorer) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from coach.wording import (
+from coach.clauses import (
     clauses_of,
     is_aspiration,
     is_negated,
