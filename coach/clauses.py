@@ -74,8 +74,7 @@ _FREEDOM = re.compile(
     rf"|\bbrauch\w*\s+(?:\w+\s+)?(?:keine?|nicht)\s+{_PERMISSION}"
     rf"|\b(?:nothing|no (?:\w+ )?(?:topic|question|subject)s?)(?:\s+\w+){{0,3}}?\s+(?:is|are|was|were)\s+{_FORBIDDEN}"
     rf"|\b(?:nichts|kein\w* (?:\w+ )?(?:thema|themen|frage|fragen))(?:\s+\w+){{0,3}}?\s+(?:(?:ist|sind|war|waren)\s+)?"
-    rf"{_FORBIDDEN}"
-    rf"|\b(?:ist|sind|war|waren)\s+(?:\w+\s+)?(?:nichts|kein\w* (?:\w+ )?(?:thema|frage))\s+{_FORBIDDEN}",
+    rf"{_FORBIDDEN}",
     re.IGNORECASE,
 )
 # Staff's private accounts are not the company's presence ("a few nurses share our job ads privately",
@@ -126,6 +125,11 @@ class Clause:
     past: bool = False
     private: bool = False
 
+    @property
+    def says_nothing(self) -> bool:
+        """A question or "I don't know": nothing about the company, neither evidence nor a goal."""
+        return is_unsure(self.text) or is_question(self.text)
+
 
 def is_aspiration(clause: str) -> bool:
     """Plans, wishes and announcements: not what the company does today.
@@ -170,7 +174,8 @@ def is_negated(clause: str) -> bool:
     negations, so practices; "no profile and no channel", "neither budget nor tools" and "we're not
     on it, so not a cent goes into it" list what is missing. "Not only" is no negation, nor is a
     "not" that sets off a contrast at the end ("judged on retention, not likes"). A negated
-    obligation alone states a freedom ("nobody has to ask permission", "ohne Freigabe").
+    obligation, prohibition or hesitation alone states a freedom ("nobody has to ask permission",
+    "ohne Freigabe", "kein Thema ist tabu").
     """
     text = _NOT_ONLY.sub(" ", _CONTRAST_TAIL.sub("", clause))
     freed = _FREEDOM.sub(" ", text)

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from coach.assessment import Evidence, EvidenceSource
-from coach.clauses import Clause, is_negated, is_question, is_unsure, read_sentence
+from coach.clauses import Clause, is_negated, read_sentence
 from coach.readiness import DIMENSION_KEYS, LabelledSentence, ReadinessModel
 from coach.text import split_sentences
 
@@ -101,7 +101,7 @@ class EvidenceScorer:
             focus = None  # only a short answer leans on the question it answers
         for sentence in sentences:
             for clause in read_sentence(sentence):
-                if clause.past or is_unsure(clause.text) or is_question(clause.text):
+                if clause.past or clause.says_nothing:
                     continue
                 if clause.aspiration:
                     result.goals.append(sentence)
