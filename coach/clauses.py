@@ -46,15 +46,21 @@ _AGO_AND_STATE_VERB = tuple(
 )
 # "Judged on retention, not likes": a "not" that only sets off a contrast at the end of a clause.
 _CONTRAST_TAIL = re.compile(r",\s*(?:not|nicht)\b[^,;]{0,40}$", re.IGNORECASE)
+# A preposition that may open a relative clause ("für den", "bei der", "for which").
+_PREPOSITION = r"(?:for|with|in|on|at|by|to|of|from|für|mit|bei|in|an|auf|von|zu|über|unter|nach|aus|um|vor)"
 # What lies between two negations that list missing things ("no budget, no tools", "kein Profil und
 # keinen Kanal", "we're not on it – not a cent"): a coordinator or a break, and no relative or
-# subordinate clause ("no team that isn't", "kein Thema, das wir nicht").
+# subordinate clause ("no team that isn't", "kein Thema, das wir nicht", "keinen Kanal, für den nicht").
 _LISTED = re.compile(
     r"(?=.*(?:[,;–—]|\b(?:and|or|nor|so|und|oder|noch|sowie)\b))"
-    r"(?!.*\b(?:that|which|who|whom|unless|if|dass|wenn|falls|außer)\b)(?!.*,\s*(?:der|die|das|dem|den|deren|dessen)\b)"
+    r"(?!.*\b(?:that|which|who|whom|unless|if|dass|wenn|falls|außer)\b)"
+    rf"(?!.*,\s*(?:{_PREPOSITION}\s+)?(?:der|die|das|dem|den|denen|deren|dessen)\b)"
     r".*",
     re.IGNORECASE | re.DOTALL,
 )
+# "Without" opens a clause of its own ("kein Post geht raus, ohne dass das Team ihn kennt"): it never
+# continues a list of missing things, so it always counts as a negation of its own.
+_WITHOUT = re.compile(r"without|ohne", re.IGNORECASE)
 # A negated obligation, prohibition or hesitation states a freedom, a practice: "nobody has to ask
 # permission", "posten ohne Freigabe", "niemand muss fragen", "nothing is off limits", "kein Thema ist
 # tabu", "nobody thinks twice about an engineer answering customers".
@@ -111,8 +117,14 @@ _CLAUSE_BREAK = re.compile(
     r"\s+\b(?:but|however|although|though|whereas|jedoch|während|allerdings|obwohl|sondern)\b\s+",
     re.IGNORECASE,
 )
-# Inside a clause, bare commas separate list items ("no budget, no tools, no training").
-_LIST_BREAK = re.compile(r",\s+")
+# Inside a clause, bare commas separate list items ("no budget, no tools, no training"), but not a
+# subordinate or relative clause from the clause it belongs to ("kein Produkt geht raus, ohne dass
+# die Community es testet"; "no channel, for which nobody answers").
+_LIST_BREAK = re.compile(
+    r",\s+(?!(?:without|ohne|that|which|who|whom|whose|where|because|unless|dass|weil|wo|wobei|"
+    rf"(?:{_PREPOSITION}\s+)?(?:which|whom|der|die|das|dem|den|denen|deren|dessen))\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -185,7 +197,9 @@ def is_negated(clause: str) -> bool:
     groups = sum(
         1
         for before, negation in zip([None, *negations], negations, strict=False)
-        if before is None or not _LISTED.fullmatch(text[before.end() : negation.start()])
+        if before is None
+        or _WITHOUT.fullmatch(negation.group())
+        or not _LISTED.fullmatch(text[before.end() : negation.start()])
     )
     return groups % 2 == 1
 
@@ -205,7 +219,9 @@ def read_sentence(sentence: str) -> list[Clause]:
     parts = []
     for clause in clauses_of(sentence):
         aspiration, past = is_aspiration(clause), is_past(clause)
-        items = _joined(item.strip(" ,.") for item in _LIST_BREAK.split(clause)) or [clause]
+        # A conditional's comma ends its condition ("wenn Abteilungen posten wollen, läuft das über uns").
+        listed = [clause] if _CONDITIONAL.search(clause) else _LIST_BREAK.split(clause)
+        items = _joined(item.strip(" ,.") for item in listed) or [clause]
         leading = is_negated(items[0])
         for item in items:
             negated = is_negated(item) if _NEGATION.search(item) else leading

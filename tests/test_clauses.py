@@ -10,6 +10,7 @@ from coach.clauses import (
     is_private,
     is_question,
     is_unsure,
+    read_sentence,
 )
 
 
@@ -29,6 +30,14 @@ from coach.clauses import (
         ("Many teams are active, not only marketing", False),
         ("Nicht nur das Marketing ist aktiv", False),
         ("We have a social media team of three", False),
+        # A negation in a relative or "without" clause turns the clause back:
+        ("Es gibt keinen Kanal, für den nicht eine verantwortliche Person benannt ist", False),
+        ("There is no channel for which nobody is named", False),
+        ("Bei uns geht kein Post raus, ohne dass das Social-Team ihn im Redaktionsplan hat", False),
+        ("Filialen richten eigene Seiten ein, ohne dies mit der Zentrale abzustimmen", True),
+        # Listed negations still count once:
+        ("kein Budget, keine Tools und keine Schulung", True),
+        ("Wir haben keine Seite, keinen Kanal, nichts", True),
     ],
 )
 def test_negations_count_by_parity(clause: str, negated: bool) -> None:
@@ -131,6 +140,34 @@ def test_a_sentence_splits_at_contrasts_but_keeps_short_parts_together() -> None
         "nobody owns them",
     ]
     assert clauses_of("Our intern, when she has time.") == ["Our intern, when she has time"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "parts"),
+    [
+        (
+            "There is no budget, no tool of our own, no training at all",
+            ["There is no budget", "no tool of our own", "no training at all"],
+        ),
+        (
+            "Kein neues Produkt geht raus, ohne dass die Community es vorher testet",
+            ["Kein neues Produkt geht raus, ohne dass die Community es vorher testet"],
+        ),
+        (
+            "Es gibt keinen Kanal, für den niemand zuständig ist",
+            ["Es gibt keinen Kanal, für den niemand zuständig ist"],
+        ),
+        (
+            "Wenn andere Abteilungen etwas posten wollen, läuft das über uns",
+            ["Wenn andere Abteilungen etwas posten wollen, läuft das über uns"],
+        ),
+    ],
+)
+def test_list_items_are_read_alone_but_a_subordinate_clause_stays_with_its_clause(
+    sentence: str, parts: list[str]
+) -> None:
+    assert [clause.text for clause in read_sentence(sentence)] == parts
+    assert len({clause.negated for clause in read_sentence(sentence)}) == 1
 
 
 @pytest.mark.parametrize(
