@@ -44,6 +44,12 @@ _AGO_AND_STATE_VERB = tuple(
         (r"\bvor (?:\w+ ){0,2}(?:jahren|jahr|monaten|jahrzehnten)\b", r"\b(?:hatten?|war|waren|gab)\b"),
     )
 )
+# What turns a sentence from a past state back to today: a contrast or a word for the present.
+_TURN_TO_TODAY = re.compile(
+    r"\b(?:but|however|although|though|whereas|yet|now|today|nowadays|these days|currently|since then|"
+    r"aber|doch|jedoch|allerdings|sondern|heute|jetzt|nun|inzwischen|mittlerweile|aktuell|derzeit|seitdem|seither)\b",
+    re.IGNORECASE,
+)
 # "Judged on retention, not likes": a "not" that only sets off a contrast at the end of a clause.
 _CONTRAST_TAIL = re.compile(r",\s*(?:not|nicht)\b[^,;]{0,40}$", re.IGNORECASE)
 # A preposition that may open a relative clause ("für den", "bei der", "for which").
@@ -214,18 +220,24 @@ def read_sentence(sentence: str) -> list[Clause]:
 
     A plan covers its whole clause, list items included ("we announced that we would open an
     account, post daily and answer everyone"). List items without a negation of their own inherit
-    the clause's ("we have never had a Facebook page, an X account or a blog").
+    the clause's ("we have never had a Facebook page, an X account or a blog"). A past state at the
+    start covers the whole sentence unless it turns back to today ("five years ago we were a mess –
+    every team had its own accounts"; not "früher hatte jede Filiale eine Seite, heute …"), and a list
+    item that turns back to today is no past state ("früher …, heute steuert die Zentrale alles").
     """
     parts = []
-    for clause in clauses_of(sentence):
-        aspiration, past = is_aspiration(clause), is_past(clause)
+    clauses = clauses_of(sentence)
+    past_sentence = bool(clauses) and is_past(clauses[0]) and not _TURN_TO_TODAY.search(sentence)
+    for clause in clauses:
+        aspiration, past = is_aspiration(clause), past_sentence or is_past(clause)
         # A conditional's comma ends its condition ("wenn Abteilungen posten wollen, läuft das über uns").
         listed = [clause] if _CONDITIONAL.search(clause) else _LIST_BREAK.split(clause)
         items = _joined(item.strip(" ,.") for item in listed) or [clause]
         leading = is_negated(items[0])
         for item in items:
             negated = is_negated(item) if _NEGATION.search(item) else leading
-            parts.append(Clause(item, negated, aspiration, past, is_private(item)))
+            item_past = is_past(item) or (past and not _TURN_TO_TODAY.search(item))
+            parts.append(Clause(item, negated, aspiration, item_past, is_private(item)))
     return parts
 
 

@@ -118,6 +118,22 @@ def test_past_states_are_recognised(clause: str, past: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("sentence", "pasts"),
+    [
+        (
+            "Five years ago we were a typical mess – every team had its own accounts and nobody talked to each other.",
+            [True, True],
+        ),
+        ("Früher hatte jede Filiale eine eigene Seite, heute steuert die Zentrale alle Kanäle.", [True, False]),
+        ("We used to have a page for each region, but nobody looks after any of them.", [True, False]),
+        ("Früher war das Chaos; inzwischen gibt es ein Team mit drei Leuten.", [True, False]),
+    ],
+)
+def test_a_past_state_covers_its_sentence_until_it_turns_back_to_today(sentence: str, pasts: list[bool]) -> None:
+    assert [clause.past for clause in read_sentence(sentence)] == pasts
+
+
+@pytest.mark.parametrize(
     ("clause", "private"),
     [
         ("A few of our therapists have personal Instagram accounts", True),
