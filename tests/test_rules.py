@@ -122,6 +122,14 @@ def test_deficits_outweighing_practices_keep_the_low_level() -> None:
     assert results["roles"].level == 1
 
 
+def test_a_deficit_less_clear_than_two_practices_does_not_block_the_core() -> None:
+    doubtful = evidence("coordination", 1, 0.7)
+    practices = [evidence("roles", 2, 0.9), evidence("resources", 2, 0.8)]
+    assert assess_evidence([*practices, doubtful]).stage == 2
+    assert assess_evidence([evidence("roles", 2, 0.9), evidence("resources", 2, 0.6), doubtful]).stage == 1
+    assert assess_evidence([evidence("roles", 2, 0.9), doubtful]).stage == 1
+
+
 def test_a_single_unclear_deficit_does_not_outweigh_two_clear_practices() -> None:
     stray = evidence("coordination", 1, 0.4)
     practices = [evidence("roles", 2, 0.9), evidence("resources", 2, 0.8)]
@@ -139,11 +147,11 @@ def test_a_regular_presence_does_not_outweigh_a_deficit() -> None:
 @pytest.mark.parametrize(
     "deficits",
     [
-        [evidence("coordination", 1, 0.7)],
-        [evidence("coordination", 1, 0.4, "a"), evidence("coordination", 1, 0.4, "b")],
+        [evidence("coordination", 1, 0.9)],
+        [evidence("coordination", 1, 0.45, "a"), evidence("coordination", 1, 0.45, "b")],
     ],
 )
-def test_a_clear_or_repeated_deficit_still_blocks_the_core(deficits: list[Evidence]) -> None:
+def test_a_deficit_as_clear_as_the_practices_still_blocks_the_core(deficits: list[Evidence]) -> None:
     practices = [evidence("roles", 2, 0.9), evidence("resources", 2, 0.8), evidence("processes", 2, 0.8)]
     assert assess_evidence([*practices, *deficits]).stage == 1
 
