@@ -34,7 +34,8 @@ _ASPIRATION = re.compile(
 # result holds.
 _PAST = re.compile(
     r"\b(?:used to|previously|formerly|originally|in the past|back then|"
-    r"früher|damals|ehemals|einst|ursprünglich|bis vor)\b",
+    r"früher|damals|ehemals|einst|ursprünglich|bis vor|once had|at one point|"
+    r"(?:hatten?|gab es|es gab|war|waren) (?:\w+ )?(?:mal|einmal))\b",
     re.IGNORECASE,
 )
 _AGO_AND_STATE_VERB = tuple(
