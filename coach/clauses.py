@@ -22,10 +22,11 @@ _ASPIRATION = re.compile(
     r"\b(would (?:like|love)|'d (?:like|love)|wants? to|wish|hop(?:e|es|ing)|plan(?:s|ned|ning)? to|"
     r"(?:are|is|am) going to|intend|aim(?:s|ing)? to|one day|some ?day|in the future|next year|"
     r"eventually|ideally|dream|considering|thinking about|supposed to|should|would be (?:nice|great)|"
-    r"announced|pilot\w*|trial|"
+    r"announced|suggested|proposed|pilot\w*|trial|"
     r"möchte\w*|würde\w* (?:gern|gerne)|gerne? h[äa]tten|wollen|will|wollte\w*|"
     r"vorhaben|hoff\w*|irgendwann|eines tages|künftig|zukünftig|in zukunft|nächste[ns]? jahr|"
-    r"demnächst|träum\w*|wünsch\w*|sollte\w*|angekündigt|kündigte\w*|überleg\w*|wäre (?:schön|toll))\b",
+    r"demnächst|träum\w*|wünsch\w*|sollte\w*|angekündigt|kündigte\w*|vorgeschlagen|überleg\w*|"
+    r"wäre (?:schön|toll))\b",
     re.IGNORECASE,
 )
 # Past states ("we used to", "früher") describe the company as it was, not as it is. A time ago
@@ -41,8 +42,11 @@ _PAST = re.compile(
 _AGO_AND_STATE_VERB = tuple(
     (re.compile(ago, re.IGNORECASE), re.compile(verb, re.IGNORECASE))
     for ago, verb in (
-        (r"\b(?:years?|months?|decades?|a while) ago\b", r"\b(?:had|was|were)\b"),
-        (r"\bvor (?:\w+ ){0,2}(?:jahren|jahr|monaten|jahrzehnten)\b", r"\b(?:hatten?|war|waren|gab)\b"),
+        (r"\b(?:(?:years?|months?|decades?|a while) ago|until (?:19|20)\d\d)\b", r"\b(?:had|was|were)\b"),
+        (
+            r"\b(?:vor (?:\w+ ){0,2}(?:jahren|jahr|monaten|jahrzehnten)|bis (?:19|20)\d\d)\b",
+            r"\b(?:hatten?|war|waren|gab)\b",
+        ),
     )
 )
 # What turns a sentence from a past state back to today: a contrast or a word for the present.
