@@ -117,7 +117,7 @@ _CONDITIONAL = re.compile(r"^(?:if|when|whenever|wenn|falls|sobald)\b", re.IGNOR
 _NOT_ONLY = re.compile(r"\b(?:not (?:only|just)|nicht nur)\b", re.IGNORECASE)
 _NEGATION = re.compile(
     r"n't\b|\b(?:(?:do|does|did|is|are|was|have|has|had|ca|wo)nt|no|not|never|nobody|none|nothing|without|neither|nor|lacks?|lacking|hardly|"
-    r"kein\w*|nicht|nie|niemals|niemand\w*|nichts|ohne|weder|fehl(?:t|en)|kaum)\b",
+    r"kein\w*|nicht|nich|nie|niemals|niemand\w*|nichts|nix|ohne|weder|fehl(?:t|en)|kaum)\b",
     re.IGNORECASE,
 )
 # Where a sentence starts a new thought: strong punctuation, a contrast ("X, but Y"), or a
@@ -257,7 +257,7 @@ def _joined(parts) -> list[str]:
             if joined:
                 joined[-1] = f"{joined[-1]}, {part}"
             else:
-                carry = f"{carry} {part}".strip()
+                carry = f"{carry}, {part}" if carry else part
             continue
         joined.append(f"{carry}, {part}" if carry else part)
         carry = ""

@@ -38,6 +38,8 @@ from coach.clauses import (
         # Listed negations still count once:
         ("kein Budget, keine Tools und keine Schulung", True),
         ("Wir haben keine Seite, keinen Kanal, nichts", True),
+        ("Kein Facebook, kein Instagram, nix", True),
+        ("Social Media? Ham wir nich", True),
     ],
 )
 def test_negations_count_by_parity(clause: str, negated: bool) -> None:
@@ -164,6 +166,10 @@ def test_a_sentence_splits_at_contrasts_but_keeps_short_parts_together() -> None
         "nobody owns them",
     ]
     assert clauses_of("Our intern, when she has time.") == ["Our intern, when she has time"]
+    # Short parts joined at the start keep their commas, which tell listed negations apart.
+    assert [clause.text for clause in read_sentence("Kein Facebook, kein Instagram, nix.")] == [
+        "Kein Facebook, kein Instagram, nix"
+    ]
 
 
 @pytest.mark.parametrize(
