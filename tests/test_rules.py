@@ -117,6 +117,14 @@ def test_level_two_practices_support_a_demonstrated_level_three() -> None:
     assert results["integration"].level == 3
 
 
+@pytest.mark.parametrize(("clarity", "level"), [(0.35, 3), (0.25, 2)])
+def test_one_level_three_statement_clear_enough_to_decide_demonstrates_level_three(clarity: float, level: int):
+    results = dimension_results(
+        [evidence("culture", 2, 0.8, "a"), evidence("culture", 2, 0.6, "b"), evidence("culture", 3, clarity)]
+    )
+    assert results["culture"].level == level
+
+
 def test_deficits_outweighing_practices_keep_the_low_level() -> None:
     results = dimension_results([evidence("roles", 1, 0.9), evidence("roles", 1, 0.5), evidence("roles", 3, 0.6)])
     assert results["roles"].level == 1
