@@ -42,9 +42,12 @@ _PAST = re.compile(
 _AGO_AND_STATE_VERB = tuple(
     (re.compile(ago, re.IGNORECASE), re.compile(verb, re.IGNORECASE))
     for ago, verb in (
-        (r"\b(?:(?:years?|months?|decades?|a while) ago|until (?:19|20)\d\d)\b", r"\b(?:had|was|were)\b"),
         (
-            r"\b(?:vor (?:\w+ ){0,2}(?:jahren|jahr|monaten|jahrzehnten)|bis (?:19|20)\d\d)\b",
+            r"\b(?:(?:years?|months?|decades?|a while) ago|until (?:(?:19|20)\d\d|recently|last \w+))\b",
+            r"\b(?:had|was|were)\b",
+        ),
+        (
+            r"\b(?:vor (?:\w+ ){0,2}(?:jahren|jahr|monaten|jahrzehnten)|bis (?:(?:19|20)\d\d|letzte[ns]? \w+))\b",
             r"\b(?:hatten?|war|waren|gab)\b",
         ),
     )

@@ -115,6 +115,8 @@ def test_plans_wishes_and_past_states_are_not_todays_reality(clause: str, aspira
         ("We had a Facebook page until 2020", True),
         ("Bis 2019 hatten wir eine eigene Seite", True),
         ("Until 2030 we run the channels with an agency", False),
+        ("Until last year we had a proper social team", True),
+        ("Bis letztes Jahr hatten wir ein Team", True),
         ("Wir posten mal hier, mal da", False),
         ("Unsere Strategie wurde vor drei Jahren neu ausgerichtet", False),
         ("Two years ago we set up a social media team", False),
