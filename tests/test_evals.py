@@ -9,7 +9,7 @@ from coach.bench import QUESTION_SETS, load_questions
 from coach.config import Settings
 from coach.evals import EVALS, PERSONA_FILES, STAGE_NUMBER, load_personas
 from coach.knowledge import load_articles
-from coach.readiness import Label
+from coach.readiness import Label, load_corpus
 from coach.text import split_sentences
 
 
@@ -46,3 +46,11 @@ def test_the_sentence_labels_of_dev4_match_its_personas():
         for sentence in item["sentences"]:
             labels = [Label.model_validate(label) for label in sentence["evidence"] or []]
             assert len(labels) <= 3 and not (labels and sentence.get("aspiration")), sentence["text"]
+
+
+def test_the_sentence_labels_written_for_measuring_the_scorer_are_well_formed():
+    sentences = load_corpus(EVALS / "sentence_labels_cc.yaml")
+    assert len({sentence.description for sentence in sentences}) == 96
+    assert len({sentence.id for sentence in sentences}) == len(sentences)
+    assert all(len(sentence.evidence) <= 3 for sentence in sentences)
+    assert {sentence.lang for sentence in sentences} == {"de", "en"}
