@@ -60,15 +60,17 @@ _TURN_TO_TODAY = re.compile(
 )
 # "Judged on retention, not likes": a "not" that only sets off a contrast at the end of a clause.
 _CONTRAST_TAIL = re.compile(r",\s*(?:not|nicht)\b[^,;]{0,40}$", re.IGNORECASE)
-# A preposition that may open a relative clause ("für den", "bei der", "for which").
-_PREPOSITION = r"(?:for|with|in|on|at|by|to|of|from|für|mit|bei|in|an|auf|von|zu|über|unter|nach|aus|um|vor)"
+# A German relative pronoun, after a preposition or not ("das wir", "für den", "bei der"); also
+# English "for which". A comma before one opens a relative clause, not a new list item.
+_PREPOSITION = r"(?:for|with|in|on|at|by|to|of|from|für|mit|bei|an|auf|von|zu|über|unter|nach|aus|um|vor)"
+_RELATIVE_PRONOUN = r"(?:der|die|das|dem|den|denen|deren|dessen)"
 # What lies between two negations that list missing things ("no budget, no tools", "kein Profil und
 # keinen Kanal", "we're not on it – not a cent"): a coordinator or a break, and no relative or
 # subordinate clause ("no team that isn't", "kein Thema, das wir nicht", "keinen Kanal, für den nicht").
 _LISTED = re.compile(
     r"(?=.*(?:[,;–—]|\b(?:and|or|nor|so|und|oder|noch|sowie)\b))"
     r"(?!.*\b(?:that|which|who|whom|unless|if|dass|wenn|falls|außer)\b)"
-    rf"(?!.*,\s*(?:{_PREPOSITION}\s+)?(?:der|die|das|dem|den|denen|deren|dessen)\b)"
+    rf"(?!.*,\s*(?:{_PREPOSITION}\s+)?{_RELATIVE_PRONOUN}\b)"
     r".*",
     re.IGNORECASE | re.DOTALL,
 )
@@ -136,7 +138,7 @@ _CLAUSE_BREAK = re.compile(
 # die Community es testet"; "no channel, for which nobody answers").
 _LIST_BREAK = re.compile(
     r",\s+(?!(?:without|ohne|that|which|who|whom|whose|where|because|unless|dass|weil|wo|wobei|"
-    rf"(?:{_PREPOSITION}\s+)?(?:which|whom|der|die|das|dem|den|denen|deren|dessen))\b)",
+    rf"(?:{_PREPOSITION}\s+)?(?:which|whom|{_RELATIVE_PRONOUN}))\b)",
     re.IGNORECASE,
 )
 
