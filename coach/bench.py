@@ -22,7 +22,12 @@ from coach.config import Settings
 from coach.evals import EVALS
 from coach.service import Coach, prepare_question
 
-QUESTION_SETS = (EVALS / "questions.yaml", EVALS / "questions_fresh.yaml", EVALS / "questions_blind.yaml")
+QUESTION_SETS = (
+    EVALS / "questions.yaml",
+    EVALS / "questions_fresh.yaml",
+    EVALS / "questions_blind.yaml",
+    EVALS / "questions_blind2.yaml",
+)
 PARTS = ("ingest", "retrieval", "answer", "offtopic", "personas", "turn", "overhead")
 # Ranks beyond this count as misses for MRR (retrieval returns one passage per article).
 RANK_DEPTH = 10
