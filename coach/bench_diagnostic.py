@@ -12,7 +12,7 @@ from coach.service import Coach
 from coach.terminal import run_diagnostic
 from coach.text import split_sentences
 
-OFFTOPIC = EVALS / "offtopic.yaml"
+OFFTOPIC_FILES = tuple(sorted(EVALS.glob("offtopic*.yaml")))
 TURN_ANSWERS = (
     "Nobody really owns it; our office manager posts on Instagram when she finds the time.",
     "Wir haben ein kleines Budget für Anzeigen, aber keine Tools und keine Schulungen.",
@@ -21,11 +21,15 @@ TARGETS = {"exact": 0.90, "within-one": 0.98, "turn/embedding": 1.5}
 
 
 def bench_offtopic(coach: Coach) -> None:
-    """Off-topic questions must get 'not covered', never quoted articles."""
-    print(f"\n== Off-topic questions: {OFFTOPIC}")
-    questions = yaml.safe_load(OFFTOPIC.read_text(encoding="utf-8"))
-    answered = [item["id"] for item in questions if coach.ask(item["question"]).grounded]
-    print(f"{len(questions)} questions, answered from the articles anyway: {len(answered)} {answered or ''}")
+    """Off-topic questions must get 'not covered', never quoted articles (per file and split)."""
+    for path in OFFTOPIC_FILES:
+        print(f"\n== Off-topic questions: {path}")
+        questions = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for split in dict.fromkeys(item.get("split", "all") for item in questions):
+            group = [item for item in questions if item.get("split", "all") == split]
+            answered = [item["id"] for item in group if coach.ask(item["question"]).grounded]
+            shown = answered if split.startswith("dev") or split == "all" else ""
+            print(f"{split}: {len(group)} questions, answered from the articles anyway: {len(answered)} {shown or ''}")
 
 
 def bench_personas(coach: Coach, only_splits: Sequence[str] = ()) -> None:

@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from coach.bench import QUESTION_SETS, load_questions
+from coach.bench_diagnostic import OFFTOPIC_FILES
 from coach.config import Settings
 from coach.evals import EVALS, PERSONA_FILES, STAGE_NUMBER, load_personas
 from coach.knowledge import load_articles
@@ -19,7 +20,7 @@ def test_every_question_expects_articles_that_exist():
     assert len({item.id for item in questions}) == len(questions)
     for item in questions:
         assert item.lang in {"de", "en"}, item.id
-        assert item.split in {"dev", "heldout", "dev2", "heldout2", "dev3", "heldout3"}, item.id
+        assert item.split in {"dev", "heldout", "dev2", "heldout2", "dev3", "heldout3", "heldout4"}, item.id
         assert 1 <= len(item.expected) <= 2 and set(item.expected) <= keys, item.id
 
 
@@ -55,3 +56,12 @@ def test_the_sentence_labels_written_for_measuring_the_scorer_are_well_formed():
     assert len({sentence.id for sentence in sentences}) == len(sentences)
     assert all(len(sentence.evidence) <= 3 for sentence in sentences)
     assert {sentence.lang for sentence in sentences} == {"de", "en"}
+
+
+def test_every_offtopic_question_has_a_unique_id_a_language_and_a_text():
+    entries = [entry for path in OFFTOPIC_FILES for entry in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    assert len(OFFTOPIC_FILES) >= 2 and len(entries) >= 140
+    assert len({entry["id"] for entry in entries}) == len(entries)
+    for entry in entries:
+        assert entry["lang"] in {"de", "en"} and entry["question"].strip(), entry["id"]
+        assert entry.get("split", "dev") in {"dev", "heldout"}, entry["id"]
