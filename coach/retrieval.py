@@ -1,15 +1,21 @@
 """Rank articles for a question: Chroma's nearest passages, reranked, one passage per article.
 
-Chroma returns the candidates; the reranker adds what one vector per passage misses:
+Chroma returns the candidates; the reranker scores each candidate article by a weighted sum of
+what one vector per passage misses:
 - hubness: some passages are close to almost every question (an overview, a stage description);
   their similarity is discounted by how close they sit to their own neighbours;
 - the article as a whole: the question's similarity to the mean vector of the article;
 - the words themselves: BM25 over the passages catches names and numbers ("Forrester", "stage 2")
   that a small embedding model blurs;
+- pieces of words: BM25 over character 4-grams matches German compounds and inflections
+  ("Firmenaccounts", "Zuständigkeiten") and German typed without umlauts ("fuer", "Plaene");
 - the title: what the article says it is about, embedded on its own;
 - the single sentence closest to the question: a precise answer in a long passage;
 - the questions the article says it answers: a question is closest to another question, and a
   marketer's wording ("nobody answers our comments") is closer to a question than to an essay.
+
+The weights are fitted, not chosen: `python -m coach.bench_ranking` fits them on the tuning
+questions (split dev3) and prints them with their cross-validated figures.
 """
 
 import logging
@@ -26,15 +32,14 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 CANDIDATE_PASSAGES = 40
 HUB_NEIGHBOURS = 10
-HUB_WEIGHT = 0.3
-ARTICLE_WEIGHT = 0.5
-WORDS_WEIGHT = 0.1
-TITLE_WEIGHT = 0.25
-QUESTION_WEIGHT = 1.25
-SENTENCE_WEIGHT = 0.25
+GRAM_SIZE = 4
+FEATURES = ("passage", "hubness", "words", "grams", "article", "title", "question", "sentence")
+WEIGHTS = np.array([1.0, -0.84, 0.0575, 0.118, 0.422, -0.0317, 0.984, 0.566])
+"""One weight per feature, in the order of FEATURES, as fitted by `python -m coach.bench_ranking`."""
 # A passage in the question's language wins over its translation unless the translation is
 # clearly more similar; e5 scores of a text and its translation differ by a few hundredths.
 SAME_LANGUAGE_BONUS = 0.03
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class Retrieved:
     """Cosine similarity of the best passage: how closely the knowledge base covers the question."""
     sentence_scores: np.ndarray
     """Similarity of the question to every indexed sentence (rows of the index's sentence table)."""
+    features: dict[str, np.ndarray]
+    """Per candidate article key, the reranker's FEATURES (what `coach.bench_ranking` fits WEIGHTS on)."""
 
 
 class Reranker:
@@ -58,40 +65,67 @@ class Reranker:
         table = index.chunk_table()
         self.table = table
         self.row = {chunk_id: row for row, chunk_id in enumerate(table.ids)}
+        self.passage_rows = {key: np.flatnonzero(np.asarray(table.keys) == key) for key in set(table.keys)}
         self.hubness = _hubness(table.vectors)
         self.centroids = _article_centroids(table)
         self.titles = _title_vectors(table, index.embedder)
         self.questions = _question_vectors(table, index.question_table())
         self.sentence_rows = _rows_by_key(table, index.sentence_table())
-        self.words = bm25s.BM25()
-        if table.texts:
-            self.words.index([_tokens(text) for text in table.texts], show_progress=False)
+        self.words = _LexicalIndex(table.texts, _tokens)
+        self.grams = _LexicalIndex(table.texts, _grams)
+
+    def features(
+        self, hits: list[Hit], query_vector: np.ndarray, question: str, sentence_scores: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """Per article key among the candidates, its FEATURES as a vector.
+
+        `sentence_scores` are the question's similarities to the index's sentence table.
+        """
+        best: dict[str, Hit] = {}
+        for hit in hits:
+            if hit.chunk_id in self.row and (hit.key not in best or hit.score > best[hit.key].score):
+                best[hit.key] = hit
+        words, grams = self.words.scores(question), self.grams.scores(question)
+        features = {}
+        for key, hit in best.items():
+            rows = self.passage_rows[key]
+            features[key] = np.array(
+                [
+                    hit.score,
+                    self.hubness[self.row[hit.chunk_id]],
+                    words[rows].max(),
+                    grams[rows].max(),
+                    float((self.centroids[key] @ query_vector).max()),
+                    float((self.titles[key] @ query_vector).max()),
+                    float((self.questions[key] @ query_vector).max()) if key in self.questions else 0.0,
+                    float(sentence_scores[self.sentence_rows[key]].max()) if key in self.sentence_rows else 0.0,
+                ]
+            )
+        return features
 
     def article_scores(
         self, hits: list[Hit], query_vector: np.ndarray, question: str, sentence_scores: np.ndarray
     ) -> dict[str, float]:
-        """Per article key, the reranked score of its best candidate passage.
+        """Per article key among the candidates, its reranked score."""
+        features = self.features(hits, query_vector, question, sentence_scores)
+        return {key: float(vector @ WEIGHTS) for key, vector in features.items()}
 
-        `sentence_scores` are the question's similarities to the index's sentence table.
-        """
-        tokens = _tokens(question)  # bm25s raises on an empty query ("🚀🚀🚀" has no words)
-        words = self.words.get_scores(tokens) if self.table.texts and tokens else np.zeros(len(self.table.texts))
-        top_words = float(words.max()) if words.size and words.max() > 0 else 1.0
-        scores: dict[str, float] = {}
-        for hit in hits:
-            row = self.row.get(hit.chunk_id)
-            if row is None:
-                continue
-            passage = hit.score - HUB_WEIGHT * self.hubness[row] + WORDS_WEIGHT * words[row] / top_words
-            scores[hit.key] = max(scores.get(hit.key, -np.inf), passage)
-        for key in scores:
-            scores[key] += ARTICLE_WEIGHT * float((self.centroids[key] @ query_vector).max())
-            scores[key] += TITLE_WEIGHT * float((self.titles[key] @ query_vector).max())
-            if key in self.questions:
-                scores[key] += QUESTION_WEIGHT * float((self.questions[key] @ query_vector).max())
-            if key in self.sentence_rows:
-                scores[key] += SENTENCE_WEIGHT * float(sentence_scores[self.sentence_rows[key]].max())
-        return scores
+
+class _LexicalIndex:
+    """BM25 over the passages with one tokenizer; scores are scaled so the best passage has 1."""
+
+    def __init__(self, texts: list[str], tokenize):
+        self._tokenize = tokenize
+        self._size = len(texts)
+        self._bm25 = bm25s.BM25()
+        if texts:
+            self._bm25.index([tokenize(text) for text in texts], show_progress=False)
+
+    def scores(self, question: str) -> np.ndarray:
+        tokens = self._tokenize(question)  # bm25s raises on an empty query ("🚀🚀🚀" has no words)
+        scores = self._bm25.get_scores(tokens) if self._size and tokens else np.zeros(self._size)
+        top = float(scores.max()) if scores.size else 0.0
+        return scores / top if top > 0 else scores
 
 
 def retrieve(index: KnowledgeIndex, query_vector: np.ndarray, lang: str, limit: int, question: str = "") -> Retrieved:
@@ -100,13 +134,14 @@ def retrieve(index: KnowledgeIndex, query_vector: np.ndarray, lang: str, limit: 
     reranker = index.derived("reranker", Reranker)
     table = index.sentence_table()
     sentence_scores = table.vectors @ query_vector if len(table.texts) else np.zeros(0, dtype=np.float32)
-    scores = reranker.article_scores(candidates, query_vector, question, sentence_scores)
-    ranked = sorted(scores, key=lambda key: scores[key], reverse=True)
+    features = reranker.features(candidates, query_vector, question, sentence_scores)
+    ranked = sorted(features, key=lambda key: float(features[key] @ WEIGHTS), reverse=True)
     return Retrieved(
         hits=[_in_language(key, candidates, lang) for key in ranked[:limit]],
         candidates=candidates,
         relevance=max((hit.score for hit in candidates), default=0.0),
         sentence_scores=sentence_scores,
+        features=features,
     )
 
 
@@ -169,3 +204,12 @@ def _rows_by_key(table: ChunkTable, texts: TextTable) -> dict[str, np.ndarray]:
 
 def _tokens(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
+
+
+def _grams(text: str) -> list[str]:
+    """Character GRAM_SIZE-grams of each word, umlauts spelled out, word boundaries marked."""
+    grams = []
+    for word in _tokens(text.lower().translate(_UMLAUTS)):
+        word = f"_{word}_"
+        grams += [word[start : start + GRAM_SIZE] for start in range(max(1, len(word) - GRAM_SIZE + 1))]
+    return grams

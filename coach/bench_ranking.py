@@ -1,0 +1,145 @@
+"""`python -m coach.bench_ranking`: fit the reranker's WEIGHTS on the tuning questions.
+
+The reranker scores an article by a weighted sum of its FEATURES (`coach.retrieval`). The weights
+are those of a conditional logit: for each question, a softmax over the candidate articles should
+put its mass on the expected ones. Features are standardised for the fit, an L2 penalty keeps the
+weights from chasing single questions, and the printed weights are scaled back to the raw
+features, with the passage similarity's weight set to 1.
+
+Only tuning questions go in (every split named dev*): the held-out splits measure the result.
+The figures printed are 5-fold cross-validated, so they estimate what the fit does on questions
+it has not seen, next to the figures of the WEIGHTS in use on the same questions.
+"""
+
+import argparse
+import logging
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from coach.bench import QUESTION_SETS, RANK_DEPTH, load_questions, metrics
+from coach.config import Settings
+from coach.evals import EVALS
+from coach.retrieval import FEATURES, WEIGHTS
+from coach.service import Coach, prepare_question
+
+FOLDS = 5
+STEPS = 3000
+LEARNING_RATE = 0.5
+
+
+def candidate_matrices(coach: Coach, questions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per question, the features of the RANK_DEPTH-wide candidate articles, which are expected, and which exist.
+
+    Shapes (questions, articles, features), (questions, articles), (questions, articles);
+    articles are padded to the same count per question, padding marked as not existing.
+    """
+    rows = []
+    for item in questions:
+        question = prepare_question(item.question, coach.settings.max_question_chars)
+        features = coach.retrieve(question.text, question.lang, RANK_DEPTH).features
+        rows.append([(vector, key in item.expected) for key, vector in features.items()])
+    width = max(len(row) for row in rows)
+    x = np.zeros((len(rows), width, len(FEATURES)))
+    expected = np.zeros((len(rows), width), dtype=bool)
+    exists = np.zeros((len(rows), width), dtype=bool)
+    for number, row in enumerate(rows):
+        for column, (vector, hit) in enumerate(row):
+            x[number, column], expected[number, column], exists[number, column] = vector, hit, True
+    return x, expected, exists
+
+
+def fit(x: np.ndarray, expected: np.ndarray, exists: np.ndarray, l2: float) -> np.ndarray:
+    """Weights of the raw features, the passage similarity's weight scaled to 1."""
+    usable = expected.any(axis=1)  # a question whose article is not a candidate teaches nothing
+    x, expected, exists = x[usable], expected[usable], exists[usable]
+    mean, spread = x[exists].mean(axis=0), x[exists].std(axis=0) + 1e-9
+    z = np.where(exists[..., None], (x - mean) / spread, 0.0)
+    target = expected / expected.sum(axis=1, keepdims=True)
+    weights = np.zeros(x.shape[2])
+    for _ in range(STEPS):
+        probability = _softmax(z @ weights, exists)
+        gradient = np.einsum("qa,qaf->f", probability - target, z) / len(z) + l2 * weights / len(z)
+        weights -= LEARNING_RATE * gradient
+    raw = weights / spread
+    return raw / raw[FEATURES.index("passage")]
+
+
+def ranks(x: np.ndarray, expected: np.ndarray, exists: np.ndarray, weights: np.ndarray) -> list[int | None]:
+    """Where each question's first expected article lands (None: not in the top RANK_DEPTH)."""
+    costs = np.where(exists, -(x @ weights), np.inf)  # padding goes last
+    found = []
+    for row_costs, row_expected in zip(costs, expected, strict=True):
+        order = np.argsort(row_costs, kind="stable")
+        positions = np.flatnonzero(row_expected[order]) + 1
+        found.append(int(positions[0]) if positions.size and positions[0] <= RANK_DEPTH else None)
+    return found
+
+
+def cross_validated(x: np.ndarray, expected: np.ndarray, exists: np.ndarray, l2: float) -> list[int | None]:
+    """Each question ranked by weights fitted on the other folds."""
+    order = np.random.default_rng(0).permutation(len(x))
+    found: list[int | None] = [None] * len(x)
+    for held in np.array_split(order, FOLDS):
+        train = np.setdiff1d(order, held)
+        weights = fit(x[train], expected[train], exists[train], l2)
+        for number, rank in zip(held, ranks(x[held], expected[held], exists[held], weights), strict=True):
+            found[number] = rank
+    return found
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m coach.bench_ranking", description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, help="reuse (and update) this index instead of a temporary one")
+    parser.add_argument(
+        "--questions", type=Path, action="append", help="a question set (repeatable; default: every bundled set)"
+    )
+    parser.add_argument(
+        "--split", action="append", help="a split to fit on (repeatable; default: every split named dev*)"
+    )
+    parser.add_argument("--l2", type=float, default=10.0, help="L2 penalty on the standardised weights")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    paths = args.questions or [*QUESTION_SETS, EVALS / "questions_tuning.yaml"]
+    questions = [
+        item
+        for path in paths
+        for item in load_questions(path)
+        if (item.split in args.split if args.split else item.split.startswith("dev"))
+    ]
+    if not questions:
+        print("no tuning questions in the given sets and splits", file=sys.stderr)
+        return 2
+    splits = ", ".join(dict.fromkeys(item.split for item in questions))
+    with tempfile.TemporaryDirectory(prefix="coach-ranking-") as scratch:
+        coach = Coach.start(Settings(data_dir=args.data_dir or Path(scratch) / "index"))
+        x, expected, exists = candidate_matrices(coach, questions)
+    print(f"{len(questions)} questions of splits {splits}, {FOLDS}-fold cross-validation, l2={args.l2}")
+    print(f"{'weights':24}{'hit@1':>8}{'hit@3':>8}{'MRR':>8}")
+    for name, found in (
+        ("in use", ranks(x, expected, exists, WEIGHTS)),
+        ("fitted (cross-validated)", cross_validated(x, expected, exists, args.l2)),
+    ):
+        values = metrics(found)
+        print(f"{name:24}{values['hit@1']:>8.3f}{values['hit@3']:>8.3f}{values['MRR']:>8.3f}")
+    weights = fit(x, expected, exists, args.l2)
+    print("fitted on all of them, in the order of FEATURES", FEATURES)
+    print(f"WEIGHTS = np.array([{', '.join(f'{weight:.3g}' for weight in weights)}])")
+    return 0
+
+
+def _softmax(scores: np.ndarray, exists: np.ndarray) -> np.ndarray:
+    scores = np.where(exists, scores, -np.inf)
+    scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return scores / scores.sum(axis=1, keepdims=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

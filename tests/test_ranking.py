@@ -1,0 +1,74 @@
+"""The reranker's lexical features and the fit of its weights (`coach.bench_ranking`)."""
+
+import numpy as np
+import pytest
+
+from coach.bench_ranking import cross_validated, fit, ranks
+from coach.retrieval import FEATURES, WEIGHTS, _grams, _LexicalIndex
+
+
+def test_german_typed_without_umlauts_gives_the_same_pieces_of_words():
+    assert _grams("Pläne für Größe") == _grams("Plaene fuer Groesse") == _grams("PLÄNE FÜR GRÖSSE")
+
+
+def test_pieces_of_words_mark_where_a_word_starts_and_ends():
+    assert _grams("Tool") == ["_too", "tool", "ool_"]
+    assert _grams("ab") == ["_ab_"]
+
+
+def test_a_compound_shares_pieces_with_its_parts():
+    assert {"acco", "ccou", "coun"} <= set(_grams("Firmenaccounts")) & set(_grams("accounts"))
+
+
+@pytest.mark.parametrize("question", ["", "🚀🚀🚀", "?!"])
+def test_a_question_without_words_scores_every_passage_zero(question: str):
+    lexical = _LexicalIndex(["Ein Satz über Pläne.", "Another passage."], _grams)
+    assert lexical.scores(question).tolist() == [0.0, 0.0]
+
+
+def test_lexical_scores_are_scaled_so_the_best_passage_has_one():
+    lexical = _LexicalIndex(["Wir brauchen Pläne.", "Ein Text über Wetter.", "Pläne, Pläne und Ziele."], _grams)
+    scores = lexical.scores("Plaene")
+    assert scores.max() == pytest.approx(1.0) and scores[1] == 0.0 and scores.argmax() == 2
+
+
+def test_every_feature_has_a_weight_and_the_passage_similarity_counts_one():
+    assert len(WEIGHTS) == len(FEATURES) and WEIGHTS[FEATURES.index("passage")] == 1.0
+
+
+def _synthetic(questions: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Five candidate articles per question; the expected one is ahead on `passage` and on `question`."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(0.8, 0.05, size=(questions, 5, len(FEATURES)))
+    expected = np.zeros((questions, 5), dtype=bool)
+    expected[np.arange(questions), rng.integers(0, 5, questions)] = True
+    for feature in ("passage", "question"):
+        x[..., FEATURES.index(feature)] += 0.1 * expected
+    exists = np.ones((questions, 5), dtype=bool)
+    exists[:, 4] = expected[:, 4]  # padding: the fifth slot is empty where it is not the expected one
+    return x, expected, exists
+
+
+def test_the_fit_weighs_the_features_that_tell_the_expected_article_apart():
+    x, expected, exists = _synthetic(200, seed=1)
+    weights = fit(x, expected, exists, l2=1.0)
+    informative = [FEATURES.index("passage"), FEATURES.index("question")]
+    noise = [number for number in range(len(FEATURES)) if number not in informative]
+    assert weights[FEATURES.index("question")] > 0.5 and np.abs(weights[noise]).max() < 0.5
+    assert np.mean(np.array(ranks(x, expected, exists, weights)) == 1) > 0.95
+
+
+def test_cross_validation_ranks_every_question_with_weights_fitted_without_it():
+    x, expected, exists = _synthetic(100, seed=2)
+    found = cross_validated(x, expected, exists, l2=1.0)
+    assert len(found) == 100 and sum(rank == 1 for rank in found) > 90
+
+
+def test_an_empty_slot_is_never_ranked():
+    x = np.zeros((1, 3, len(FEATURES)))
+    x[0, 2, FEATURES.index("passage")] = 5.0  # the best score, but the slot is padding
+    expected = np.array([[False, True, False]])
+    exists = np.array([[True, True, False]])
+    assert ranks(x, expected, exists, WEIGHTS) in ([1], [2])
+    x[0, 1, FEATURES.index("passage")] = 1.0
+    assert ranks(x, expected, exists, WEIGHTS) == [1]
