@@ -119,8 +119,8 @@ def _pick_sentences(index: KnowledgeIndex, retrieved: Retrieved) -> list[tuple[H
         [0.6 * retrieved.sentence_scores[row] + 0.4 * passages[table.chunk_ids[row]][1].score for row in rows]
     )
     combined -= np.array([_out_of_context_penalty(table.texts[row]) for row in rows])
-    order = np.argsort(-combined)
-    best = combined[order[0]]
+    order = _best_article_first(np.argsort(-combined), [passages[table.chunk_ids[row]][0] for row in rows])
+    best = combined.max()
     chosen: list[int] = []
     for position in order:
         row = rows[position]
@@ -134,6 +134,19 @@ def _pick_sentences(index: KnowledgeIndex, retrieved: Retrieved) -> list[tuple[H
             continue
         chosen.append(row)
     return [(passages[table.chunk_ids[row]][1], table.texts[row]) for row in chosen]
+
+
+def _best_article_first(order: np.ndarray, article_ranks: list[int]) -> list[int]:
+    """The order of sentences with the best sentence of the best-ranked article moved to the front.
+
+    The reranker judges articles better than one sentence's similarity does: on the 380 tuning
+    questions the answer's first source was an expected article for 59% when sentences were
+    ordered by their own scores alone, and for 76% with this (`coach.bench` "answers cite").
+    """
+    lead = next((position for position in order if article_ranks[position] == 0), None)
+    if lead is None:
+        return list(order)
+    return [lead, *(position for position in order if position != lead)]
 
 
 # A sentence that opens by pointing back ("But ...", "This means ...", "Doch ...") or asks a

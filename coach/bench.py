@@ -57,6 +57,8 @@ class Ranked:
     keys: list[str]
     rank: int | None
     grounded: bool
+    cited: list[str]
+    """The article keys the offline answer cites, in the order of its sources."""
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
@@ -78,7 +80,8 @@ def rank_question(coach: Coach, item: EvalQuestion) -> Ranked:
     question = prepare_question(item.question, coach.settings.max_question_chars)
     keys = [hit.key for hit in coach.retrieve(question.text, question.lang, RANK_DEPTH).hits]
     rank = next((position for position, key in enumerate(keys, 1) if key in item.expected), None)
-    return Ranked(item, keys, rank, grounded=coach.ask(item.question).grounded)
+    answer = coach.ask(item.question)
+    return Ranked(item, keys, rank, grounded=answer.grounded, cited=[source.key for source in answer.sources])
 
 
 def metrics(ranks: Sequence[int | None]) -> dict[str, float]:
@@ -118,6 +121,9 @@ def bench_retrieval(coach: Coach, paths: Sequence[Path]) -> None:
     print(_against("MRR (all)", overall["MRR"], TARGETS["MRR"], at_least=True))
     grounded = sum(r.grounded for r in ranked)
     print(f"grounded answers: {grounded}/{len(ranked)} (the others got 'not covered')")
+    first = sum(bool(r.cited) and r.cited[0] in r.question.expected for r in ranked) / len(ranked)
+    among = sum(any(key in r.question.expected for key in r.cited) for r in ranked) / len(ranked)
+    print(f"answers cite an expected article first: {first:.3f}, among their sources: {among:.3f}")
     _print_misses(ranked)
 
 

@@ -150,3 +150,11 @@ def test_sentences_that_point_back_or_ask_are_quoted_less_readily(sentence: str,
     from coach.answer import _out_of_context_penalty
 
     assert (_out_of_context_penalty(sentence) > 0) is penalised
+
+
+@pytest.mark.parametrize(("question", "lang", "key"), ON_TOPIC)
+def test_the_answer_opens_with_the_article_retrieval_ranked_first(
+    knowledge_coach: Coach, question: str, lang: str, key: str | None
+):
+    best = knowledge_coach.retrieve(question, lang, knowledge_coach.settings.top_k).hits[0]
+    assert knowledge_coach.ask(question).sources[0].key == best.key
