@@ -51,7 +51,7 @@ class Retrieved:
     candidates: list[Hit]
     """Every passage the search returned, for sentence selection."""
     relevance: float
-    """Cosine similarity of the best passage: how closely the knowledge base covers the question."""
+    """The reranked score of the best article: how closely the knowledge base covers the question."""
     sentence_scores: np.ndarray
     """Similarity of the question to every indexed sentence (rows of the index's sentence table)."""
     features: dict[str, np.ndarray]
@@ -89,6 +89,10 @@ class Reranker:
         features = {}
         for key, hit in best.items():
             rows = self.passage_rows[key]
+            sentence = float(sentence_scores[self.sentence_rows[key]].max()) if key in self.sentence_rows else hit.score
+            # An article that names no questions is judged by its closest sentence in their place,
+            # so that its score stays on the scale of the others and of the relevance gate.
+            asked = float((self.questions[key] @ query_vector).max()) if key in self.questions else sentence
             features[key] = np.array(
                 [
                     hit.score,
@@ -97,8 +101,8 @@ class Reranker:
                     grams[rows].max(),
                     float((self.centroids[key] @ query_vector).max()),
                     float((self.titles[key] @ query_vector).max()),
-                    float((self.questions[key] @ query_vector).max()) if key in self.questions else 0.0,
-                    float(sentence_scores[self.sentence_rows[key]].max()) if key in self.sentence_rows else 0.0,
+                    asked,
+                    sentence,
                 ]
             )
         return features
@@ -135,11 +139,12 @@ def retrieve(index: KnowledgeIndex, query_vector: np.ndarray, lang: str, limit: 
     table = index.sentence_table()
     sentence_scores = table.vectors @ query_vector if len(table.texts) else np.zeros(0, dtype=np.float32)
     features = reranker.features(candidates, query_vector, question, sentence_scores)
-    ranked = sorted(features, key=lambda key: float(features[key] @ WEIGHTS), reverse=True)
+    scores = {key: float(vector @ WEIGHTS) for key, vector in features.items()}
+    ranked = sorted(scores, key=lambda key: scores[key], reverse=True)
     return Retrieved(
         hits=[_in_language(key, candidates, lang) for key in ranked[:limit]],
         candidates=candidates,
-        relevance=max((hit.score for hit in candidates), default=0.0),
+        relevance=scores[ranked[0]] if ranked else 0.0,
         sentence_scores=sentence_scores,
         features=features,
     )

@@ -294,6 +294,13 @@ def test_an_article_s_questions_raise_its_score_and_are_never_quoted(
     assert "Do we need a community manager" not in answer.text and question not in answer.text
 
 
+def test_articles_without_questions_still_answer_what_they_cover(small_settings: Settings, embedder):
+    coach = Coach(small_settings, embedder=embedder)  # no article of the small corpus names questions
+    coach.ensure_index()
+    answer = coach.ask("Who answers a complaint on a Saturday evening, and who decides when it is a crisis?")
+    assert answer.grounded and answer.sources[0].key == "listening"
+
+
 def _article_score(index: KnowledgeIndex, embedder, question: str, key: str) -> float:
     vector = embedder.query_vector(question)
     reranker = index.derived("reranker", Reranker)
