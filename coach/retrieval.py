@@ -3,7 +3,8 @@
 Chroma returns the candidates; the reranker scores each candidate article by a weighted sum of
 what one vector per passage misses:
 - hubness: some passages are close to almost every question (an overview, a stage description);
-  their similarity is discounted by how close they sit to their own neighbours;
+  their similarity is discounted by how close they sit to their own neighbours, and a sentence's
+  or a question's by how close it sits to those of other articles;
 - the article as a whole: the question's similarity to the mean vector of the article;
 - the words themselves: BM25 over the passages catches names and numbers ("Forrester", "stage 2")
   that a small embedding model blurs;
@@ -15,7 +16,7 @@ what one vector per passage misses:
   marketer's wording ("nobody answers our comments") is closer to a question than to an essay.
 
 The weights are fitted, not chosen: `python -m coach.bench_ranking` fits them on the tuning
-questions (split dev3) and prints them with their cross-validated figures.
+questions (every dev split) and prints them with their cross-validated figures.
 """
 
 import logging
@@ -32,9 +33,10 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 CANDIDATE_PASSAGES = 40
 HUB_NEIGHBOURS = 10
+_HUB_BLOCK = 1024
 GRAM_SIZE = 4
 FEATURES = ("passage", "hubness", "words", "grams", "article", "title", "question", "sentence")
-WEIGHTS = np.array([1.0, -0.84, 0.0575, 0.118, 0.422, -0.0317, 0.984, 0.566])
+WEIGHTS = np.array([1.0, -0.681, 0.066, 0.131, 0.466, 0.157, 1.2, 0.926])
 """One weight per feature, in the order of FEATURES, as fitted by `python -m coach.bench_ranking`."""
 # A passage in the question's language wins over its translation unless the translation is
 # clearly more similar; e5 scores of a text and its translation differ by a few hundredths.
@@ -69,8 +71,12 @@ class Reranker:
         self.hubness = _hubness(table.vectors)
         self.centroids = _article_centroids(table)
         self.titles = _title_vectors(table, index.embedder)
-        self.questions = _question_vectors(table, index.question_table())
-        self.sentence_rows = _rows_by_key(table, index.sentence_table())
+        questions, sentences = index.question_table(), index.sentence_table()
+        self.questions = questions.vectors
+        self.question_rows = _rows_by_key(table, questions)
+        self.question_hubness = _hubness(questions.vectors, _row_keys(table, questions))
+        self.sentence_rows = _rows_by_key(table, sentences)
+        self.sentence_hubness = _hubness(sentences.vectors, _row_keys(table, sentences))
         self.words = _LexicalIndex(table.texts, _tokens)
         self.grams = _LexicalIndex(table.texts, _grams)
 
@@ -89,10 +95,19 @@ class Reranker:
         features = {}
         for key, hit in best.items():
             rows = self.passage_rows[key]
-            sentence = float(sentence_scores[self.sentence_rows[key]].max()) if key in self.sentence_rows else hit.score
+            passage = hit.score - self.hubness[self.row[hit.chunk_id]]
+            if key in self.sentence_rows:
+                rows_s = self.sentence_rows[key]
+                sentence = float((sentence_scores[rows_s] - self.sentence_hubness[rows_s]).max())
+            else:
+                sentence = passage
             # An article that names no questions is judged by its closest sentence in their place,
             # so that its score stays on the scale of the others and of the relevance gate.
-            asked = float((self.questions[key] @ query_vector).max()) if key in self.questions else sentence
+            if key in self.question_rows:
+                rows_q = self.question_rows[key]
+                asked = float((self.questions[rows_q] @ query_vector - self.question_hubness[rows_q]).max())
+            else:
+                asked = sentence
             features[key] = np.array(
                 [
                     hit.score,
@@ -156,14 +171,25 @@ def _in_language(key: str, hits: list[Hit], lang: str) -> Hit:
     return max(own, key=lambda hit: hit.score + (SAME_LANGUAGE_BONUS if hit.lang == lang else 0.0))
 
 
-def _hubness(vectors: np.ndarray) -> np.ndarray:
-    """Mean similarity of each passage to its nearest other passages."""
-    if len(vectors) <= 1:
-        return np.zeros(len(vectors), dtype=np.float32)
-    similarity = vectors @ vectors.T
-    np.fill_diagonal(similarity, -1.0)
-    neighbours = min(HUB_NEIGHBOURS, len(vectors) - 1)
-    return np.sort(similarity, axis=1)[:, -neighbours:].mean(axis=1)
+def _hubness(vectors: np.ndarray, keys: list[str] | None = None) -> np.ndarray:
+    """Mean similarity of each row to its HUB_NEIGHBOURS nearest other rows.
+
+    With `keys` (the article of each row), only rows of other articles count as neighbours: a
+    sentence is a hub when it sounds like other articles, not when it sounds like its own.
+    Computed in blocks of rows, so memory grows with the rows, not with their square.
+    """
+    hubness = np.zeros(len(vectors), dtype=np.float32)
+    article = np.asarray(keys if keys is not None else range(len(vectors)))
+    for start in range(0, len(vectors), _HUB_BLOCK):
+        rows = slice(start, start + _HUB_BLOCK)
+        similarity = vectors[rows] @ vectors.T
+        similarity[article[rows, None] == article[None, :]] = -np.inf
+        similarity[np.arange(similarity.shape[0]), np.arange(start, start + similarity.shape[0])] = -np.inf
+        nearest = -np.partition(-similarity, min(HUB_NEIGHBOURS, similarity.shape[1]) - 1, axis=1)
+        nearest = nearest[:, :HUB_NEIGHBOURS]
+        counted = np.isfinite(nearest)
+        hubness[rows] = np.where(counted, nearest, 0.0).sum(axis=1) / np.maximum(counted.sum(axis=1), 1)
+    return hubness
 
 
 def _article_centroids(table: ChunkTable) -> dict[str, np.ndarray]:
@@ -192,9 +218,10 @@ def _title_vectors(table: ChunkTable, embedder) -> dict[str, np.ndarray]:
     return {key: np.vstack(rows) for key, rows in grouped.items()}
 
 
-def _question_vectors(table: ChunkTable, questions: TextTable) -> dict[str, np.ndarray]:
-    """Per article key, the embedded questions of all its language versions (one row each)."""
-    return {key: questions.vectors[rows] for key, rows in _rows_by_key(table, questions).items()}
+def _row_keys(table: ChunkTable, texts: TextTable) -> list[str]:
+    """The article key of each row of `texts` (sentences or questions); "" for a row of no passage."""
+    key_of = dict(zip(table.ids, table.keys, strict=True))
+    return [key_of.get(chunk_id, "") for chunk_id in texts.chunk_ids]
 
 
 def _rows_by_key(table: ChunkTable, texts: TextTable) -> dict[str, np.ndarray]:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from coach.bench_ranking import cross_validated, fit, ranks
-from coach.retrieval import FEATURES, WEIGHTS, _grams, _LexicalIndex
+from coach.retrieval import FEATURES, WEIGHTS, _grams, _hubness, _LexicalIndex
 
 
 def test_german_typed_without_umlauts_gives_the_same_pieces_of_words():
@@ -72,3 +72,21 @@ def test_an_empty_slot_is_never_ranked():
     assert ranks(x, expected, exists, WEIGHTS) in ([1], [2])
     x[0, 1, FEATURES.index("passage")] = 1.0
     assert ranks(x, expected, exists, WEIGHTS) == [1]
+
+
+def test_a_row_is_a_hub_by_its_likeness_to_other_articles_not_to_its_own():
+    vectors = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.6, 0.8]])
+    alone = _hubness(vectors)  # every other row is a neighbour
+    by_article = _hubness(vectors, keys=["a", "a", "b", "b"])
+    assert alone[0] == pytest.approx((1.0 + 0.0 + 0.6) / 3)
+    assert by_article[0] == pytest.approx((0.0 + 0.6) / 2)  # its twin in article "a" does not count
+    assert by_article[2] == pytest.approx((0.0 + 0.0) / 2)
+
+
+def test_hubness_is_the_same_computed_in_blocks(monkeypatch: pytest.MonkeyPatch):
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(50, 8))
+    keys = [str(row // 4) for row in range(50)]
+    whole = _hubness(vectors, keys)
+    monkeypatch.setattr("coach.retrieval._HUB_BLOCK", 7)
+    assert np.allclose(_hubness(vectors, keys), whole)
