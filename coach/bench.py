@@ -28,6 +28,7 @@ QUESTION_SETS = (
     EVALS / "questions_blind.yaml",
     EVALS / "questions_blind2.yaml",
     EVALS / "questions_blind3.yaml",
+    EVALS / "questions_blind4.yaml",
 )
 PARTS = ("ingest", "retrieval", "answer", "offtopic", "personas", "turn", "overhead")
 # Ranks beyond this count as misses for MRR (retrieval returns one passage per article).
