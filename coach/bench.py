@@ -30,6 +30,8 @@ QUESTION_SETS = (
     EVALS / "questions_blind3.yaml",
     EVALS / "questions_blind4.yaml",
 )
+UNSEEN_SPLITS = ("heldout6",)
+"""Held-out splits no decision has used yet: `coach.bench_ranking` never fits on them."""
 PARTS = ("ingest", "retrieval", "answer", "offtopic", "personas", "turn", "overhead")
 # Ranks beyond this count as misses for MRR (retrieval returns one passage per article).
 RANK_DEPTH = 10

@@ -35,8 +35,19 @@ CANDIDATE_PASSAGES = 40
 HUB_NEIGHBOURS = 10
 _HUB_BLOCK = 1024
 GRAM_SIZE = 4
-FEATURES = ("passage", "hubness", "words", "grams", "article", "title", "question", "sentence")
-WEIGHTS = np.array([1.0, -0.681, 0.066, 0.131, 0.466, 0.157, 1.2, 0.926])
+FEATURES = (
+    "passage",
+    "hubness",
+    "words",
+    "grams",
+    "article",
+    "title",
+    "question",
+    "distinct question",
+    "sentence",
+    "distinct sentence",
+)
+WEIGHTS = np.array([1.0, -0.545, 0.0485, 0.16, 0.444, -0.0578, 1.27, 1.07, 0.102, 0.93])
 """One weight per feature, in the order of FEATURES, as fitted by `python -m coach.bench_ranking`."""
 # A passage in the question's language wins over its translation unless the translation is
 # clearly more similar; e5 scores of a text and its translation differ by a few hundredths.
@@ -92,32 +103,29 @@ class Reranker:
             if hit.chunk_id in self.row and (hit.key not in best or hit.score > best[hit.key].score):
                 best[hit.key] = hit
         words, grams = self.words.scores(question), self.grams.scores(question)
+        question_scores = self.questions @ query_vector
         features = {}
         for key, hit in best.items():
             rows = self.passage_rows[key]
-            passage = hit.score - self.hubness[self.row[hit.chunk_id]]
+            hubness = self.hubness[self.row[hit.chunk_id]]
+            sentence = (hit.score, hit.score - hubness)  # an article of no sentences: its passage
             if key in self.sentence_rows:
-                rows_s = self.sentence_rows[key]
-                sentence = float((sentence_scores[rows_s] - self.sentence_hubness[rows_s]).max())
-            else:
-                sentence = passage
+                sentence = _closest(sentence_scores, self.sentence_hubness, self.sentence_rows[key])
             # An article that names no questions is judged by its closest sentence in their place,
             # so that its score stays on the scale of the others and of the relevance gate.
+            asked = sentence
             if key in self.question_rows:
-                rows_q = self.question_rows[key]
-                asked = float((self.questions[rows_q] @ query_vector - self.question_hubness[rows_q]).max())
-            else:
-                asked = sentence
+                asked = _closest(question_scores, self.question_hubness, self.question_rows[key])
             features[key] = np.array(
                 [
                     hit.score,
-                    self.hubness[self.row[hit.chunk_id]],
+                    hubness,
                     words[rows].max(),
                     grams[rows].max(),
                     float((self.centroids[key] @ query_vector).max()),
                     float((self.titles[key] @ query_vector).max()),
-                    asked,
-                    sentence,
+                    *asked,
+                    *sentence,
                 ]
             )
         return features
@@ -216,6 +224,11 @@ def _title_vectors(table: ChunkTable, embedder) -> dict[str, np.ndarray]:
     for (key, _), vector in zip(flat, vectors, strict=True):
         grouped.setdefault(key, []).append(vector)
     return {key: np.vstack(rows) for key, rows in grouped.items()}
+
+
+def _closest(similarities: np.ndarray, hubness: np.ndarray, rows: np.ndarray) -> tuple[float, float]:
+    """Among `rows`, the highest similarity, and the highest once each row's hubness is taken off."""
+    return float(similarities[rows].max()), float((similarities[rows] - hubness[rows]).max())
 
 
 def _row_keys(table: ChunkTable, texts: TextTable) -> list[str]:
