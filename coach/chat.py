@@ -60,8 +60,7 @@ class SharedCoach:
 def _warm_up(coach: Coach) -> None:
     """Load what the first answer and the first diagnostic answer need, off the request path."""
     try:
-        coach.index.sentence_table()
-        coach.scorer  # noqa: B018 (a property that builds the scorer once)
+        coach.warm_up()
     except Exception:  # a failure here shows up again, and is reported, on the request that needs it
         log.warning("Warming up the coach failed", exc_info=True)
 

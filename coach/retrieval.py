@@ -155,6 +155,12 @@ class _LexicalIndex:
         return scores / top if top > 0 else scores
 
 
+def prepare(index: KnowledgeIndex) -> None:
+    """Build what ranking needs (sentences, hubness, BM25, title vectors) before the first question."""
+    index.sentence_table()
+    index.derived("reranker", Reranker)
+
+
 def retrieve(index: KnowledgeIndex, query_vector: np.ndarray, lang: str, limit: int, question: str = "") -> Retrieved:
     """The `limit` best articles for the query, with the evidence needed to judge and quote them."""
     candidates = index.search(query_vector, CANDIDATE_PASSAGES)

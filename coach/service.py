@@ -16,7 +16,7 @@ from coach.knowledge import Chunk, chunk_articles, load_articles
 from coach.llm_answer import IncompleteAnswer, cited_answer, model_answer, standalone_question
 from coach.llm_diagnostic import ModelDiagnostic
 from coach.readiness import LabelledSentence, ReadinessModel, load_corpus, load_model
-from coach.retrieval import Retrieved, retrieve
+from coach.retrieval import Retrieved, prepare, retrieve
 from coach.scorer import EvidenceScorer, ScoredText
 from coach.summary import Summary, build_summary
 from coach.text import CleanText, Lang, clean_message, detect_language
@@ -150,6 +150,11 @@ class Coach:
             answer = compose_offline(self.index, retrieved, question.lang)
         answer.notices = question.notices + answer.notices
         return answer
+
+    def warm_up(self) -> None:
+        """Build what the first answer and the first diagnostic answer need (seconds on a first start)."""
+        prepare(self.index)
+        self.scorer  # noqa: B018 (a property that builds the scorer once)
 
     def retrieve(self, query: str, lang: Lang, limit: int) -> Retrieved:
         """The `limit` best articles for a question, stages named where it counts them."""

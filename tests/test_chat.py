@@ -100,7 +100,6 @@ class CountingCoach:
     def __init__(self) -> None:
         self.ensured = 0
         self.ingested = 0
-        self.index = self
         self.warmed = threading.Event()
 
     def ensure_index(self, progress=None):
@@ -114,11 +113,7 @@ class CountingCoach:
         self.ingested += 1
         return SyncReport(unchanged=3)
 
-    def sentence_table(self):
-        return None
-
-    @property
-    def scorer(self):
+    def warm_up(self):
         self.warmed.set()
 
 

@@ -10,7 +10,7 @@ from coach.config import Settings
 from coach.errors import DataDirError
 from coach.index import KnowledgeIndex, embedder_fingerprint, open_client
 from coach.knowledge import Chunk, chunk_articles, load_articles
-from coach.retrieval import Reranker, retrieve
+from coach.retrieval import Reranker, prepare, retrieve
 from coach.service import Coach
 
 
@@ -306,3 +306,14 @@ def _article_score(index: KnowledgeIndex, embedder, question: str, key: str) -> 
     reranker = index.derived("reranker", Reranker)
     sentence_scores = index.sentence_table().vectors @ vector
     return reranker.article_scores(index.search(vector, 40), vector, question, sentence_scores)[key]
+
+
+def test_after_preparing_retrieval_the_first_answer_embeds_only_the_question(
+    small_settings: Settings, counting_embedder
+):
+    coach = Coach(small_settings, embedder=counting_embedder)
+    coach.ensure_index()
+    prepare(coach.index)  # what Coach.warm_up does for retrieval, without the scorer
+    passages, queries = counting_embedder.passages, counting_embedder.queries
+    coach.ask("Who answers a complaint on a Saturday evening?")
+    assert (counting_embedder.passages, counting_embedder.queries) == (passages, queries + 1)
