@@ -29,8 +29,9 @@ QUESTION_SETS = (
     EVALS / "questions_blind2.yaml",
     EVALS / "questions_blind3.yaml",
     EVALS / "questions_blind4.yaml",
+    EVALS / "questions_side.yaml",
 )
-UNSEEN_SPLITS = ("heldout6",)
+UNSEEN_SPLITS = ("heldout6", "heldout7")
 """Held-out splits no decision has used yet: `coach.bench_ranking` never fits on them."""
 PARTS = ("ingest", "retrieval", "answer", "offtopic", "personas", "turn", "overhead")
 # Ranks beyond this count as misses for MRR (retrieval returns one passage per article).
