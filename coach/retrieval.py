@@ -64,7 +64,7 @@ class Retrieved:
     candidates: list[Hit]
     """Every passage the search returned, for sentence selection."""
     relevance: float
-    """The reranked score of the best article: how closely the knowledge base covers the question."""
+    """Cosine similarity of the best passage: how closely the knowledge base covers the question."""
     sentence_scores: np.ndarray
     """Similarity of the question to every indexed sentence (rows of the index's sentence table)."""
     features: dict[str, np.ndarray]
@@ -173,7 +173,7 @@ def retrieve(index: KnowledgeIndex, query_vector: np.ndarray, lang: str, limit: 
     return Retrieved(
         hits=[_in_language(key, candidates, lang) for key in ranked[:limit]],
         candidates=candidates,
-        relevance=scores[ranked[0]] if ranked else 0.0,
+        relevance=max((hit.score for hit in candidates), default=0.0),
         sentence_scores=sentence_scores,
         features=features,
     )
