@@ -47,7 +47,7 @@ FEATURES = (
     "sentence",
     "distinct sentence",
 )
-WEIGHTS = np.array([1.0, -0.545, 0.0485, 0.16, 0.444, -0.0578, 1.27, 1.07, 0.102, 0.93])
+WEIGHTS = np.array([1.0, -0.611, 0.0464, 0.141, 0.366, -0.0515, 1.15, 1.42, 0.234, 0.762])
 """One weight per feature, in the order of FEATURES, as fitted by `python -m coach.bench_ranking`."""
 # A passage in the question's language wins over its translation unless the translation is
 # clearly more similar; e5 scores of a text and its translation differ by a few hundredths.
