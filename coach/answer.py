@@ -93,9 +93,12 @@ def nothing_found(lang: str) -> Answer:
     return Answer(text=NOTHING_FOUND[lang], sources=[], lang=lang)
 
 
-def compose_offline(index: KnowledgeIndex, retrieved: Retrieved, lang: str) -> Answer:
-    """A 2-4 sentence answer quoted from the best passages, each sentence with its `[n]`."""
-    if not covered(index, retrieved):
+def compose_offline(index: KnowledgeIndex, retrieved: Retrieved, lang: str, on_topic: bool = False) -> Answer:
+    """A 2-4 sentence answer quoted from the best passages, each sentence with its `[n]`.
+
+    `on_topic`: the question is known to be about the knowledge base, so the relevance gate is not asked.
+    """
+    if not (on_topic or covered(index, retrieved)):
         return nothing_found(lang)
     picked = _pick_sentences(index, retrieved)
     if not picked:

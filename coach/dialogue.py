@@ -78,8 +78,8 @@ class DiagnosticContext:
     model: ReadinessModel
     score: Callable[[str, int, str | None], ScoredText]
     """Free text -> evidence; the third argument is the dimension the question was about."""
-    answer_question: Callable[[str, Lang], Answer]
-    """A side question -> a grounded answer from the knowledge base."""
+    answer_question: Callable[[str, Lang, str | None], Answer]
+    """(side question, language, the dimension being asked about) -> a grounded answer from the knowledge base."""
     phrase_question: Callable[[str, str, Lang, str], str] | None = None
     """(dimension, the template question, language, the marketer's last answer) -> the question as
     the coach asks it (a model's wording); None asks the template question."""
@@ -174,7 +174,7 @@ def advance(context: DiagnosticContext, state: DialogueState, message: str) -> t
 
 
 def _side_question(context: DiagnosticContext, state: DialogueState, message: str) -> tuple[DialogueState, Step]:
-    answer = context.answer_question(message, state.lang)
+    answer = context.answer_question(message, state.lang, _current_dim(context, state))
     text = answer.text
     if state.current is not None:
         _, question = context.model.question(state.current)

@@ -20,6 +20,7 @@ from coach.retrieval import Retrieved, prepare, retrieve
 from coach.scorer import EvidenceScorer, ScoredText
 from coach.summary import Summary, build_summary
 from coach.text import CleanText, Lang, clean_message, detect_language
+from coach.topics import DimensionWords
 
 log = logging.getLogger(__name__)
 
@@ -135,25 +136,36 @@ class Coach:
         default_lang: Lang = "en",
         history: Sequence[tuple[str, str]] = (),
         on_token: Callable[[str], None] | None = None,
+        open_dimension: str | None = None,
     ) -> Answer:
         """A grounded answer to one question; with a model configured, written by the model.
 
         `history` (role, text) makes a follow-up standalone first; `on_token` receives the model's
         text as it streams. Any model failure falls back to the offline answer, with a notice.
+        `open_dimension` is the dimension the diagnostic is asking about: a question that names it
+        is about it (`coach.topics`), retrieved with its description and never refused as off-topic.
         """
         question = prepare_question(text, self.settings.max_question_chars, default_lang)
-        query = self._standalone(question.text, history) if self.mode == "llm" else question.text
+        asked = self._standalone(question.text, history) if self.mode == "llm" else question.text
+        topic = self._dimension_words().named(question.text, question.lang, open_dimension)
+        query = f"{asked} ({topic.name(question.lang)}: {topic.description(question.lang)})" if topic else asked
         retrieved = self.retrieve(query, question.lang, self.settings.top_k)
-        if self.mode == "llm" and covered(self.index, retrieved):
-            answer = self._model_answer(retrieved, query, question.lang, on_token)
+        on_topic = topic is not None
+        if self.mode == "llm" and (on_topic or covered(self.index, retrieved)):
+            answer = self._model_answer(retrieved, asked, question.lang, on_token, on_topic)
         else:
-            answer = compose_offline(self.index, retrieved, question.lang)
+            answer = compose_offline(self.index, retrieved, question.lang, on_topic)
         answer.notices = question.notices + answer.notices
         return answer
+
+    def answer_aside(self, text: str, lang: Lang, open_dimension: str | None) -> Answer:
+        """A question asked during the diagnostic, while `open_dimension` is being asked about."""
+        return self.ask(text, lang, open_dimension=open_dimension)
 
     def warm_up(self) -> None:
         """Build what the first answer and the first diagnostic answer need (seconds on a first start)."""
         prepare(self.index)
+        self._dimension_words()
         self.scorer  # noqa: B018 (a property that builds the scorer once)
 
     def retrieve(self, query: str, lang: Lang, limit: int) -> Retrieved:
@@ -168,7 +180,10 @@ class Coach:
             log.warning("Could not make the question standalone (%s)", type(error).__name__)
             return question
 
-    def _model_answer(self, retrieved: Retrieved, question: str, lang: Lang, on_token) -> Answer:
+    def _dimension_words(self) -> DimensionWords:
+        return self.index.derived("dimension words", lambda index: DimensionWords(self.model, index.chunk_table()))
+
+    def _model_answer(self, retrieved: Retrieved, question: str, lang: Lang, on_token, on_topic: bool) -> Answer:
         try:
             return model_answer(self.chat_model, retrieved.hits, question, lang, on_token)
         except IncompleteAnswer as partial:
@@ -176,7 +191,7 @@ class Coach:
             return cited_answer(partial.text, retrieved.hits, lang, [MODEL_INCOMPLETE[lang]])
         except Exception as error:
             log.warning("The model is unavailable (%s); answering from the articles", type(error).__name__)
-            answer = compose_offline(self.index, retrieved, lang)
+            answer = compose_offline(self.index, retrieved, lang, on_topic)
             answer.notices.append(MODEL_UNAVAILABLE[lang])
             return answer
 
@@ -212,9 +227,9 @@ class Coach:
     def diagnostic_context(self) -> DiagnosticContext:
         """The diagnostic's steps; with a model, it reads the answers and words the questions."""
         if self.mode != "llm":
-            return DiagnosticContext(model=self.model, score=self.score, answer_question=self.ask)
+            return DiagnosticContext(model=self.model, score=self.score, answer_question=self.answer_aside)
         helper = ModelDiagnostic(self)
-        return DiagnosticContext(self.model, helper.score, self.ask, helper.phrase_question)
+        return DiagnosticContext(self.model, helper.score, self.answer_aside, helper.phrase_question)
 
 
 def prepare_question(text: str, max_chars: int, default_lang: Lang = "en") -> Question:

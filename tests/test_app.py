@@ -66,13 +66,18 @@ class ScriptedCoach:
             raise self.failure
         return self.answer or self._inner.ask(text, default_lang)
 
+    def answer_aside(self, text: str, lang: str, open_dimension: str | None) -> Answer:
+        if self.failure is not None:
+            raise self.failure
+        return self.answer or self._inner.answer_aside(text, lang, open_dimension)
+
     def score(self, text: str, turn: int = 0, focus: str | None = None):
         if self.failure is not None:
             raise self.failure
         return self._inner.score(text, turn, focus)
 
     def diagnostic_context(self) -> DiagnosticContext:
-        return DiagnosticContext(model=self._inner.model, score=self.score, answer_question=self.ask)
+        return DiagnosticContext(model=self._inner.model, score=self.score, answer_question=self.answer_aside)
 
 
 @pytest.fixture

@@ -40,6 +40,7 @@ class ScriptedCoach:
 
     def __init__(self) -> None:
         self.side_questions: list[str] = []
+        self.open_dimensions: list[str | None] = []
         self.focus: list[str | None] = []
 
     def score(self, text: str, turn: int = 0, focus: str | None = None) -> ScoredText:
@@ -51,8 +52,9 @@ class ScriptedCoach:
         ]
         return ScoredText(evidence=found)
 
-    def answer(self, question: str, lang: str) -> Answer:
+    def answer(self, question: str, lang: str, open_dimension: str | None) -> Answer:
         self.side_questions.append(question)
+        self.open_dimensions.append(open_dimension)
         return Answer(text=f"(article answer in {lang})", sources=[], lang=lang)
 
     def context(self) -> DiagnosticContext:
@@ -133,6 +135,7 @@ def test_a_side_question_is_answered_and_the_same_question_comes_back(coach) -> 
     before = state.current
     state, step = advance(coach.context(), state, "What do you mean by processes?")
     assert coach.side_questions == ["What do you mean by processes?"]
+    assert coach.open_dimensions == [current_dimension(state)], "the answer knows what the diagnostic is asking"
     assert step.kind == "side_answer" and "(article answer in en)" in step.text
     assert state.current == before
     _, question = MODEL.question(before)
