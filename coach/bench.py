@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from coach.answer import Answer
 from coach.bench_diagnostic import bench_offtopic, bench_personas, bench_turn, seconds
 from coach.config import Settings
 from coach.evals import EVALS
@@ -33,7 +34,7 @@ QUESTION_SETS = (
 )
 UNSEEN_SPLITS = ("heldout6", "heldout7")
 """Held-out splits no decision has used yet: `coach.bench_ranking` never fits on them."""
-PARTS = ("ingest", "retrieval", "answer", "offtopic", "personas", "turn", "overhead")
+PARTS = ("ingest", "retrieval", "answer", "offtopic", "aside", "personas", "turn", "overhead")
 # Ranks beyond this count as misses for MRR (retrieval returns one passage per article).
 RANK_DEPTH = 10
 TARGETS = {"hit@3": 0.95, "MRR": 0.85, "answer/embedding": 1.5, "no-op/full": 0.05}
@@ -143,6 +144,25 @@ def _print_misses(ranked: Sequence[Ranked]) -> None:
         print(f"      got {', '.join(r.keys[:3])}  <- {item.question[:100]!r}")
 
 
+def bench_side_questions(coach: Coach, path: Path = EVALS / "questions_side.yaml") -> None:
+    """Side questions on a dimension's article, asked alone and during the diagnostic with that dimension open."""
+    print(f"\n== Side questions during the diagnostic: {path}")
+    dimension_of = {dimension.article: dimension.key for dimension in coach.model.dimensions}
+    questions = [item for item in load_questions(path) if item.expected[0] in dimension_of]
+
+    def aside(item: EvalQuestion) -> Answer:
+        lang = prepare_question(item.question, coach.settings.max_question_chars).lang
+        return coach.answer_aside(item.question, lang, dimension_of[item.expected[0]])
+
+    for split in dict.fromkeys(item.split for item in questions):
+        group = [item for item in questions if item.split == split]
+        for how, answer in (("alone", lambda item: coach.ask(item.question)), ("aside", aside)):
+            answers = [(item, answer(item)) for item in group]
+            refused = sum(not reply.sources for _, reply in answers)
+            first = sum(bool(reply.sources) and reply.sources[0].key in item.expected for item, reply in answers)
+            print(f"{split:9} {how:6} {len(group)} questions, 'not covered' {refused}, expected cited first {first}")
+
+
 def bench_answer(coach: Coach, repeat: int) -> None:
     print(f"\n== Answer cost: one offline answer / one embedding of the question (medians of {repeat})")
     for question in TIMING_QUESTIONS:
@@ -219,6 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_answer(coach, args.repeat)
         if "offtopic" in parts:
             bench_offtopic(coach)
+        if "aside" in parts:
+            bench_side_questions(coach)
         if "turn" in parts:
             bench_turn(coach, args.repeat)
         if "personas" in parts:
