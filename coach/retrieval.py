@@ -13,7 +13,8 @@ what one vector per passage misses:
 - the title: what the article says it is about, embedded on its own;
 - the single sentence closest to the question: a precise answer in a long passage;
 - the questions the article says it answers: a question is closest to another question, and a
-  marketer's wording ("nobody answers our comments") is closer to a question than to an essay.
+  marketer's wording ("nobody answers our comments") is closer to a question than to an essay;
+  both as vectors and as character 4-grams.
 
 The weights are fitted, not chosen: `python -m coach.bench_ranking` fits them on the tuning
 questions (every dev split) and prints them with their cross-validated figures.
@@ -46,8 +47,9 @@ FEATURES = (
     "distinct question",
     "sentence",
     "distinct sentence",
+    "question grams",
 )
-WEIGHTS = np.array([1.0, -0.653, 0.0413, 0.138, 0.391, -0.0284, 1.21, 1.44, 0.234, 0.751])
+WEIGHTS = np.array([1.0, -0.798, 0.0477, 0.119, 0.384, -0.0744, 0.871, 1.21, 0.28, 0.839, 0.0991])
 """One weight per feature, in the order of FEATURES, as fitted by `python -m coach.bench_ranking`."""
 # A passage in the question's language wins over its translation unless the translation is
 # clearly more similar; e5 scores of a text and its translation differ by a few hundredths.
@@ -90,6 +92,7 @@ class Reranker:
         self.sentence_hubness = _hubness(sentences.vectors, _row_keys(table, sentences))
         self.words = _LexicalIndex(table.texts, _tokens)
         self.grams = _LexicalIndex(table.texts, _grams)
+        self.question_grams = _LexicalIndex(questions.texts, _grams)
 
     def features(
         self, hits: list[Hit], query_vector: np.ndarray, question: str, sentence_scores: np.ndarray
@@ -103,6 +106,7 @@ class Reranker:
             if hit.chunk_id in self.row and (hit.key not in best or hit.score > best[hit.key].score):
                 best[hit.key] = hit
         words, grams = self.words.scores(question), self.grams.scores(question)
+        question_grams = self.question_grams.scores(question)
         question_scores = self.questions @ query_vector
         features = {}
         for key, hit in best.items():
@@ -111,11 +115,12 @@ class Reranker:
             sentence = (hit.score, hit.score - hubness)  # an article of no sentences: its passage
             if key in self.sentence_rows:
                 sentence = _closest(sentence_scores, self.sentence_hubness, self.sentence_rows[key])
-            # An article that names no questions is judged by its closest sentence in their place,
+            # An article that names no questions is judged by its closest sentence and its passages in their place,
             # so that its score stays on the scale of the others and of the relevance gate.
-            asked = sentence
+            asked, asked_grams = sentence, grams[rows].max()
             if key in self.question_rows:
                 asked = _closest(question_scores, self.question_hubness, self.question_rows[key])
+                asked_grams = question_grams[self.question_rows[key]].max()
             features[key] = np.array(
                 [
                     hit.score,
@@ -126,6 +131,7 @@ class Reranker:
                     float((self.titles[key] @ query_vector).max()),
                     *asked,
                     *sentence,
+                    asked_grams,
                 ]
             )
         return features

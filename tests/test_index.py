@@ -10,7 +10,7 @@ from coach.config import Settings
 from coach.errors import DataDirError
 from coach.index import KnowledgeIndex, embedder_fingerprint, open_client
 from coach.knowledge import Chunk, chunk_articles, load_articles
-from coach.retrieval import Reranker, prepare, retrieve
+from coach.retrieval import FEATURES, Reranker, prepare, retrieve
 from coach.service import Coach
 
 
@@ -317,3 +317,15 @@ def test_after_preparing_retrieval_the_first_answer_embeds_only_the_question(
     passages, queries = counting_embedder.passages, counting_embedder.queries
     coach.ask("Who answers a complaint on a Saturday evening?")
     assert (counting_embedder.passages, counting_embedder.queries) == (passages, queries + 1)
+
+
+def test_a_question_worded_like_an_example_question_matches_it_letter_by_letter(
+    small_settings: Settings, small_corpus: Path, embedder, write_article: Callable[..., Path]
+):
+    write_article(small_corpus, "roles-en", "roles", "en", "Roles", ROLES_BODY, questions=QUESTIONS)
+    coach = Coach(small_settings, embedder=embedder)
+    coach.ensure_index()
+    features = coach.retrieve("do we realy need a comunity managr?", "en", 3).features  # typed in a hurry
+    grams = FEATURES.index("question grams")
+    assert features["roles"][grams] == pytest.approx(1.0), "the best example question of the index scores 1"
+    assert all(vector[grams] < 1.0 for key, vector in features.items() if key != "roles")
