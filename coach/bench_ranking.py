@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.answer import MIN_RELEVANCE
 from coach.bench import QUESTION_SETS, RANK_DEPTH, UNSEEN_SPLITS, load_questions, metrics
 from coach.config import Settings
 from coach.evals import EVALS
@@ -142,7 +143,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     weights = fit(x, expected, exists, args.l2)
     print("fitted on all of them, in the order of FEATURES", FEATURES)
     print(f"WEIGHTS = np.array([{', '.join(f'{weight:.3g}' for weight in weights)}])")
+    gate = MIN_RELEVANCE.get(coach.embedder.name)
+    if gate is not None:
+        for name, used in (("in use", WEIGHTS), ("fitted", weights)):
+            refused = int((best_scores(x, exists, used) < gate).sum())
+            print(f"MIN_RELEVANCE {gate} with the weights {name} refuses {refused} of these {len(x)} questions")
     return 0
+
+
+def best_scores(x: np.ndarray, exists: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Per question, the score of its best candidate article (what the relevance gate compares)."""
+    return np.where(exists, x @ weights, -np.inf).max(axis=1)
 
 
 def _softmax(scores: np.ndarray, exists: np.ndarray) -> np.ndarray:

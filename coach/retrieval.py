@@ -66,7 +66,7 @@ class Retrieved:
     candidates: list[Hit]
     """Every passage the search returned, for sentence selection."""
     relevance: float
-    """Cosine similarity of the best passage: how closely the knowledge base covers the question."""
+    """The reranked score of the best article: how closely the knowledge base covers the question."""
     sentence_scores: np.ndarray
     """Similarity of the question to every indexed sentence (rows of the index's sentence table)."""
     features: dict[str, np.ndarray]
@@ -179,7 +179,7 @@ def retrieve(index: KnowledgeIndex, query_vector: np.ndarray, lang: str, limit: 
     return Retrieved(
         hits=[_in_language(key, candidates, lang) for key in ranked[:limit]],
         candidates=candidates,
-        relevance=max((hit.score for hit in candidates), default=0.0),
+        relevance=scores[ranked[0]] if ranked else 0.0,
         sentence_scores=sentence_scores,
         features=features,
     )

@@ -217,11 +217,14 @@ def test_unknown_dimensions_show_as_unknown_in_the_chart(app: AppTest) -> None:
     assert f"Presence {level}" in described and "Culture unknown" in described
 
 
-def test_a_side_question_during_the_diagnostic_is_answered_and_the_diagnostic_goes_on(app: AppTest) -> None:
+def test_a_side_question_during_the_diagnostic_is_answered_and_the_diagnostic_goes_on(
+    app: AppTest, knowledge_coach: Coach
+) -> None:
     click(app, "start")
     click(app, reply_keys(app)[1])
     asked = talk(app).dialogue.current
-    send(app, "What do you mean by processes?")
+    dimension, _ = knowledge_coach.model.question(asked)
+    send(app, f"What do you mean by {dimension.short('en').lower()}?")
     assert_no_exception(app)
     side = talk(app).turns[-1]
     assert side.kind == "side_answer" and side.sources

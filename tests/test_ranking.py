@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from coach.bench_ranking import cross_validated, fit, ranks
+from coach.bench_ranking import best_scores, cross_validated, fit, ranks
 from coach.retrieval import FEATURES, WEIGHTS, _grams, _hubness, _LexicalIndex
 
 
@@ -93,3 +93,12 @@ def test_hubness_is_the_same_computed_in_blocks(monkeypatch: pytest.MonkeyPatch)
     whole = _hubness(vectors, keys)
     monkeypatch.setattr("coach.retrieval._HUB_BLOCK", 7)
     assert np.allclose(_hubness(vectors, keys), whole)
+
+
+def test_the_gate_sees_the_best_real_candidate_of_each_question():
+    x = np.zeros((2, 3, len(FEATURES)))
+    x[:, :, FEATURES.index("passage")] = [[0.5, 0.9, 3.0], [0.7, 0.2, 0.0]]
+    exists = np.array([[True, True, False], [True, True, True]])  # the 3.0 is padding
+    weights = np.zeros(len(FEATURES))
+    weights[FEATURES.index("passage")] = 1.0
+    assert best_scores(x, exists, weights).tolist() == [0.9, 0.7]
