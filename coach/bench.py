@@ -32,8 +32,9 @@ QUESTION_SETS = (
     EVALS / "questions_blind4.yaml",
     EVALS / "questions_side.yaml",
     EVALS / "questions_blind5.yaml",
+    EVALS / "questions_blind6.yaml",
 )
-UNSEEN_SPLITS = ("heldout6", "heldout7", "heldout8")
+UNSEEN_SPLITS = ("heldout6", "heldout7", "heldout8", "heldout9")
 """Held-out splits no decision has used yet: `coach.bench_ranking` never fits on them."""
 PARTS = ("ingest", "retrieval", "answer", "offtopic", "aside", "personas", "turn", "overhead")
 # Ranks beyond this count as misses for MRR (retrieval returns one passage per article).
