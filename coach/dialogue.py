@@ -174,15 +174,13 @@ def advance(context: DiagnosticContext, state: DialogueState, message: str) -> t
 
 
 def _side_question(context: DiagnosticContext, state: DialogueState, message: str) -> tuple[DialogueState, Step]:
-    answer = context.answer_question(message, state.lang, _current_dim(context, state))
-    text = answer.text
-    if state.current is not None:
-        _, question = context.model.question(state.current)
-        text = f"{text}\n\n{BACK_TO_DIAGNOSTIC[state.lang].format(question=question.text(state.lang))}"
-        return state, Step(
-            "side_answer", text, _reply_labels(question, state.lang), _current_dim(context, state), answer
-        )
-    return state, Step("side_answer", text, answer=answer)
+    if state.current is None:
+        answer = context.answer_question(message, state.lang, None)
+        return state, Step("side_answer", answer.text, answer=answer)
+    dimension, question = context.model.question(state.current)
+    answer = context.answer_question(message, state.lang, dimension.key)
+    text = f"{answer.text}\n\n{BACK_TO_DIAGNOSTIC[state.lang].format(question=question.text(state.lang))}"
+    return state, Step("side_answer", text, _reply_labels(question, state.lang), dimension.key, answer)
 
 
 def _take_answer(
