@@ -147,7 +147,7 @@ class Coach:
         """
         question = prepare_question(text, self.settings.max_question_chars, default_lang)
         asked = self._standalone(question.text, history) if self.mode == "llm" else question.text
-        topic = self._dimension_words().named(question.text, question.lang, open_dimension)
+        topic = self._dimension_words().named(question.text, question.lang, open_dimension) if open_dimension else None
         query = f"{asked} ({topic.name(question.lang)}: {topic.description(question.lang)})" if topic else asked
         retrieved = self.retrieve(query, question.lang, self.settings.top_k)
         on_topic = topic is not None
