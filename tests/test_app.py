@@ -11,12 +11,13 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from coach import chat
-from coach.answer import Answer, Source
-from coach.conversation import Conversation
-from coach.dialogue import DiagnosticContext
+import coach.session.intake as chat
+from coach.answer.extractive import Answer, Source
+from coach.config import Settings
+from coach.diagnostic.dialogue import DiagnosticContext
 from coach.errors import DataDirError, IndexUnavailable
-from coach.service import Coach
+from coach.records.conversation import Conversation
+from coach.session.coach import Coach
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 TIMEOUT = 120
@@ -61,7 +62,7 @@ class ScriptedCoach:
     def __getattr__(self, name: str):
         return getattr(self._inner, name)
 
-    def ask(self, text: str, default_lang: str = "en", history=()) -> Answer:
+    def ask(self, text: str, default_lang: str = "en", history=(), on_token=None) -> Answer:
         if self.failure is not None:
             raise self.failure
         return self.answer or self._inner.ask(text, default_lang)
@@ -84,7 +85,7 @@ class ScriptedCoach:
 def scripted(
     fresh_coach_cache: None, knowledge_coach: Coach, app_data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> ScriptedCoach:
-    """The app's coach seam (`coach.chat.build_coach`) returns a coach the test can steer."""
+    """The app's coach seam (`coach.session.intake.build_coach`) returns a coach the test can steer."""
     coach = ScriptedCoach(knowledge_coach)
     monkeypatch.setenv("COACH_DATA_DIR", str(app_data_dir))
     monkeypatch.setattr(chat, "build_coach", lambda: coach)
@@ -177,7 +178,7 @@ def test_a_typed_question_is_stored_before_the_answer_and_answered(app: AppTest)
 
 
 def test_a_message_whose_run_was_interrupted_is_answered_in_the_next_run(app: AppTest) -> None:
-    chat.accept(talk(app), "What is a social media strategy?", 4000)  # stored, then a click stopped the run
+    chat.accept(talk(app), "What is a social media strategy?", Settings())  # stored, then a click stopped the run
     app.run()
     assert_no_exception(app)
     assert [turn.role for turn in talk(app).turns] == ["user", "coach"] and talk(app).turns[1].sources

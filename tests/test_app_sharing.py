@@ -7,8 +7,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from coach import chat
-from coach.store import Store
+import coach.session.intake as chat
+from coach.records.store import Store
 from tests.test_app import APP, TIMEOUT, assert_no_exception, click, reply_keys, run_diagnostic, send, talk
 
 
@@ -153,7 +153,7 @@ def test_a_read_only_store_is_said_and_the_conversation_goes_on(
 
 
 def test_a_locked_store_saves_everything_once_it_is_free(env, store_url, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("coach.store.LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr("coach.records.store.LOCK_TIMEOUT", 0.2)
     app = send(new_app(), "Is posting three times a week a strategy?")
     conversation_id = talk(app).id
     blocker = sqlite3.connect(store_url.removeprefix("sqlite:///"), isolation_level=None)

@@ -4,14 +4,16 @@ import threading
 
 import pytest
 
-from coach import chat, panel, ui_text
-from coach.assessment import Evidence
+import coach.session.intake as chat
+import ui.panel as panel
+import ui.text as ui_text
 from coach.config import Settings
-from coach.conversation import Conversation, Turn
-from coach.dialogue import DialogueState
+from coach.diagnostic.dialogue import DialogueState
 from coach.errors import BadInput
-from coach.index import IndexStats, SyncReport
-from coach.readiness import load_model
+from coach.knowledge.index import IndexStats, SyncReport
+from coach.readiness.model import load_model
+from coach.readiness.rules import Evidence
+from coach.records.conversation import Conversation, Turn
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +26,7 @@ def model():
 
 def test_a_message_is_stored_before_anything_else() -> None:
     conversation = Conversation()
-    accepted = chat.accept(conversation, "  Who owns our accounts?  ", 4000)
+    accepted = chat.accept(conversation, "  Who owns our accounts?  ", Settings())
     assert accepted.text == "Who owns our accounts?" and not accepted.notices
     assert conversation.turns[-1].role == "user" and conversation.turns[-1].text == accepted.text
 
@@ -33,7 +35,7 @@ def test_a_message_is_stored_before_anything_else() -> None:
 def test_an_empty_message_is_refused_and_not_stored(message: str) -> None:
     conversation = Conversation()
     with pytest.raises(BadInput):
-        chat.accept(conversation, message, 4000)
+        chat.accept(conversation, message, Settings())
     assert not conversation.turns
 
 
@@ -43,7 +45,7 @@ def test_a_long_message_is_cut_with_a_notice_in_its_language(lang: str, words: s
         "We post every day and nobody owns it. " if lang == "en" else "Wir posten täglich und niemand ist zuständig. "
     )
     conversation = Conversation(lang=lang)
-    accepted = chat.accept(conversation, sentence * 2000, 4000)
+    accepted = chat.accept(conversation, sentence * 2000, Settings())
     assert len(accepted.text) <= 4000
     assert len(accepted.notices) == 1 and words in accepted.notices[0] and "4000" in accepted.notices[0]
 
@@ -51,7 +53,7 @@ def test_a_long_message_is_cut_with_a_notice_in_its_language(lang: str, words: s
 def test_a_message_without_a_reply_is_unanswered() -> None:
     conversation = Conversation()
     assert chat.unanswered(conversation) is None
-    chat.accept(conversation, "Who owns it?", 4000)
+    chat.accept(conversation, "Who owns it?", Settings())
     assert chat.unanswered(conversation) == chat.Accepted("Who owns it?", [])
     conversation.turns.append(Turn("coach", "A named owner."))
     assert chat.unanswered(conversation) is None

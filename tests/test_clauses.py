@@ -2,7 +2,7 @@
 
 import pytest
 
-from coach.clauses import (
+from coach.readiness.clauses import (
     clauses_of,
     is_aspiration,
     is_negated,

@@ -4,7 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
-from processes import run_coach
+
+from tests.support.processes import run_coach
 
 
 def test_ask_json_has_exactly_the_documented_fields(knowledge_data_dir: Path):

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from coach.store import Store
-from coach.transcript import read_record
-from tests.processes import run_coach
-from tests.store_support import sample_conversation
+from coach.records.store import Store
+from coach.records.transcript import read_record
+from tests.support.processes import run_coach
+from tests.support.store_support import sample_conversation
 
 
 @pytest.fixture

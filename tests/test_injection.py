@@ -11,12 +11,13 @@ import re
 
 import pytest
 
-from coach.answer import Answer
+from coach.answer.extractive import Answer
+from coach.answer.model import LANGUAGE
 from coach.config import Settings
-from coach.llm_answer import LANGUAGE
 from coach.prompts import render
 from coach.safety import inert
-from coach.service import MODEL_UNAVAILABLE, Coach
+from coach.session.backends import MODEL_UNAVAILABLE
+from coach.session.coach import Coach
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 POISON = """

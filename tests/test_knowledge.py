@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from coach.config import PROJECT_ROOT
-from coach.knowledge import CHUNK_CHARS, chunk_article, chunk_articles, load_article, load_articles
+from coach.knowledge.articles import CHUNK_CHARS, chunk_article, chunk_articles, load_article, load_articles
 
 ARTICLES = PROJECT_ROOT / "knowledge" / "articles"
 
@@ -53,7 +53,7 @@ def test_a_broken_article_is_skipped_with_a_warning_and_the_rest_are_loaded(
     small_corpus: Path, content, caplog: pytest.LogCaptureFixture
 ):
     _write(small_corpus / "en" / "broken.md", content)
-    with caplog.at_level(logging.WARNING, logger="coach.knowledge"):
+    with caplog.at_level(logging.WARNING, logger="coach.knowledge.articles"):
         articles = load_articles([small_corpus])
     assert sorted(article.meta.id for article in articles) == ["kpis-de", "kpis-en", "listening-de", "listening-en"]
     assert any("broken.md" in record.getMessage() for record in caplog.records)
@@ -63,7 +63,7 @@ def test_a_duplicate_id_is_skipped_with_a_warning(
     small_corpus: Path, caplog: pytest.LogCaptureFixture, write_article: Callable[..., Path]
 ):
     copy = write_article(small_corpus, "kpis-en", "later-copy", "en", "A copy", "Same id as another article.")
-    with caplog.at_level(logging.WARNING, logger="coach.knowledge"):
+    with caplog.at_level(logging.WARNING, logger="coach.knowledge.articles"):
         articles = load_articles([small_corpus])
     assert len(articles) == 4
     assert all(article.path != copy for article in articles)
@@ -73,7 +73,7 @@ def test_a_duplicate_id_is_skipped_with_a_warning(
 def test_a_missing_knowledge_folder_is_skipped_with_a_warning(
     small_corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ):
-    with caplog.at_level(logging.WARNING, logger="coach.knowledge"):
+    with caplog.at_level(logging.WARNING, logger="coach.knowledge.articles"):
         articles = load_articles([tmp_path / "nowhere", small_corpus])
     assert len(articles) == 4
     assert any("nowhere" in record.getMessage() for record in caplog.records)
@@ -141,7 +141,7 @@ def test_the_content_hash_follows_what_is_indexed(small_corpus: Path, change: di
 
 
 def test_every_bundled_article_loads_without_a_warning(caplog: pytest.LogCaptureFixture):
-    with caplog.at_level(logging.WARNING, logger="coach.knowledge"):
+    with caplog.at_level(logging.WARNING, logger="coach.knowledge.articles"):
         articles = load_articles([ARTICLES])
     assert not caplog.records, [record.getMessage() for record in caplog.records]
     assert len(articles) >= 34

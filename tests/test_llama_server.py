@@ -10,14 +10,15 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from processes import run_coach
 
 import coach.llm
-import coach.service
-from coach.conversation import Conversation, respond
-from coach.llama_server import MODEL_ALIAS, LlamaServer
-from coach.llm_evidence import ModelEvidence, evidence_messages
-from coach.service import Coach
+import coach.session.coach
+from coach.readiness.model_evidence import ModelEvidence, evidence_messages
+from coach.records.conversation import Conversation
+from coach.session.coach import Coach
+from coach.session.intake import take
+from tests.support.llama_server import MODEL_ALIAS, LlamaServer
+from tests.support.processes import run_coach
 
 pytestmark = pytest.mark.server
 
@@ -105,13 +106,13 @@ def test_the_answer_streams_token_by_token_through_the_coach(llama_coach):
 
 def test_a_follow_up_is_rewritten_by_the_server_before_retrieval(llama_coach, monkeypatch):
     rewrites: list[str] = []
-    real = coach.service.standalone_question
+    real = coach.session.backends.standalone_question
 
     def spy(model, question, history):
         rewrites.append(real(model, question, history))
         return rewrites[-1]
 
-    monkeypatch.setattr(coach.service, "standalone_question", spy)
+    monkeypatch.setattr(coach.session.backends, "standalone_question", spy)
     history = [("user", "We post three times a week on Instagram."), ("coach", "That is a posting plan.")]
     answer = llama_coach.ask("And is that a strategy?", history=history)
     assert len(rewrites) == 1 and rewrites[0].strip()  # the server answered the rewrite request
@@ -141,7 +142,7 @@ def test_invalid_structured_output_from_the_server_falls_back_to_the_offline_sco
     settings = _settings(knowledge_coach, llama, llm_max_tokens=1)
     llama_coach = Coach(settings, embedder=knowledge_coach.embedder, index=knowledge_coach.index)
     message = "We have no budget for social media."
-    with caplog.at_level("WARNING", logger="coach.llm_diagnostic"):
+    with caplog.at_level("WARNING", logger="coach.diagnostic.model"):
         scored = llama_coach.diagnostic_context().score(message, 1, "resources")
     assert "offline scorer" in caplog.text
     assert scored == llama_coach.score(message, 1, "resources") and scored.evidence
@@ -149,9 +150,9 @@ def test_invalid_structured_output_from_the_server_falls_back_to_the_offline_sco
 
 def test_a_diagnostic_turn_runs_through_the_server_and_keeps_the_quick_replies(llama_coach):
     talk = Conversation(lang="en")
-    opening = respond(llama_coach, talk, "Start the diagnostic")
+    opening = take(llama_coach, talk, "Start the diagnostic")
     assert opening.kind == "opening" and opening.quick_replies
-    turn = respond(llama_coach, talk, "We have a company page on LinkedIn and post now and then.")
+    turn = take(llama_coach, talk, "We have a company page on LinkedIn and post now and then.")
     assert turn.role == "coach" and talk.dialogue.turn == 1
 
 
@@ -162,7 +163,7 @@ def test_the_app_answers_through_the_server(llama, app_data_dir, tmp_path, monke
     from streamlit.testing.v1 import AppTest
 
     from coach.config import PROJECT_ROOT
-    from coach.store import Store
+    from coach.records.store import Store
 
     store_url = f"sqlite:///{tmp_path / 'conversations.db'}"
     for name, value in {

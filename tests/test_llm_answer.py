@@ -3,11 +3,11 @@
 import pytest
 
 import coach.llm
+from coach.answer.model import check_citations
 from coach.errors import ConfigError
-from coach.llm_answer import check_citations
 from coach.prompts import PROMPTS, render, variables
 from coach.safety import inert
-from coach.service import MODEL_INCOMPLETE, MODEL_UNAVAILABLE
+from coach.session.backends import MODEL_INCOMPLETE, MODEL_UNAVAILABLE
 
 QUESTION = "Is posting three times a week a strategy?"
 

@@ -9,10 +9,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from coach import chat
-from coach.conversation import Conversation
+import coach.session.intake as chat
+from coach.config import Settings
 from coach.errors import CoachError
-from coach.service import Coach
+from coach.records.conversation import Conversation
+from coach.session.coach import Coach
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 QUESTION = "Is posting three times a week a strategy?"
@@ -22,7 +23,7 @@ PIECES = ["A posting rhythm is a tactic ", "[1]. ", "See ![x](https://evil.examp
 def test_a_streamed_reply_yields_the_models_tokens_in_order_then_the_checked_turn(model_coach, fake_model):
     fake_model.queue(PIECES)
     talk = Conversation(lang="en")
-    accepted = chat.accept(talk, QUESTION, 4000)
+    accepted = chat.accept(talk, QUESTION, Settings())
     reply = chat.StreamedReply(model_coach, talk, accepted)
     assert list(reply) == PIECES
     assert reply.turn is talk.turns[-1] and reply.turn.mode == "llm"
@@ -39,7 +40,7 @@ class FailingCoach:
 
 def test_a_streamed_reply_raises_the_replys_error_after_the_tokens_that_came() -> None:
     talk = Conversation(lang="en")
-    reply = chat.StreamedReply(FailingCoach(), talk, chat.accept(talk, QUESTION, 4000))
+    reply = chat.StreamedReply(FailingCoach(), talk, chat.accept(talk, QUESTION, Settings()))
     tokens = []
     with pytest.raises(CoachError, match="index is gone"):
         tokens.extend(reply)

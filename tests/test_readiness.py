@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.evals import PERSONA_FILES, load_personas
 from coach.config import PROJECT_ROOT, Settings
-from coach.evals import PERSONA_FILES, load_personas
-from coach.readiness import CORE_DIMENSIONS, DIMENSION_KEYS, STAGE_KEYS, load_corpus, load_model
+from coach.knowledge.readiness_keys import CORE_DIMENSIONS, DIMENSION_KEYS, STAGE_KEYS
+from coach.readiness.model import load_corpus, load_model
 
 MODEL = load_model(Settings().readiness_file)
 ARTICLES = PROJECT_ROOT / "knowledge" / "articles"

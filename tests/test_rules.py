@@ -2,7 +2,9 @@
 
 import pytest
 
-from coach.assessment import (
+from coach.diagnostic.summary import holding_gaps
+from coach.knowledge.readiness_keys import DIMENSION_KEYS
+from coach.readiness.rules import (
     DECISIVE,
     Evidence,
     assess_evidence,
@@ -10,8 +12,6 @@ from coach.assessment import (
     decisive_levels,
     dimension_results,
 )
-from coach.readiness import DIMENSION_KEYS
-from coach.summary import holding_gaps
 
 UNKNOWN = dict.fromkeys(DIMENSION_KEYS)
 

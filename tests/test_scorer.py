@@ -6,10 +6,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.clauses import read_sentence
 from coach.config import Settings
-from coach.readiness import Label, LabelledSentence, load_corpus, load_model
-from coach.scorer import REMOTE_WEIGHT, EvidenceScorer
+from coach.readiness.clauses import read_sentence
+from coach.readiness.model import Label, LabelledSentence, load_corpus, load_model
+from coach.readiness.scorer import REMOTE_WEIGHT, EvidenceScorer
 
 
 def test_a_past_state_is_neither_evidence_nor_a_goal(scorer: EvidenceScorer) -> None:
@@ -145,11 +145,11 @@ def test_a_clause_that_speaks_to_two_dimensions_counts_for_both_the_second_with_
 def test_without_a_usable_corpus_the_coach_scores_with_the_model_s_examples(
     embedder, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ):
-    from coach.service import Coach
+    from coach.session.coach import Coach
 
     broken = tmp_path / "corpus.yaml"
     broken.write_text("{not: [a list", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="coach.service"):
+    with caplog.at_level(logging.WARNING, logger="coach.session.coach"):
         coach = Coach(Settings(data_dir=tmp_path / "data", readiness_corpus_file=broken), embedder=embedder)
         evidence = coach.score("Nobody is really responsible for our social media accounts.").evidence
     assert str(broken) in caplog.text and "examples only" in caplog.text
@@ -168,6 +168,6 @@ def test_the_example_vectors_are_cached_per_text(counting_embedder, tmp_path: Pa
     assert counting_embedder.queries == embedded + 1  # only the new sentence
     (cache,) = tmp_path.glob("readiness-vectors-*.npz")
     cache.write_bytes(b"not numpy")
-    with caplog.at_level(logging.WARNING, logger="coach.scorer"):
+    with caplog.at_level(logging.WARNING, logger="coach.readiness.scorer"):
         again = EvidenceScorer(model, counting_embedder, tmp_path).bank
     assert "unreadable" in caplog.text and np.allclose(again.vectors, first.vectors, atol=1e-5)

@@ -9,14 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from processes import stop
 
 from coach.config import Settings
 from coach.errors import IndexUnavailable
-from coach.index import KnowledgeIndex
-from coach.knowledge import chunk_articles, load_articles
-from coach.retrieval import retrieve
-from coach.service import Coach
+from coach.knowledge.articles import chunk_articles, load_articles
+from coach.knowledge.index import KnowledgeIndex
+from coach.retrieval.reranker import retrieve
+from coach.session.coach import Coach
+from tests.support.processes import stop
 
 pytestmark = pytest.mark.server
 

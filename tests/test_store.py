@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from coach.conversation import Turn
-from coach.keeper import Keeper
-from coach.share_tokens import token_hash
-from coach.store import SCHEMA_VERSION, Conflict, Store, StoreUnavailable, schema_info, shares
-from tests.store_support import BACKENDS, open_store, sample_conversation
+from coach.records.conversation import Turn
+from coach.records.share_tokens import token_hash
+from coach.records.store import SCHEMA_VERSION, Conflict, Store, StoreUnavailable, schema_info, shares
+from coach.session.keeper import Keeper
+from tests.support.store_support import BACKENDS, open_store, sample_conversation
 
 
 @pytest.fixture(params=BACKENDS)

@@ -3,8 +3,9 @@
 import pytest
 
 from coach.errors import BadInput
-from coach.service import prepare_question
-from coach.text import clean_message, detect_language, split_sentences, strip_controls
+from coach.lang.detect import detect_language
+from coach.session.coach import prepare_question
+from coach.text import clean_message, split_sentences, strip_controls
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,12 @@
 
 import pytest
 
-from coach.answer import NOTHING_FOUND, covered
+from coach.answer.extractive import NOTHING_FOUND, covered
+from coach.answer.topics import DimensionWords, stems
 from coach.config import PROJECT_ROOT
-from coach.index import ChunkTable
-from coach.readiness import load_model
-from coach.service import Coach
-from coach.topics import DimensionWords, stems
+from coach.knowledge.index import ChunkTable
+from coach.readiness.model import load_model
+from coach.session.coach import Coach
 
 MODEL = load_model(PROJECT_ROOT / "knowledge" / "readiness.yaml")
 

@@ -1,0 +1,1 @@
+"""The languages the coach speaks: detection, every user-facing string, and the words of intents."""

@@ -1,0 +1,31 @@
+"""Which language a text is in: German or English, by function words and umlauts."""
+
+import re
+from typing import Literal
+
+Lang = Literal["de", "en"]
+
+_GERMAN = set(
+    "der die das und ist nicht wir ein eine einen dem den des zu mit auf für von sich auch "
+    "es sind wird werden haben hat gibt kein keine keinen noch aber oder wie was wer uns unser "
+    "unsere im ins bei nach über mehr man sie ich du dass schon nur sehr dann wenn weil "
+    "strategie unternehmen soziale medien bitte starten beginnen machen durchführen".split()
+)
+# "Social Media" is no clue: German uses the English words ("Was bedeutet Bolt-On bei Social Media?").
+_ENGLISH = set(
+    "the and is not we a an of to with on for from it are will be have has there no any "
+    "still but or how what who us our ours in at by after about more one they i you that "
+    "already only very then when because do does strategy company".split()
+)
+
+
+def detect_language(text: str, default: Lang = "en") -> Lang:
+    """German or English by function words and umlauts; the default decides a tie."""
+    words = re.findall(r"[a-zäöüß]+", text.lower())
+    german = sum(word in _GERMAN for word in words) + 2 * len(re.findall(r"[äöüß]", text.lower()))
+    english = sum(word in _ENGLISH for word in words)
+    if german > english:
+        return "de"
+    if english > german:
+        return "en"
+    return default

@@ -1,0 +1,59 @@
+"""A conversation as it is stored: its turns, the diagnostic's state and the summary once given."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from coach.answer.extractive import Source
+from coach.diagnostic.dialogue import DialogueState
+from coach.diagnostic.summary import Summary
+from coach.lang.detect import Lang
+from coach.readiness.rules import Assessment
+
+Role = Literal["user", "coach"]
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Turn:
+    """One message in the conversation."""
+
+    role: Role
+    text: str
+    kind: str = "message"
+    """message (user), answer, opening, question, follow_up, side_answer, summary."""
+    sources: list[Source] = field(default_factory=list)
+    quick_replies: list[str] = field(default_factory=list)
+    mode: str = "offline"
+    notices: list[str] = field(default_factory=list)
+    created_at: str = field(default_factory=now)
+
+
+@dataclass
+class Conversation:
+    """The chat so far, the diagnostic's state and its summary once given."""
+
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    lang: Lang = "en"
+    turns: list[Turn] = field(default_factory=list)
+    dialogue: DialogueState | None = None
+    summary: Summary | None = None
+
+    @property
+    def in_diagnostic(self) -> bool:
+        return self.dialogue is not None and self.dialogue.phase == "asking"
+
+    @property
+    def assessment(self) -> Assessment | None:
+        return self.dialogue.assessment if self.dialogue else None
+
+    @property
+    def quick_replies(self) -> list[str]:
+        """The quick replies on offer now: those of the last coach turn, while the diagnostic runs."""
+        if not self.in_diagnostic or not self.turns or self.turns[-1].role != "coach":
+            return []
+        return self.turns[-1].quick_replies

@@ -1,0 +1,361 @@
+"""Persisted conversations and share links (SQLAlchemy Core): SQLite by default, PostgreSQL by URL.
+
+Every save writes one conversation in one transaction: its row (language, title, stage, the
+diagnostic state and summary) and the turns not stored yet. A revision number guards against two
+writers of the same conversation (two tabs): the second gets `Conflict` instead of overwriting.
+The schema is created on first use and its version recorded; a newer schema than this code knows
+is refused. Share links keep a snapshot of the conversation and only the hash of their token.
+"""
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from coach.errors import CoachError
+from coach.records.conversation import Conversation, now
+from coach.records.share_tokens import matches, new_token, token_hash, well_formed
+from coach.records.transcript import conversation_data, conversation_from_data, title_of
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+LOCK_TIMEOUT = 10.0
+"""Seconds a SQLite writer waits for another one before the store counts as unavailable."""
+
+metadata = sa.MetaData()
+conversations = sa.Table(
+    "conversations",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("lang", sa.String(8), nullable=False),
+    sa.Column("stage", sa.Integer, nullable=True),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False, index=True),
+)
+turns = sa.Table(
+    "turns",
+    metadata,
+    sa.Column("conversation_id", sa.String(64), sa.ForeignKey("conversations.id"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("data", sa.Text, nullable=False),
+)
+shares = sa.Table(
+    "shares",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("conversation_id", sa.String(64), sa.ForeignKey("conversations.id"), nullable=False, index=True),
+    sa.Column("snapshot", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("expires_at", sa.String(40), nullable=True),
+    sa.Column("revoked_at", sa.String(40), nullable=True),
+)
+schema_info = sa.Table(
+    "schema_info",
+    metadata,
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+)
+
+
+class StoreUnavailable(CoachError):
+    """The store cannot be read or written now (locked, read-only, unreachable, too new)."""
+
+
+class Conflict(CoachError):
+    """Someone else saved this conversation since it was loaded (another tab)."""
+
+
+@dataclass(frozen=True)
+class ConversationInfo:
+    id: str
+    title: str
+    lang: str
+    stage: int | None
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class ShareInfo:
+    id: str
+    """The token's hash: names the link without revealing it."""
+    created_at: str
+    expires_at: str | None
+    revoked: bool
+
+    def active(self, at: str | None = None) -> bool:
+        return not self.revoked and (self.expires_at is None or self.expires_at > (at or now()))
+
+
+class Store:
+    """The conversation store behind one database URL; thread-safe, connects on first use."""
+
+    def __init__(self, url: str, lock_timeout: float | None = None):
+        self.engine = _engine(url, LOCK_TIMEOUT if lock_timeout is None else lock_timeout)
+        self._writer = self.engine.execution_options(coach_writes=True)
+        self.where = self.engine.url.render_as_string(hide_password=True)
+        self._ready = False
+        self._setup_lock = threading.Lock()
+
+    # -- conversations ---------------------------------------------------------------------------
+
+    def save(self, conversation: Conversation, revision: int) -> int:
+        """Write the conversation, which was at `revision` when loaded (0: new); returns the new revision."""
+        data = conversation_data(conversation)
+        state = {key: value for key, value in data.items() if key not in ("id", "turns")}
+        row = {
+            "title": title_of(conversation),
+            "lang": conversation.lang,
+            "stage": conversation.summary.assessment.stage if conversation.summary else None,
+            "state": json.dumps(state, ensure_ascii=False),
+            "revision": revision + 1,
+            "updated_at": datetime.now(UTC).isoformat(timespec="microseconds"),
+        }
+        with self._transaction() as connection:
+            stored = connection.execute(
+                sa.select(conversations.c.revision).where(conversations.c.id == conversation.id).with_for_update()
+            ).scalar_one_or_none()
+            if (stored or 0) != revision:
+                raise Conflict(f"conversation {conversation.id} changed elsewhere (revision {stored}, not {revision})")
+            if stored is None:
+                created = conversation.turns[0].created_at if conversation.turns else now()
+                try:
+                    connection.execute(conversations.insert().values(id=conversation.id, created_at=created, **row))
+                except sa.exc.IntegrityError:
+                    raise Conflict(f"conversation {conversation.id} was created elsewhere") from None
+            else:
+                connection.execute(conversations.update().where(conversations.c.id == conversation.id).values(**row))
+            _write_turns(connection, conversation.id, data["turns"])
+        return revision + 1
+
+    def load(self, conversation_id: str) -> tuple[Conversation, int] | None:
+        """The stored conversation and its revision, or None when there is none with that id."""
+        with self._connection() as connection:
+            row = connection.execute(
+                sa.select(conversations.c.state, conversations.c.revision).where(conversations.c.id == conversation_id)
+            ).one_or_none()
+            if row is None:
+                return None
+            stored_turns = connection.execute(
+                sa.select(turns.c.data).where(turns.c.conversation_id == conversation_id).order_by(turns.c.position)
+            ).scalars()
+            data = {**json.loads(row.state), "id": conversation_id, "turns": [json.loads(t) for t in stored_turns]}
+        return conversation_from_data(data), row.revision
+
+    def recent(self, limit: int = 20) -> list[ConversationInfo]:
+        """The most recently updated conversations, newest first."""
+        query = (
+            sa.select(
+                conversations.c.id,
+                conversations.c.title,
+                conversations.c.lang,
+                conversations.c.stage,
+                conversations.c.updated_at,
+            )
+            .order_by(conversations.c.updated_at.desc(), conversations.c.id)
+            .limit(limit)
+        )
+        with self._connection() as connection:
+            return [ConversationInfo(*row) for row in connection.execute(query)]
+
+    def delete(self, conversation_id: str) -> bool:
+        """Delete a conversation with its turns and share links; whether there was one."""
+        with self._transaction() as connection:
+            connection.execute(shares.delete().where(shares.c.conversation_id == conversation_id))
+            connection.execute(turns.delete().where(turns.c.conversation_id == conversation_id))
+            result = connection.execute(conversations.delete().where(conversations.c.id == conversation_id))
+        return result.rowcount > 0
+
+    # -- share links -----------------------------------------------------------------------------
+
+    def share(self, conversation_id: str, snapshot: dict[str, Any], valid_for: timedelta | None = None) -> str:
+        """A new read-only link's token for `snapshot` (the conversation's record now); only its hash is kept."""
+        token = new_token()
+        created = datetime.now(UTC)
+        expires = (created + valid_for).isoformat(timespec="seconds") if valid_for else None
+        with self._transaction() as connection:
+            exists = connection.execute(
+                sa.select(conversations.c.id).where(conversations.c.id == conversation_id)
+            ).one_or_none()
+            if exists is None:
+                raise KeyError(conversation_id)
+            connection.execute(
+                shares.insert().values(
+                    token_hash=token_hash(token),
+                    conversation_id=conversation_id,
+                    snapshot=json.dumps(snapshot, ensure_ascii=False),
+                    created_at=created.isoformat(timespec="seconds"),
+                    expires_at=expires,
+                )
+            )
+        return token
+
+    def open_share(self, token: str) -> dict[str, Any] | None:
+        """The snapshot behind a valid link; None for a malformed, unknown, revoked or expired token alike."""
+        if not well_formed(token):
+            return None
+        with self._connection() as connection:
+            row = connection.execute(
+                sa.select(shares.c.token_hash, shares.c.snapshot, shares.c.expires_at, shares.c.revoked_at).where(
+                    shares.c.token_hash == token_hash(token)
+                )
+            ).one_or_none()
+        # Looked up by hash (timing can tell nothing about the token), then compared in constant time.
+        if (
+            row is None
+            or not matches(token, row.token_hash)
+            or row.revoked_at is not None
+            or (row.expires_at is not None and row.expires_at <= now())
+        ):
+            return None
+        return json.loads(row.snapshot)
+
+    def revoke(self, token: str) -> bool:
+        """Revoke the link of `token`; whether an active link was revoked."""
+        return well_formed(token) and self.revoke_share(token_hash(token))
+
+    def revoke_share(self, share_id: str) -> bool:
+        """Revoke a link by its id (`ShareInfo.id`); whether an active link was revoked."""
+        with self._transaction() as connection:
+            result = connection.execute(
+                shares.update()
+                .where(shares.c.token_hash == share_id, shares.c.revoked_at.is_(None))
+                .values(revoked_at=now())
+            )
+        return result.rowcount > 0
+
+    def shares_of(self, conversation_id: str) -> list[ShareInfo]:
+        query = (
+            sa.select(shares.c.token_hash, shares.c.created_at, shares.c.expires_at, shares.c.revoked_at)
+            .where(shares.c.conversation_id == conversation_id)
+            .order_by(shares.c.created_at.desc())
+        )
+        with self._connection() as connection:
+            return [ShareInfo(row[0], row[1], row[2], row[3] is not None) for row in connection.execute(query)]
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    def _connection(self):
+        self._setup()
+        return _Guarded(self, self.engine.connect)
+
+    def _transaction(self):
+        self._setup()
+        return _Guarded(self, self._writer.begin)
+
+    def _setup(self) -> None:
+        """Create (or check) the schema once; retried on the next call when the store was unavailable."""
+        if self._ready:
+            return
+        with self._setup_lock:
+            if self._ready:
+                return
+            _make_parent_dir(self.engine)
+            with _Guarded(self, self._writer.begin) as connection:
+                metadata.create_all(connection, checkfirst=True)
+                version = connection.execute(
+                    sa.select(schema_info.c.value).where(schema_info.c.key == "schema_version")
+                ).scalar_one_or_none()
+                if version is None:
+                    connection.execute(schema_info.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+                elif int(version) > SCHEMA_VERSION:
+                    raise StoreUnavailable(
+                        f"the conversation store at {self.where} has schema version {version}, "
+                        f"newer than this coach ({SCHEMA_VERSION}): update the coach"
+                    )
+            self._ready = True
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class _Guarded:
+    """A connection or transaction whose database errors become `StoreUnavailable` with a clear reason."""
+
+    def __init__(self, store: Store, open_):
+        self.store, self.open = store, open_
+
+    def __enter__(self) -> Connection:
+        try:
+            self.context = self.open()
+            return self.context.__enter__()
+        except sa.exc.DBAPIError as error:
+            raise _unavailable(self.store, error) from None
+
+    def __exit__(self, kind, error, trace) -> bool:
+        try:
+            self.context.__exit__(kind, error, trace)
+        except sa.exc.DBAPIError as failure:
+            raise _unavailable(self.store, failure) from None
+        if isinstance(error, sa.exc.DBAPIError):
+            raise _unavailable(self.store, error) from None
+        return False
+
+
+def _unavailable(store: Store, error: sa.exc.DBAPIError) -> StoreUnavailable:
+    reason = str(error.orig).splitlines()[0] if error.orig is not None else type(error).__name__
+    log.debug("The conversation store at %s is unavailable: %s", store.where, reason)
+    return StoreUnavailable(f"the conversation store at {store.where} is unavailable: {reason}")
+
+
+def _make_parent_dir(engine: Engine) -> None:
+    """SQLite creates its file but not the folder it goes in (the data directory on first start)."""
+    database = engine.url.database
+    if engine.url.get_backend_name() == "sqlite" and database and not database.startswith(("file:", ":memory:")):
+        try:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreUnavailable(f"cannot create the folder of {database}: {error.strerror or error}") from None
+
+
+def _write_turns(connection: Connection, conversation_id: str, data: list[dict[str, Any]]) -> None:
+    """Insert the turns (as JSON data) not stored yet; turns are only ever appended."""
+    stored = connection.execute(
+        sa.select(sa.func.count()).select_from(turns).where(turns.c.conversation_id == conversation_id)
+    ).scalar_one()
+    if stored > len(data):
+        connection.execute(
+            turns.delete().where(turns.c.conversation_id == conversation_id, turns.c.position >= len(data))
+        )
+    new = [
+        {"conversation_id": conversation_id, "position": position, "data": json.dumps(turn, ensure_ascii=False)}
+        for position, turn in enumerate(data)
+        if position >= stored
+    ]
+    if new:
+        connection.execute(turns.insert(), new)
+
+
+def _engine(url: str, lock_timeout: float) -> Engine:
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url, connect_args={"timeout": lock_timeout, "check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        # SQLAlchemy emits BEGIN itself (below): a writer takes the lock at the start of its transaction,
+        # so two writers queue up instead of failing to upgrade a read lock.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(lock_timeout * 1000)}")
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        except Exception:  # a read-only file keeps its journal mode; reads still work
+            log.debug("WAL mode unavailable", exc_info=True)
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        writes = connection.get_execution_options().get("coach_writes", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+    return engine

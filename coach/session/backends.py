@@ -1,0 +1,123 @@
+"""Who writes the coach's words: the offline backend (quoted from the articles, scored by the offline scorer)
+or the model backend (a chat model, with the offline backend as each turn's fallback). The coach chooses
+one when it is built; nothing else asks which mode it is in."""
+
+import logging
+from collections.abc import Callable, Sequence
+
+from coach.answer.extractive import Answer, compose_offline, covered
+from coach.answer.model import IncompleteAnswer, cited_answer, model_answer, standalone_question
+from coach.config import Settings
+from coach.diagnostic.model import ModelDiagnostic, Score
+from coach.diagnostic.summary import Summary
+from coach.knowledge.index import KnowledgeIndex
+from coach.lang.copy import texts
+from coach.lang.detect import Lang
+from coach.readiness.model import ReadinessModel
+from coach.readiness.scorer import ScoredText
+from coach.retrieval.reranker import Retrieved
+
+log = logging.getLogger(__name__)
+
+MODEL_UNAVAILABLE = texts("session", "model_unavailable")
+MODEL_INCOMPLETE = texts("session", "model_incomplete")
+OnToken = Callable[[str], None]
+PhraseQuestion = Callable[[str, str, Lang, str], str]
+
+
+class OfflineBackend:
+    """Answers quoted from the articles; evidence from the offline scorer; the template wording."""
+
+    mode = "offline"
+
+    def __init__(self, index: KnowledgeIndex, offline_score: Score) -> None:
+        self.index = index
+        self.score: Score = offline_score
+        self.phrase_question: PhraseQuestion | None = None
+
+    def standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
+        """Offline, a question is retrieved as it was asked."""
+        return question
+
+    def answer(
+        self, retrieved: Retrieved, question: str, lang: Lang, on_token: OnToken | None, on_topic: bool
+    ) -> Answer:
+        return compose_offline(self.index, retrieved, lang, on_topic)
+
+    def with_prose(self, summary: Summary) -> Summary:
+        return summary
+
+
+class ChatModels:
+    """The configured chat model, each variant built on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._streaming = None
+        self._plain = None
+
+    @property
+    def streaming(self):
+        """The model streaming its tokens, for answers shown as they arrive."""
+        if self._streaming is None:
+            from coach.llm import build_chat_model
+
+            self._streaming = build_chat_model(self.settings)
+        return self._streaming
+
+    @property
+    def plain(self):
+        """The same model without streaming, for replies read whole: structured output and short texts.
+
+        (Streamed tool calls do not survive every server: llama.cpp repeats the tool's name in each chunk.)
+        """
+        if self._plain is None:
+            from coach.llm import build_chat_model
+
+            self._plain = build_chat_model(self.settings, streaming=False)
+        return self._plain
+
+
+class ModelBackend:
+    """A chat model writes the answers, reads the evidence and words the questions and the summary; every
+    failure falls back to the offline backend for that turn, with a notice where the user reads it."""
+
+    mode = "llm"
+
+    def __init__(
+        self, models: ChatModels, offline: OfflineBackend, settings: Settings, readiness: ReadinessModel
+    ) -> None:
+        self.models = models
+        self.offline = offline
+        self.diagnostic = ModelDiagnostic(lambda: models.plain, settings, readiness, offline.score)
+        self.phrase_question: PhraseQuestion | None = self.diagnostic.phrase_question
+
+    def score(self, text: str, turn: int = 0, focus: str | None = None) -> ScoredText:
+        return self.diagnostic.score(text, turn, focus)
+
+    def standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
+        """The question rewritten to stand on its own, from the conversation so far."""
+        try:
+            return standalone_question(self.models.plain, question, history)
+        except Exception as error:  # the original question still works for retrieval
+            log.warning("Could not make the question standalone (%s)", type(error).__name__)
+            return question
+
+    def answer(
+        self, retrieved: Retrieved, question: str, lang: Lang, on_token: OnToken | None, on_topic: bool
+    ) -> Answer:
+        if not (on_topic or covered(self.offline.index, retrieved)):
+            return self.offline.answer(retrieved, question, lang, on_token, on_topic)
+        try:
+            return model_answer(self.models.streaming, retrieved.hits, question, lang, on_token)
+        except IncompleteAnswer as partial:
+            log.warning("The model's answer broke off; keeping the part that arrived")
+            return cited_answer(partial.text, retrieved.hits, lang, [MODEL_INCOMPLETE[lang]])
+        except Exception as error:
+            log.warning("The model is unavailable (%s); answering from the articles", type(error).__name__)
+            answer = self.offline.answer(retrieved, question, lang, on_token, on_topic)
+            answer.notices.append(MODEL_UNAVAILABLE[lang])
+            return answer
+
+    def with_prose(self, summary: Summary) -> Summary:
+        return self.diagnostic.with_prose(summary)

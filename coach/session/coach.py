@@ -1,0 +1,210 @@
+"""The coach as one object: settings, embedder and index built once, and the things it can do."""
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from coach.answer.extractive import Answer, Source
+from coach.answer.topics import DimensionWords
+from coach.config import Settings
+from coach.diagnostic.dialogue import DiagnosticContext
+from coach.diagnostic.summary import Summary, build_summary
+from coach.errors import BadInput
+from coach.knowledge.articles import Chunk, chunk_articles, load_articles
+from coach.knowledge.embeddings import build_embedder
+from coach.knowledge.index import KnowledgeIndex, Progress, SyncReport
+from coach.lang.copy import texts
+from coach.lang.detect import Lang, detect_language
+from coach.readiness.model import LabelledSentence, ReadinessModel, load_corpus, load_model
+from coach.readiness.rules import Assessment, assess_evidence
+from coach.readiness.scorer import EvidenceScorer, ScoredText
+from coach.retrieval.reranker import Retrieved, prepare, retrieve
+from coach.session.backends import ChatModels, ModelBackend, OfflineBackend
+from coach.text import CleanText, clean_message
+
+log = logging.getLogger(__name__)
+
+TRUNCATED = texts("session", "truncated")
+
+
+@dataclass(frozen=True)
+class Question:
+    """A cleaned question, its language, and the notices cleaning produced."""
+
+    text: str
+    lang: Lang
+    notices: list[str]
+
+
+class Coach:
+    """Everything below the UI: build it once per process and share it between sessions."""
+
+    def __init__(self, settings: Settings, embedder=None, index: KnowledgeIndex | None = None):
+        self.settings = settings
+        self.embedder = embedder or build_embedder(settings)
+        self.index = index or KnowledgeIndex.open(settings, self.embedder)
+        self.model: ReadinessModel = load_model(settings.readiness_file)
+        self._scorer: EvidenceScorer | None = None
+        self._scorer_lock = threading.Lock()
+        self.models = ChatModels(settings)
+        offline = OfflineBackend(self.index, self.score)
+        self.backend = ModelBackend(self.models, offline, settings, self.model) if settings.llm_configured else offline
+        """The one place the mode is decided: everything the coach writes goes through this backend."""
+
+    @property
+    def scorer(self) -> EvidenceScorer:
+        """Built on first use: embedding the example bank costs seconds (then cached on disk).
+
+        Once per coach even when several sessions of the app ask for it at the same time.
+        """
+        with self._scorer_lock:
+            if self._scorer is None:
+                cache = self.settings.data_dir if self.settings.chroma_host is None else None
+                self._scorer = EvidenceScorer(self.model, self.embedder, cache, self.scorer_corpus())
+        return self._scorer
+
+    def scorer_corpus(self) -> tuple[LabelledSentence, ...]:
+        """The labelled sentences the scorer learns from; without them it still has the model's examples."""
+        path = self.settings.readiness_corpus_file
+        try:
+            return load_corpus(path)
+        except ValueError as error:
+            log.warning("%s; the offline scorer uses the readiness model's examples only", error)
+            return ()
+
+    @classmethod
+    def start(cls, settings: Settings, progress: Progress | None = None) -> "Coach":
+        """A coach whose index is built or updated if the articles changed since the last run."""
+        coach = cls(settings)
+        coach.ensure_index(progress)
+        return coach
+
+    def knowledge_chunks(self) -> list[Chunk]:
+        return chunk_articles(load_articles(self.settings.knowledge_dirs))
+
+    def ensure_index(self, progress: Progress | None = None) -> SyncReport | None:
+        """Sync the index when it is missing or stale; None when it was already current."""
+        chunks = self.knowledge_chunks()
+        if self.index.is_current(chunks):
+            return None
+        report = self.index.sync(chunks, progress)
+        log.info(
+            "Index updated: %d added, %d changed, %d removed", *map(len, (report.added, report.changed, report.removed))
+        )
+        return report
+
+    def ingest(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
+        return self.index.sync(self.knowledge_chunks(), progress, rebuild=rebuild)
+
+    @property
+    def chat_model(self):
+        """The configured chat model, streaming (built on first use; only when COACH_MODEL is set)."""
+        return self.models.streaming
+
+    @property
+    def plain_model(self):
+        """The configured chat model without streaming, for structured output and short texts."""
+        return self.models.plain
+
+    @property
+    def mode(self) -> str:
+        return self.backend.mode
+
+    def ask(
+        self,
+        text: str,
+        default_lang: Lang = "en",
+        history: Sequence[tuple[str, str]] = (),
+        on_token: Callable[[str], None] | None = None,
+        open_dimension: str | None = None,
+    ) -> Answer:
+        """A grounded answer to one question; with a model configured, written by the model.
+
+        `history` (role, text) makes a follow-up standalone first; `on_token` receives the model's
+        text as it streams. Any model failure falls back to the offline answer, with a notice.
+        `open_dimension` is the dimension the diagnostic is asking about: a question that names it
+        is about it (`coach.answer.topics`), retrieved with its description and never refused as off-topic.
+        """
+        question = prepare_question(text, self.settings.max_question_chars, default_lang)
+        asked = self.backend.standalone(question.text, history)
+        topic = self._dimension_words().named(question.text, question.lang, open_dimension) if open_dimension else None
+        query = f"{asked} ({topic.name(question.lang)}: {topic.description(question.lang)})" if topic else asked
+        retrieved = self.retrieve(query, question.lang, self.settings.top_k)
+        answer = self.backend.answer(retrieved, asked, question.lang, on_token, on_topic=topic is not None)
+        answer.notices = question.notices + answer.notices
+        return answer
+
+    def answer_aside(self, text: str, lang: Lang, open_dimension: str | None) -> Answer:
+        """A question asked during the diagnostic, while `open_dimension` is being asked about."""
+        return self.ask(text, lang, open_dimension=open_dimension)
+
+    def warm_up(self) -> None:
+        """Build what the first answer and the first diagnostic answer need (seconds on a first start)."""
+        prepare(self.index)
+        self._dimension_words()
+        self.scorer  # noqa: B018 (a property that builds the scorer once)
+
+    def retrieve(self, query: str, lang: Lang, limit: int) -> Retrieved:
+        """The `limit` best articles for a question, stages named where it counts them."""
+        query, vector = self.query(query, lang)
+        return retrieve(self.index, vector, lang, limit, query)
+
+    def query(self, text: str, lang: Lang) -> tuple[str, np.ndarray]:
+        """What retrieval searches with: the question with the stages it counts named, and its vector."""
+        query = self.model.with_stage_names(text, lang)
+        return query, self.embedder.query_vector(query)
+
+    def _dimension_words(self) -> DimensionWords:
+        return self.index.derived("dimension words", lambda index: DimensionWords(self.model, index.chunk_table()))
+
+    def score(self, text: str, turn: int = 0, focus: str | None = None) -> ScoredText:
+        """Evidence from a marketer's message (capped like a question, control characters dropped)."""
+        cleaned = clean_message(text or "", self.settings.max_answer_chars)
+        return self.scorer.score(cleaned.text, turn, focus)
+
+    def assess(self, text: str) -> tuple[Assessment, Summary]:
+        """The stage a free-text description shows, with its summary; BadInput when it is empty."""
+        cleaned = clean_message(text or "", self.settings.max_answer_chars)
+        if not cleaned.text:
+            raise BadInput("the description is empty")
+        lang = detect_language(cleaned.text)
+        scored = self.backend.score(cleaned.text, 0, None)
+        assessment = assess_evidence(scored.evidence, scored.goals)
+        return assessment, self.summarize(assessment, lang)
+
+    def summarize(self, assessment: Assessment, lang: Lang) -> Summary:
+        """The structured summary; with a model configured, also the model's paragraph about it."""
+        summary = build_summary(self.model, assessment, lang, self.cite)
+        return self.backend.with_prose(summary)
+
+    def cite(self, text: str, article_key: str, lang: Lang) -> Source | None:
+        """The passage of an article (in the language, if it exists) that best backs a statement."""
+        vector = self.embedder.query_vector(text)
+        hits = self.index.search(vector, 1, where={"$and": [{"key": article_key}, {"lang": lang}]})
+        hits = hits or self.index.search(vector, 1, where={"key": article_key})
+        if not hits:
+            return None
+        return Source.from_hit(1, hits[0])
+
+    def diagnostic_context(self) -> DiagnosticContext:
+        """The diagnostic's steps; with a model, it reads the answers and words the questions."""
+        return DiagnosticContext(self.model, self.backend.score, self.answer_aside, self.backend.phrase_question)
+
+
+def prepare_question(text: str, max_chars: int, default_lang: Lang = "en") -> Question:
+    """Clean a question; raises BadInput when nothing is left to answer."""
+    cleaned = clean_message(text or "", max_chars)
+    if not cleaned.text:
+        raise BadInput("the question is empty")
+    lang = detect_language(cleaned.text, default_lang)
+    return Question(cleaned.text, lang, truncation_notices(cleaned, max_chars, lang))
+
+
+def truncation_notices(cleaned: CleanText, max_chars: int, lang: Lang) -> list[str]:
+    """What the user is told when their message was cut to its first `max_chars` characters."""
+    if not cleaned.truncated:
+        return []
+    return [TRUNCATED[lang].format(length=cleaned.original_length, limit=max_chars)]

@@ -1,0 +1,110 @@
+"""The coach's reply to a stored message: an answer, a diagnostic step or the summary, as the app and the
+terminal run it (both reach it through `coach.session.intake`)."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from coach.answer.extractive import Answer
+from coach.diagnostic.dialogue import DiagnosticContext, Step, advance, start
+from coach.diagnostic.summary import Summary, render_summary
+from coach.lang.detect import Lang
+from coach.lang.words import START_REQUEST
+from coach.readiness.model import ReadinessModel
+from coach.readiness.rules import Assessment, assess_evidence
+from coach.records.conversation import Conversation, Turn
+
+OnToken = Callable[[str], None]
+
+
+class CoachLike(Protocol):
+    """What a conversation needs from the coach (the service, or a fake in tests)."""
+
+    model: ReadinessModel
+
+    def ask(
+        self, text: str, default_lang: Lang = "en", history: Sequence[tuple[str, str]] = (), on_token=None
+    ) -> Answer: ...
+
+    def diagnostic_context(self) -> DiagnosticContext: ...
+
+    def summarize(self, assessment: Assessment, lang: Lang) -> Summary: ...
+
+
+def is_start_request(message: str) -> bool:
+    return bool(START_REQUEST.search(message))
+
+
+def reply_to(coach: CoachLike, conversation: Conversation, text: str, on_token: OnToken | None = None) -> Turn:
+    """Answer the last user turn (already stored) and append the coach's turn.
+
+    `on_token` receives a model's answer as it streams (questions only; diagnostic steps do not stream).
+    """
+    if conversation.in_diagnostic:
+        turn = _diagnostic_turn(coach, conversation, text)
+    elif is_start_request(text):
+        turn = start_diagnostic(coach, conversation, add=False)
+    else:
+        streaming = {"on_token": on_token} if on_token else {}
+        turn = answer_turn(coach.ask(text, conversation.lang, history=history_of(conversation), **streaming))
+    conversation.turns.append(turn)
+    return turn
+
+
+def history_of(conversation: Conversation, turns: int = 6) -> list[tuple[str, str]]:
+    """The turns before the last user message, as (role, text), for making a follow-up standalone."""
+    earlier = conversation.turns[:-1] if conversation.turns and conversation.turns[-1].role == "user" else []
+    return [(turn.role, turn.text) for turn in earlier[-turns:]]
+
+
+def start_diagnostic(coach: CoachLike, conversation: Conversation, add: bool = True) -> Turn:
+    """Open (or restart) the diagnostic; evidence from an earlier run is kept."""
+    state, step = start(coach.diagnostic_context(), conversation.lang, conversation.dialogue)
+    conversation.dialogue = state
+    conversation.summary = None
+    turn = step_turn(step, coach_mode(coach)) if step else _summary_turn(coach, conversation)
+    if add:
+        conversation.turns.append(turn)
+    return turn
+
+
+def _diagnostic_turn(coach: CoachLike, conversation: Conversation, text: str) -> Turn:
+    state, step = advance(coach.diagnostic_context(), conversation.dialogue, text)
+    conversation.dialogue = state
+    if step is None:
+        return _summary_turn(coach, conversation)
+    return step_turn(step, coach_mode(coach))
+
+
+def finish_diagnostic(coach: CoachLike, conversation: Conversation) -> Turn:
+    """Give the summary now (the marketer asked for it, or the answers ran out)."""
+    turn = _summary_turn(coach, conversation)
+    conversation.turns.append(turn)
+    return turn
+
+
+def _summary_turn(coach: CoachLike, conversation: Conversation) -> Turn:
+    state = conversation.dialogue
+    conversation.dialogue = replace(state, phase="done", current=None)
+    summary = coach.summarize(assess_evidence(list(state.evidence), list(state.goals)), conversation.lang)
+    conversation.summary = summary
+    sources = [step.source for step in summary.next_steps if step.source]
+    text = render_summary(coach.model, summary)
+    return Turn("coach", text, kind="summary", sources=sources, mode=coach_mode(coach))
+
+
+def coach_mode(coach: CoachLike) -> str:
+    """Whether a model takes part in the coach's replies ("llm") or not ("offline")."""
+    return getattr(coach, "mode", "offline")
+
+
+def step_turn(step: Step, mode: str = "offline") -> Turn:
+    """A diagnostic step as a turn; a side answer says which mode answered it, the other steps the coach's."""
+    sources = step.answer.sources if step.answer else []
+    mode = step.answer.mode if step.answer else mode
+    replies = list(step.quick_replies)
+    return Turn("coach", step.text, kind=step.kind, sources=sources, quick_replies=replies, mode=mode)
+
+
+def answer_turn(answer: Answer) -> Turn:
+    return Turn("coach", answer.text, kind="answer", sources=answer.sources, mode=answer.mode, notices=answer.notices)

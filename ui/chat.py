@@ -1,0 +1,134 @@
+"""The chat: the welcome, the turns, the quick replies, and a typed message on its way to the coach's reply."""
+
+import logging
+
+import streamlit as st
+
+from coach.config import Settings
+from coach.errors import BadInput, CoachError
+from coach.lang.detect import Lang
+from coach.records.conversation import Conversation, Turn
+from coach.safety import inert
+from coach.session import intake
+from ui import resources, state
+from ui import text as ui_text
+
+log = logging.getLogger("coach.app")
+
+
+def start_coach(lang: Lang) -> intake.SharedCoach | None:
+    """The shared coach, its index built or updated on first use (with a progress bar)."""
+    try:
+        shared = resources.shared_coach()
+        if not shared.ready:
+            slot = st.empty()
+            with st.spinner(ui_text.t(lang, "preparing")):
+                shared.prepare(lambda done, total: progress(slot, "building", lang, done, total))
+            slot.empty()
+        return shared
+    except CoachError as error:
+        log.warning("The coach could not start: %s", error)
+        st.error(ui_text.t(lang, "start_failed", reason=inert(str(error))))
+    except Exception:
+        log.exception("The coach could not start")
+        st.error(ui_text.t(lang, "start_failed_unexpected"))
+    return None
+
+
+def progress(slot, key: str, lang: Lang, done: int, total: int) -> None:
+    slot.progress(done / max(total, 1), text=ui_text.t(lang, key, done=done, total=total))
+
+
+def render_welcome(lang: Lang, offer_suggestions: bool) -> None:
+    with st.chat_message("assistant", avatar=ui_text.COACH_AVATAR):
+        st.markdown(ui_text.t(lang, "welcome"))
+        if offer_suggestions:
+            with st.container(horizontal=True, key="suggestions"):
+                for number, example in enumerate(ui_text.EXAMPLES[lang]):
+                    st.button(example, key=f"example-{number}", on_click=state.queue, args=(example,), wrap=True)
+                start = ui_text.t(lang, "start")
+                icon = ":material/assignment:"
+                st.button(start, key="start", type="primary", icon=icon, on_click=state.queue, args=(start,))
+
+
+def render_turn(turn: Turn, lang: Lang, replies: list[str], key: str) -> None:
+    if turn.role == "user":
+        with st.chat_message("user", avatar=ui_text.USER_AVATAR):
+            st.markdown(inert(turn.text))
+        return
+    with st.chat_message("assistant", avatar=ui_text.COACH_AVATAR):
+        render_coach_body(turn, lang, stream=False)
+        if replies:
+            render_quick_replies(replies, key)
+
+
+def render_coach_body(turn: Turn, lang: Lang, stream: bool) -> None:
+    if turn.kind == "error":
+        st.warning(inert(turn.text), icon=":material/error:")
+    elif stream:
+        st.write_stream(inert(chunk) for chunk in intake.stream_chunks(turn.text))
+    else:
+        st.markdown(inert(turn.text))
+    for notice in turn.notices:
+        st.caption(f":material/info: {inert(notice)}")
+    if turn.sources:
+        with st.expander(ui_text.t(lang, "sources", count=len(turn.sources)), icon=":material/menu_book:"):
+            for source in turn.sources:
+                where = f"{inert(source.section)} · {ui_text.lang_name(source.lang, lang)}"
+                st.markdown(f"**\\[{source.number}\\] {inert(source.title)}**  \n:gray[{where}]")
+                st.caption(inert(source.text))
+
+
+def render_quick_replies(replies: list[str], key: str) -> None:
+    with st.container(horizontal=True, key="quick-replies"):
+        for number, label in enumerate(replies):
+            st.button(inert(label), key=f"reply-{key}-{number}", on_click=state.queue, args=(label,), wrap=True)
+
+
+def take_message(talk: Conversation, message: str, settings: Settings) -> intake.Accepted | None:
+    """Store and show the user's message before anything can fail; an empty one gets a hint."""
+    try:
+        accepted = intake.accept(talk, message, settings)
+    except BadInput:
+        st.info(ui_text.t(talk.lang, "empty"), icon=":material/edit:")
+        return None
+    render_turn(talk.turns[-1], talk.lang, [], "")
+    return accepted
+
+
+def reply(shared: intake.SharedCoach, talk: Conversation, accepted: intake.Accepted) -> None:
+    """Produce the reply to the stored message and stream it; a failure becomes a friendly turn."""
+    with st.chat_message("assistant", avatar=ui_text.COACH_AVATAR):
+        streamed = False
+        try:
+            with st.spinner(ui_text.t(talk.lang, "thinking")):
+                turn, streamed = stream_reply(shared, talk, accepted)
+        except CoachError as error:
+            log.warning("The coach could not answer: %s", error)
+            turn = intake.add_error_turn(talk, ui_text.t(talk.lang, "coach_error", reason=str(error)))
+        except Exception:
+            log.exception("Unexpected error while answering")
+            turn = intake.add_error_turn(talk, ui_text.t(talk.lang, "unexpected"))
+        render_coach_body(turn, talk.lang, stream=not streamed)
+        if talk.quick_replies:
+            render_quick_replies(talk.quick_replies, str(len(talk.turns)))
+
+
+def stream_reply(shared: intake.SharedCoach, talk: Conversation, accepted: intake.Accepted) -> tuple[Turn, bool]:
+    """Show a model's tokens as they arrive (the whole text so far, inert, each time); then the
+    placeholder goes and the checked answer is rendered in its place. Returns the turn and whether
+    any token was shown (none offline: the answer is then shown sentence by sentence)."""
+    slot, text = st.empty(), ""
+    reply_stream = intake.StreamedReply(shared.coach, talk, accepted)
+    for token in reply_stream:
+        text += token
+        slot.markdown(inert(text))
+    slot.empty()
+    return reply_stream.turn, bool(text)
+
+
+def render_history(talk: Conversation, offer_replies: bool) -> None:
+    last = len(talk.turns) - 1
+    for number, turn in enumerate(talk.turns):
+        replies = talk.quick_replies if number == last and offer_replies else []
+        render_turn(turn, talk.lang, replies, str(len(talk.turns)))
