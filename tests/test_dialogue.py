@@ -11,6 +11,7 @@ from coach.diagnostic.dialogue import (
     DiagnosticContext,
     DialogueState,
     advance,
+    amend,
     classify_message,
     next_dimension,
     start,
@@ -193,7 +194,105 @@ def test_the_diagnostic_ends_when_nothing_left_could_change_the_stage() -> None:
         ("", "unknown"),
         ("weiß nicht", "unknown"),
         ("A team of two owns the channels", "answer"),
+        ("Kurze Zwischenfrage: Was unterscheidet eigentlich Stufe 2 von Stufe 3?", "question"),
+        ("Quick question first: how is stage 2 different from stage 3?", "question"),
+        ("By the way, is a newsletter part of this?", "question"),
+        ("Eigentlich haben wir doch ein Budget: rund 40.000 Euro.", "correction"),
+        ("Stimmt nicht, wir haben ein Team.", "correction"),
     ],
 )
 def test_messages_are_read_as_what_they_mean(message: str, intent: str) -> None:
     assert classify_message(message) == intent
+
+
+# -- corrections, contradictions, side questions, what stays open -----------------------------------
+
+
+def test_a_correction_says_what_changed_and_takes_back_the_old_statement(coach) -> None:
+    state, _ = start(coach.context(), "en")
+    state, _ = advance(coach.context(), state, "We post sometimes and there is no budget")
+    state, step = advance(coach.context(), state, "Actually we do have our own budget now")
+    assert "Resources: level 1 → level 2" in step.text
+    assert ("We post sometimes and there is no budget", "resources") in step.retracted
+    assert state.assessment.dimensions["presence"].level == 1  # the other half of that message still counts
+
+
+def test_a_correction_never_touches_a_dimension_it_speaks_to_only_in_passing() -> None:
+    """The budget correction also sounds a little like roles (second dimension): roles must stay."""
+
+    def score(text: str, turn: int = 0, focus: str | None = None) -> ScoredText:
+        if "budget" in text:
+            return ScoredText(
+                [
+                    Evidence("resources", 2, 0.8, text, "text", turn),
+                    Evidence("roles", 2, 0.4, text, "text", turn, primary=False),
+                ]
+            )
+        return ScoredText([Evidence("roles", 1, 0.8, text, "text", turn)])
+
+    context = DiagnosticContext(model=MODEL, score=score, answer_question=ScriptedCoach().answer)
+    state, _ = start(context, "en")
+    state, _ = advance(context, state, "Nobody owns it")
+    state, step = advance(context, state, "Correction: we do have a budget")
+    assert state.assessment.dimensions["roles"].level == 1
+    assert [change.dimension for change in step.changes] == ["resources"]
+
+
+def test_a_correction_with_nothing_to_correct_asks_again_and_changes_nothing(coach) -> None:
+    state, _ = start(coach.context(), "de")
+    state, _ = advance(coach.context(), state, "no budget")
+    before = (state.evidence, state.current)
+    state, step = advance(coach.context(), state, "eigentlich, nein")
+    assert (state.evidence, state.current) == before
+    assert "welche Antwort" in step.text and step.quick_replies
+
+
+def test_a_correction_may_name_a_quick_reply_of_an_earlier_question(coach) -> None:
+    state, _ = start(coach.context(), "en")
+    state = replace(state, asked=(*state.asked, "resources-1"))
+    state, _ = advance(coach.context(), state, "no budget")
+    state, _ = advance(coach.context(), state, "Actually: Own budget, staff, tools and training")
+    resources = state.assessment.dimensions["resources"]
+    assert resources.level == 2 and [item.source for item in resources.evidence] == ["reply"]
+
+
+def test_a_later_statement_that_contradicts_an_earlier_one_wins_and_the_reply_says_so(coach) -> None:
+    state, _ = start(coach.context(), "en")
+    state, _ = advance(coach.context(), state, "Nobody owns our channels")
+    state, step = advance(coach.context(), state, "A team owns the channels and runs them")
+    assert state.assessment.dimensions["roles"].level == 2
+    assert "replaces what you said before" in step.text and "Roles: level 1 → level 2" in step.text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Kurze Zwischenfrage: Was unterscheidet eigentlich Stufe 2 von Stufe 3?",
+        "Quick question first: how is stage 2 different from stage 3?",
+    ],
+)
+def test_a_side_question_with_a_lead_in_is_answered_never_scored(coach, message: str) -> None:
+    state, _ = start(coach.context(), "de")
+    state, _ = advance(coach.context(), state, "a team owns it")
+    before = state.current
+    state, step = advance(coach.context(), state, message)
+    assert step.kind == "side_answer" and state.current == before
+    assert coach.side_questions[-1].startswith(("Was", "how")), "asked without its lead-in"
+    assert len(state.evidence) == 1
+
+
+def test_a_statement_after_the_summary_updates_the_assessment_and_says_what_changed(coach) -> None:
+    state = DialogueState(lang="en", phase="done", evidence=(Evidence("resources", 1, 0.8, "no budget"),))
+    state, step = amend(coach.context(), state, "We have our own budget now")
+    assert step.kind == "summary" and "Resources: level 1 → level 2" in step.text
+    assert state.assessment.dimensions["resources"].level == 2
+    _, nothing = amend(coach.context(), state, "How do other companies do that")
+    assert nothing is None
+
+
+def test_the_diagnostic_does_not_end_while_a_dimension_the_stage_depends_on_can_be_asked() -> None:
+    clear = tuple(Evidence(key, 2, 0.9, "q") for key in ("presence", "roles", "processes", "alignment", "culture"))
+    asked = tuple(f"{key}-1" for key in ("presence", "roles", "processes", "alignment", "culture", "integration"))
+    state = DialogueState(lang="en", evidence=clear, asked=asked)
+    assert state.assessment.open == ["resources", "coordination", "integration"]
+    assert next_dimension(state) in ("resources", "coordination")

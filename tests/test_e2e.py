@@ -197,3 +197,20 @@ def test_a_share_link_opens_read_only_elsewhere_and_dies_when_revoked(page, brow
         assert other.get_by_test_id("stChatInputTextArea").count() == 0
     finally:
         context.close()
+
+
+def test_on_a_phone_the_chat_says_the_stage_so_far_after_each_answer(browser, server: e2e.Server) -> None:
+    """The sidebar is hidden at 390 px: the compact stage line in the chat is what a phone shows."""
+    context = browser.new_context(viewport=e2e.PHONE, is_mobile=True, has_touch=True, locale="de-DE")
+    try:
+        page = context.new_page()
+        e2e.open_app(page, server)
+        e2e.send(page, "Diagnose starten")
+        e2e.click_and_wait(page, e2e.quick_replies(page).nth(1))
+        last = e2e.messages(page).last
+        assert "Bisherige Stufe" in last.inner_text()
+        assert last.get_by_text("Bisherige Stufe").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= e2e.PHONE["width"]
+        e2e.screenshot(page, "phone-stage-line")
+    finally:
+        context.close()

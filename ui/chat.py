@@ -8,6 +8,7 @@ from coach.config import Settings
 from coach.errors import BadInput, CoachError
 from coach.lang.detect import Lang
 from coach.records.conversation import Conversation, Turn
+from coach.records.transcript import corrected_note
 from coach.safety import inert
 from coach.session import intake
 from ui import resources, state
@@ -55,6 +56,8 @@ def render_turn(turn: Turn, lang: Lang, replies: list[str], key: str) -> None:
     if turn.role == "user":
         with st.chat_message("user", avatar=ui_text.USER_AVATAR):
             st.markdown(inert(turn.text))
+            if turn.corrected:
+                st.caption(inert(corrected_note(resources.readiness_model(), turn, lang)))
         return
     with st.chat_message("assistant", avatar=ui_text.COACH_AVATAR):
         render_coach_body(turn, lang, stream=False)
@@ -71,6 +74,8 @@ def render_coach_body(turn: Turn, lang: Lang, stream: bool) -> None:
         st.markdown(inert(turn.text))
     for notice in turn.notices:
         st.caption(f":material/info: {inert(notice)}")
+    if turn.status:
+        st.caption(f":material/insights: {inert(turn.status)}")
     if turn.sources:
         with st.expander(ui_text.t(lang, "sources", count=len(turn.sources)), icon=":material/menu_book:"):
             for source in turn.sources:

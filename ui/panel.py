@@ -5,6 +5,7 @@ from typing import Literal
 
 import altair as alt
 
+from coach.diagnostic.summary import reason_line
 from coach.lang.detect import Lang
 from coach.readiness.model import ReadinessModel
 from coach.records.conversation import Conversation
@@ -45,6 +46,8 @@ class StagePanel:
     stage_summary: str = ""
     confidence: float = 0.0
     next_steps: list[StepLine] = field(default_factory=list)
+    reason: str = ""
+    """Which rule decided the stage, and what is still open while it is provisional."""
 
 
 def stage_panel(model: ReadinessModel, conversation: Conversation, lang: Lang) -> StagePanel:
@@ -68,8 +71,9 @@ def stage_panel(model: ReadinessModel, conversation: Conversation, lang: Lang) -
         return StagePanel("waiting", rows)
     stage = model.stage(assessment.stage)
     lines = [StepLine(step.text, step.source.title if step.source else step.article) for step in steps]
+    reason = reason_line(model, assessment, lang)
     return StagePanel(
-        "assessed", rows, stage.number, stage.name(lang), stage.summary(lang), assessment.confidence, lines
+        "assessed", rows, stage.number, stage.name(lang), stage.summary(lang), assessment.confidence, lines, reason
     )
 
 

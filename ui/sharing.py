@@ -16,7 +16,7 @@ from coach.records.share_tokens import token_hash
 from coach.records.store import StoreUnavailable
 from coach.records.transcript import from_record, markdown, readable_time, record, record_json
 from coach.safety import inert
-from ui import chat, resources, state
+from ui import chat, panel, resources, state
 from ui import text as ui_text
 
 log = logging.getLogger("coach.app")
@@ -96,8 +96,13 @@ def render_sharing(talk: Conversation, model: ReadinessModel) -> None:
 
 def share_url(token: str) -> str:
     """The link to a snapshot: this app's own address with `?share=TOKEN`."""
+    return f"{app_url()}/?share={token}"
+
+
+def app_url() -> str:
+    """This app's own address, without a query."""
     base = (st.context.url or "").split("?", 1)[0] or Settings().public_url
-    return f"{base.rstrip('/')}/?share={token}"
+    return base.rstrip("/")
 
 
 def render_shared(token: str) -> None:
@@ -117,13 +122,22 @@ def render_shared(token: str) -> None:
     lang = talk.lang
     st.title(ui_text.t(lang, "title"), anchor=False)
     st.caption(ui_text.t(lang, "shared_caption", when=readable_time(snapshot.get("exported_at", ""))))
+    st.link_button(ui_text.t(lang, "open_app"), app_url(), icon=":material/explore:")
     st.subheader(ui_text.t(lang, "shared_summary"), divider="gray")
     if talk.summary:
+        view = panel.stage_panel(model, talk, lang)
+        st.altair_chart(
+            panel.dimension_chart(view.rows, lang), width="stretch", alt=panel.chart_description(view.rows, lang)
+        )
         st.markdown(inert(render_summary(model, talk.summary)))
     else:
         st.caption(ui_text.t(lang, "shared_no_summary"))
     st.subheader(ui_text.t(lang, "shared_transcript"), divider="gray")
+    last_summary = max((number for number, turn in enumerate(talk.turns) if turn.kind == "summary"), default=None)
     for number, turn in enumerate(talk.turns):
+        if number == last_summary and talk.summary:
+            st.caption(ui_text.t(lang, "summary_above"))  # shown once, at the top
+            continue
         chat.render_turn(turn, lang, [], str(number))
     with st.sidebar:
         st.subheader(ui_text.t(lang, "share_export"), divider="gray")

@@ -31,6 +31,7 @@ def render_stage_panel(shared: intake.SharedCoach, talk: Conversation) -> None:
     else:
         st.markdown(f"**{ui_text.t(lang, 'stage', number=view.stage, name=inert(view.stage_name))}**")
         st.progress(view.confidence, text=ui_text.t(lang, "confidence", value=view.confidence))
+        st.markdown(inert(view.reason))
         st.caption(inert(view.stage_summary))
     st.markdown(f"**{ui_text.t(lang, 'dimensions')}**")
     st.altair_chart(

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from coach.answer.extractive import Answer
-from coach.knowledge.readiness_keys import ASK_ORDER
-from coach.lang.copy import texts
+from coach.knowledge.readiness_keys import ASK_ORDER, DIMENSION_KEYS
+from coach.lang.copy import section, texts
 from coach.lang.detect import Lang
-from coach.lang.words import CORRECTION, DONT_KNOW, QUESTION_START, SUMMARY_REQUEST
+from coach.lang.words import CORRECTION, DONT_KNOW, QUESTION_LEAD_IN, QUESTION_START, SUMMARY_REQUEST
 from coach.readiness.model import Dimension, Question, QuickReply, ReadinessModel
 from coach.readiness.rules import Assessment, Evidence, assess_evidence, decide_stage, decisive_levels
 from coach.readiness.scorer import ScoredText
@@ -62,6 +62,15 @@ class DialogueState:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A dimension's level before and after a message (None: unknown)."""
+
+    dimension: str
+    before: int | None
+    after: int | None
+
+
+@dataclass(frozen=True)
 class Step:
     """What the coach says after a step."""
 
@@ -70,6 +79,10 @@ class Step:
     quick_replies: list[str] = field(default_factory=list)
     dimension: str | None = None
     answer: Answer | None = None
+    changes: tuple[Change, ...] = ()
+    """What a correction or a contradicting statement changed."""
+    retracted: tuple[tuple[str, str], ...] = ()
+    """(quote, dimension) of the statements a correction or a later statement replaced."""
 
 
 @dataclass
@@ -89,7 +102,10 @@ class DiagnosticContext:
 OPENING = texts("dialogue", "opening")
 FOLLOW_UP = texts("dialogue", "follow_up")
 BACK_TO_DIAGNOSTIC = texts("dialogue", "back_to_diagnostic")
-NOTED = texts("dialogue", "noted")
+DIALOGUE = section("dialogue")
+# A statement speaks clearly to a dimension from this confidence on: only such a statement replaces
+# what was said before about that dimension.
+CLEAR_STATEMENT = 0.4
 
 
 def classify_message(message: str) -> Intent:
@@ -98,9 +114,13 @@ def classify_message(message: str) -> Intent:
         return "summary"
     if not message.strip() or DONT_KNOW.match(message):
         return "unknown"
+    lead_in = QUESTION_LEAD_IN.match(message)
+    asked = message.rstrip().endswith("?")
+    if asked and lead_in:
+        return "question"
     if CORRECTION.match(message):
         return "correction"
-    if message.rstrip().endswith("?") and QUESTION_START.match(message):
+    if asked and QUESTION_START.match(message):
         return "question"
     return "answer"
 
@@ -117,7 +137,8 @@ def start(context: DiagnosticContext, lang: Lang, state: DialogueState | None = 
 def advance(context: DiagnosticContext, state: DialogueState, message: str) -> tuple[DialogueState, Step | None]:
     """Take one message; returns the new state and the coach's next question or side answer.
 
-    None as the step means the diagnostic is complete: the caller shows the summary.
+    None as the step, or a step of kind "summary" (with a line about what changed), means the
+    diagnostic is complete: the caller shows the summary.
     """
     state = replace(state, turn=state.turn + 1)
     intent = classify_message(message)
@@ -131,6 +152,8 @@ def advance(context: DiagnosticContext, state: DialogueState, message: str) -> t
 
 
 def _side_question(context: DiagnosticContext, state: DialogueState, message: str) -> tuple[DialogueState, Step]:
+    """Answer a question asked in between (never evidence), then ask the open question again."""
+    message = QUESTION_LEAD_IN.sub("", message, count=1) or message
     if state.current is None:
         answer = context.answer_question(message, state.lang, None)
         return state, Step("side_answer", answer.text, answer=answer)
@@ -144,20 +167,95 @@ def _take_answer(
     context: DiagnosticContext, state: DialogueState, message: str, correction: bool
 ) -> tuple[DialogueState, Step | None]:
     dimension = _current_dim(context, state)
-    evidence = _reply_evidence(context, state, message)
-    scored = ScoredText(evidence=[evidence]) if evidence else context.score(message, state.turn, dimension)
-    if correction:
-        corrected = {item.dimension for item in scored.evidence}
-        state = replace(state, evidence=tuple(e for e in state.evidence if e.dimension not in corrected))
-    state = with_evidence(state, scored)
+    said = CORRECTION.sub("", message, count=1).strip() if correction else message
+    evidence = _reply_evidence(context, state, said, earlier=correction)
+    scored = ScoredText(evidence=[evidence]) if evidence else context.score(said or message, state.turn, dimension)
+    if correction and not scored.evidence:
+        return state, _ask_again(context, state, DIALOGUE[state.lang]["correction_unclear"])
+    state, changes, retracted = merge(state, scored, correction)
     answered = dimension is None or any(item.dimension == dimension for item in scored.evidence)
     if not answered and not scored.evidence:
         return _unanswered(context, state)
-    if correction and state.current is not None and not answered:
-        _, question = context.model.question(state.current)
-        text = f"{NOTED[state.lang]} {question.text(state.lang)}"
-        return state, Step("question", text, _reply_labels(question, state.lang), dimension)
-    return _ask_next(context, state, message)
+    noted = change_line(context.model, changes, state.lang, later=not correction) if retracted or correction else ""
+    if noted and state.current is not None and not answered:
+        return state, replace(_ask_again(context, state, noted + " {question}"), changes=changes, retracted=retracted)
+    state, step = _ask_next(context, state, message)
+    if step is not None and noted:
+        step = replace(step, text=f"{noted}\n\n{step.text}", changes=changes, retracted=retracted)
+    elif step is None and noted:
+        step = Step("summary", noted, changes=changes, retracted=retracted)
+    return state, step
+
+
+def _ask_again(context: DiagnosticContext, state: DialogueState, text: str) -> Step:
+    """The open question again, after `text` (which may hold a `{question}` placeholder)."""
+    dimension, question = context.model.question(state.current)
+    wording = question.text(state.lang)
+    said = text.format(question=wording) if "{question}" in text else f"{text} {wording}"
+    return Step("question", said, _reply_labels(question, state.lang), dimension.key)
+
+
+def merge(state: DialogueState, scored: ScoredText, correction: bool) -> tuple[DialogueState, tuple, tuple]:
+    """The state with a message's evidence, where it replaces what was said before.
+
+    A correction replaces the evidence of every dimension it clearly speaks to; a statement that
+    clearly contradicts an earlier one (a deficit against a practice) replaces it too: the later
+    statement wins. Nothing else is touched. Returns the state, the level changes and the
+    (quote, dimension) pairs taken back.
+    """
+    before = state.assessment.levels
+    clear = [item for item in scored.evidence if item.primary and item.confidence >= CLEAR_STATEMENT]
+    spoken = clear or [item for item in scored.evidence if item.primary]
+    if correction:
+        replaced = {item.dimension for item in spoken}
+    else:
+        replaced = {
+            item.dimension
+            for item in clear
+            if any(e.dimension == item.dimension and (e.level >= 2) != (item.level >= 2) for e in state.evidence)
+        }
+    removed = [item for item in state.evidence if item.dimension in replaced]
+    kept = tuple(item for item in state.evidence if item.dimension not in replaced)
+    state = with_evidence(replace(state, evidence=kept), scored)
+    after = state.assessment.levels
+    touched = dict.fromkeys([*sorted(replaced, key=DIMENSION_KEYS.index), *(item.dimension for item in spoken)])
+    changes = tuple(
+        Change(key, before[key], after[key]) for key in touched if before[key] != after[key] or key in replaced
+    )
+    retracted = tuple(dict.fromkeys((item.quote, item.dimension) for item in removed))
+    return state, changes, retracted
+
+
+def change_line(model: ReadinessModel, changes: tuple[Change, ...], lang: Lang, later: bool = False) -> str:
+    """What a correction changed, in the words of the dialogue ("Noted – Resources: level 1 → level 2.")."""
+    text = DIALOGUE[lang]
+    if not changes:
+        return text["noted_nothing"]
+
+    def level(value: int | None) -> str:
+        return text["unknown_level"] if value is None else text["level"].format(level=value)
+
+    parts = [
+        text["change"].format(
+            name=model.dimension(c.dimension).short(lang), before=level(c.before), after=level(c.after)
+        )
+        for c in changes
+    ]
+    return text["later_wins" if later else "noted"].format(changes="; ".join(parts))
+
+
+def amend(context: DiagnosticContext, state: DialogueState, message: str) -> tuple[DialogueState, Step | None]:
+    """A statement after the summary: its evidence updates the assessment (a correction replaces, a
+    contradiction wins). None when it holds no evidence (then it is a question for the articles)."""
+    correction = bool(CORRECTION.match(message))
+    said = CORRECTION.sub("", message, count=1).strip() if correction else message
+    state = replace(state, turn=state.turn + 1)
+    scored = context.score(said or message, state.turn, None)
+    if not scored.evidence:
+        return state, None
+    state, changes, retracted = merge(state, scored, correction)
+    noted = change_line(context.model, changes, state.lang, later=bool(retracted) and not correction)
+    return state, Step("summary", noted, changes=changes, retracted=retracted)
 
 
 def with_evidence(state: DialogueState, scored: ScoredText) -> DialogueState:
@@ -202,9 +300,11 @@ def _ask_next(
 def next_dimension(state: DialogueState) -> str | None:
     """The dimension whose answer could change the stage most; None when the stage is clear enough.
 
-    A dimension is a candidate when it was not asked yet and its evidence is unclear. Among the
-    candidates, those whose possible answers lead to different stages come first; ties go to the
-    less certain dimension, then to the order of `ASK_ORDER`.
+    A dimension is a candidate when it was not asked yet and its evidence is unclear. Dimensions the
+    stage still depends on (`Assessment.open`) come first, then those nothing was said about yet (what
+    was said is not asked again while anything else is open), then those whose possible answers lead to
+    different stages; ties go to the less certain dimension, then to the order of `ASK_ORDER`. While a
+    dimension the stage depends on can still be asked, the diagnostic is not done.
     """
     if state.questions_asked >= MAX_QUESTIONS:
         return None
@@ -219,10 +319,16 @@ def next_dimension(state: DialogueState) -> str | None:
     influence = {key: _stage_spread(levels, key) for key in candidates}
     ranked = sorted(
         candidates,
-        key=lambda key: (-influence[key], assessment.dimensions[key].confidence, ASK_ORDER.index(key)),
+        key=lambda key: (
+            key not in assessment.open,
+            bool(assessment.dimensions[key].evidence),
+            -influence[key],
+            assessment.dimensions[key].confidence,
+            ASK_ORDER.index(key),
+        ),
     )
     best = ranked[0]
-    settled = influence[best] == 0 and assessment.confidence >= CLEAR_CONFIDENCE
+    settled = best not in assessment.open and influence[best] == 0 and assessment.confidence >= CLEAR_CONFIDENCE
     if settled and state.questions_asked >= MIN_QUESTIONS:
         return None
     return best
@@ -234,19 +340,24 @@ def _stage_spread(levels: dict[str, int | None], key: str) -> int:
     return len({decide_stage({**levels, key: level}) for level in possible}) - 1
 
 
-def _reply_evidence(context: DiagnosticContext, state: DialogueState, message: str) -> Evidence | None:
-    """A message that is one of the current question's quick replies (or its number) is exact evidence."""
-    if state.current is None:
-        return None
-    dimension, question = context.model.question(state.current)
-    reply = _matching_reply(question, message.strip(), state.lang)
-    if reply is None:
-        return None
-    return Evidence(dimension.key, reply.level, 0.9, reply(state.lang), "reply", state.turn)
+def _reply_evidence(
+    context: DiagnosticContext, state: DialogueState, message: str, earlier: bool = False
+) -> Evidence | None:
+    """A message that is one of the current question's quick replies (or its number) is exact evidence;
+    a correction may also name a quick reply of an earlier question (by its words, not its number)."""
+    asked = [state.current] if state.current else []
+    if earlier:
+        asked += [question_id for question_id in reversed(state.asked) if question_id != state.current]
+    for number, question_id in enumerate(asked):
+        dimension, question = context.model.question(question_id)
+        reply = _matching_reply(question, message.strip(), state.lang, by_number=number == 0)
+        if reply is not None:
+            return Evidence(dimension.key, reply.level, 0.9, reply(state.lang), "reply", state.turn)
+    return None
 
 
-def _matching_reply(question: Question, message: str, lang: Lang) -> QuickReply | None:
-    if message.isdigit() and 1 <= int(message) <= len(question.replies):
+def _matching_reply(question: Question, message: str, lang: Lang, by_number: bool = True) -> QuickReply | None:
+    if by_number and message.isdigit() and 1 <= int(message) <= len(question.replies):
         return question.replies[int(message) - 1]
     wanted = message.casefold().strip(" .!")
     for reply in question.replies:

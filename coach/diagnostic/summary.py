@@ -8,7 +8,7 @@ from coach.knowledge.readiness_keys import CORE_DIMENSIONS, DIMENSION_KEYS
 from coach.lang.copy import section
 from coach.lang.detect import Lang
 from coach.readiness.model import ReadinessModel
-from coach.readiness.rules import Assessment, DimensionResult, decisive_levels
+from coach.readiness.rules import Assessment, DimensionResult, decisive_levels, stage_reason
 
 STEPS = 3
 STAGE_THREE_ARTICLE = "does-every-company-need-stage-3"
@@ -40,11 +40,14 @@ class Summary:
 
 
 def build_summary(model: ReadinessModel, assessment: Assessment, lang: Lang, cite: Cite) -> Summary:
-    """Strengths, the gaps that hold the company at its stage, and the steps toward the next one."""
+    """Strengths, the gaps that hold the company at its stage, and the steps toward the next one.
+
+    Both are stated relative to the target stage, so no dimension is ever both.
+    """
     target = min(assessment.stage + 1, 3)
     gaps = holding_gaps(assessment, target)
     steps = _next_steps(model, assessment, gaps, target, lang, cite)
-    return Summary(lang, assessment, target, _strengths(assessment), gaps, steps)
+    return Summary(lang, assessment, target, strengths_toward(assessment, target, gaps), gaps, steps)
 
 
 def holding_gaps(assessment: Assessment, target: int) -> list[str]:
@@ -56,7 +59,7 @@ def holding_gaps(assessment: Assessment, target: int) -> list[str]:
     if assessment.stage == 3:
         return []
     levels = decisive_levels(assessment.dimensions)
-    needed = _needed_levels(target)
+    needed = needed_levels(target)
     if target == 3 and 3 in (levels["culture"], levels["alignment"]):
         needed = {key: level for key, level in needed.items() if key not in ("culture", "alignment")}
     short = [key for key, level in needed.items() if levels[key] is not None and levels[key] < level]
@@ -64,7 +67,8 @@ def holding_gaps(assessment: Assessment, target: int) -> list[str]:
     return sorted(short, key=lambda key: (levels[key], DIMENSION_KEYS.index(key))) + unknown
 
 
-def _needed_levels(target: int) -> dict[str, int]:
+def needed_levels(target: int) -> dict[str, int]:
+    """The level each dimension needs for the target stage (the rules of `coach.readiness.rules`)."""
     if target <= 1:
         return {"presence": 1}
     if target == 2:
@@ -72,20 +76,28 @@ def _needed_levels(target: int) -> dict[str, int]:
     return {**dict.fromkeys(CORE_DIMENSIONS, 2), "integration": 3, "culture": 3, "alignment": 3}
 
 
-def _strengths(assessment: Assessment) -> list[str]:
+def strengths_toward(assessment: Assessment, target: int, gaps: list[str]) -> list[str]:
+    """Dimensions already at the level the target stage needs (at least 2), strongest first; never a gap."""
     levels = decisive_levels(assessment.dimensions)
-    strong = [key for key, level in levels.items() if level is not None and level >= max(2, assessment.stage)]
+    needed = needed_levels(target)
+    strong = [
+        key
+        for key, level in levels.items()
+        if level is not None and level >= max(2, needed.get(key, 2)) and key not in gaps
+    ]
     return sorted(strong, key=lambda key: -(levels[key] or 0))
 
 
 def _next_steps(
     model: ReadinessModel, assessment: Assessment, gaps: list[str], target: int, lang: Lang, cite: Cite
 ) -> list[NextStep]:
-    levels = decisive_levels(assessment.dimensions)
+    levels = _step_levels(assessment)
     # After the gaps, dimensions still below the target (unknown ones count as just below it),
     # and only then steps beyond the target.
     below = [key for key in DIMENSION_KEYS if (levels[key] if levels[key] is not None else target - 1) < target]
-    candidates = list(dict.fromkeys([*gaps, *below, *_lowest_first(levels)]))
+    needed = needed_levels(target)
+    open_gaps = [key for key in gaps if levels[key] is None or levels[key] < needed.get(key, target)]
+    candidates = list(dict.fromkeys([*open_gaps, *below, *_lowest_first(levels)]))
     steps: list[NextStep] = []
     for key in candidates:
         dimension = model.dimension(key)
@@ -101,6 +113,13 @@ def _next_steps(
         if len(steps) == STEPS:
             break
     return steps
+
+
+def _step_levels(assessment: Assessment) -> dict[str, int | None]:
+    """The levels next steps start from: a level said less clearly than the stage rules need still
+    counts here, so a step never asks a company for what it said it already does."""
+    decisive = decisive_levels(assessment.dimensions)
+    return {key: level if level is not None else assessment.dimensions[key].level for key, level in decisive.items()}
 
 
 def _lowest_first(levels: dict[str, int | None]) -> list[str]:
@@ -119,6 +138,8 @@ def render_summary(model: ReadinessModel, summary: Summary) -> str:
     lines = [
         f"**{text['stage']}: {stage.number} – {stage.name(lang)}** ({text['confidence']} {assessment.confidence:.0%})",
         "",
+        reason_line(model, assessment, lang),
+        "",
         stage.summary(lang),
         "",
         *([summary.prose, ""] if summary.prose else []),
@@ -126,8 +147,9 @@ def render_summary(model: ReadinessModel, summary: Summary) -> str:
     ]
     for key in DIMENSION_KEYS:
         lines.append(_dimension_line(model, assessment, key, lang))
-    lines += ["", f"**{text['strengths']}:** {_names(model, summary.strengths, lang) or text['none']}"]
-    lines.append(f"**{text['gaps']}:** {_names(model, summary.gaps, lang) or text['none']}")
+    lines += ["", f"**{strengths_heading(summary)}:** {_names(model, summary.strengths, lang) or text['none']}"]
+    if assessment.stage < 3:
+        lines.append(f"**{gaps_heading(summary)}:** {_names(model, summary.gaps, lang) or text['none']}")
     lines += ["", f"**{steps_heading(model, summary)}**"]
     for number, step in enumerate(summary.next_steps, start=1):
         title = step.source.title if step.source else step.article
@@ -135,9 +157,39 @@ def render_summary(model: ReadinessModel, summary: Summary) -> str:
     if assessment.goals:
         lines += ["", f"**{text['goals']}:**", *(f"- {goal}" for goal in assessment.goals)]
     if assessment.unknown:
-        lines += ["", text["unknown_dims"].format(names=_names(model, assessment.unknown, lang))]
+        lines += ["", text["unknown_dims_plain"].format(names=_names(model, assessment.unknown, lang))]
     lines += ["", f"_{text['reminder']}_"]
     return "\n".join(lines)
+
+
+def reason_line(model: ReadinessModel, assessment: Assessment, lang: Lang) -> str:
+    """Which rule decided the stage ("Stage 1 because roles and processes are at level 1"), and what
+    could still change it while the stage is provisional."""
+    text = LABELS[lang]
+    reason = stage_reason(assessment)
+    names = _joined([model.dimension(key).short(lang) for key in reason.dimensions], lang)
+    verb = text["verb_one"] if len(reason.dimensions) == 1 else text["verb_many"]
+    line = text[f"reason_{reason.rule}"].format(names=names, verb=verb)
+    if assessment.provisional:
+        line += " " + text["provisional"].format(names=_names(model, assessment.open, lang))
+    return line
+
+
+def _joined(names: list[str], lang: Lang) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {'und' if lang == 'de' else 'and'} {names[-1]}"
+
+
+def strengths_heading(summary: Summary) -> str:
+    text = LABELS[summary.lang]
+    if summary.assessment.stage == 3:
+        return text["strengths_top"]
+    return text["strengths_toward"].format(number=summary.target_stage)
+
+
+def gaps_heading(summary: Summary) -> str:
+    return LABELS[summary.lang]["gaps_toward"].format(stage=summary.assessment.stage, number=summary.target_stage)
 
 
 def _dimension_line(model: ReadinessModel, assessment: Assessment, key: str, lang: Lang) -> str:
@@ -147,13 +199,23 @@ def _dimension_line(model: ReadinessModel, assessment: Assessment, key: str, lan
     if result.level is None:
         return f"- {name}: {text['unknown']}"
     opening, closing = ("„", "“") if lang == "de" else ("“", "”")
-    quotes = "; ".join(f"{opening}{quote}{closing}" for quote in supporting_quotes(result))
-    return f"- {name}: {text['level']} {result.level} – {quotes}"
+    quotes = "; ".join(f"{opening}{quote}{closing}" for quote in shown_quotes(result))
+    return f"- {name}: {text['level']} {result.level}" + (f" – {quotes}" if quotes else "")
 
 
-def supporting_quotes(result: DimensionResult) -> list[str]:
-    """The marketer's sentences that led to the dimension's level, each once."""
-    return list(dict.fromkeys(item.quote for item in result.evidence if item.level == result.level))
+# At most this many quotes stand under a dimension: the clearest.
+SHOWN_QUOTES = 2
+
+
+def shown_quotes(result: DimensionResult) -> list[str]:
+    """The quotes shown under a dimension: statements mainly about it at its level, clearest first.
+
+    A statement that speaks to the dimension only in passing (its second dimension) still counts
+    toward the level, but is quoted only under the dimension it is mainly about.
+    """
+    backing = [item for item in result.evidence if item.level == result.level and item.primary]
+    ranked = sorted(backing, key=lambda item: -item.confidence)
+    return list(dict.fromkeys(item.quote for item in ranked))[:SHOWN_QUOTES]
 
 
 def steps_heading(model: ReadinessModel, summary: Summary) -> str:
@@ -180,7 +242,7 @@ def summary_json(model: ReadinessModel, summary: Summary) -> dict:
             key: {
                 "level": result.level,
                 "confidence": result.confidence,
-                "evidence": supporting_quotes(result),
+                "evidence": shown_quotes(result),
             }
             for key, result in assessment.dimensions.items()
         },

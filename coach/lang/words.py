@@ -24,13 +24,23 @@ DONT_KNOW = re.compile(
 )
 
 CORRECTION = re.compile(
-    r"^\W*(actually|correction|to correct|i was wrong|sorry,? i meant|update:|eigentlich|korrektur|"
-    r"ich korrigiere|stimmt nicht|ich meinte|nachtrag|inzwischen)\b",
+    r"^\W*(actually|correction|to correct|let me correct|i was wrong|that's wrong|that is wrong|not quite|"
+    r"sorry,? i meant|i meant|update:|eigentlich|korrektur|ich korrigiere|stimmt nicht|stimmt so nicht|"
+    r"das stimmt nicht|ich meinte|nachtrag|inzwischen|falsch)\b\W*",
     re.IGNORECASE,
 )
 
 QUESTION_START = re.compile(
-    r"^\W*(what|why|how|which|who|can you|could you|is it|does|do you|explain|was|warum|wieso|weshalb|wie|"
-    r"welche|wer|können sie|kannst du|erklär)\b",
+    r"^\W*(what|what's|why|how|which|who|when|where|can|could|should|would|is|are|does|do|did|explain|"
+    r"was|warum|wieso|weshalb|wie|welche[rsmn]?|wer|wann|wo|können|kannst|könnten|sollte[n]?|soll|muss|müssen|"
+    r"ist|sind|gibt|braucht|brauchen|hat|haben|erklär\w*)\b",
+    re.IGNORECASE,
+)
+
+# A lead-in that announces a question in between: what follows is asked, not answered.
+QUESTION_LEAD_IN = re.compile(
+    r"^\W*(quick question( first)?|one question|a question|short question|question|by the way|btw|before i answer|"
+    r"kurze (zwischen)?frage|zwischenfrage|noch eine frage|eine frage( vorab)?|frage vorab|vorab|übrigens|"
+    r"mal eine frage|nebenbei)\b\W*",
     re.IGNORECASE,
 )

@@ -43,12 +43,13 @@ _AGO_AND_STATE_VERB = tuple(
     (re.compile(ago, re.IGNORECASE), re.compile(verb, re.IGNORECASE))
     for ago, verb in (
         (
-            r"\b(?:(?:years?|months?|decades?|a while) ago|until (?:(?:19|20)\d\d|recently|last \w+))\b",
-            r"\b(?:had|was|were)\b",
+            r"\b(?:(?:years?|months?|decades?|a while) ago|until (?:\w+ ){0,2}(?:(?:19|20)\d\d|recently|last \w+))\b",
+            r"\b(?:had|was|were|ran|did|handled|managed|looked after)\b",
         ),
         (
-            r"\b(?:vor (?:\w+ ){0,2}(?:jahren|jahr|monaten|jahrzehnten)|bis (?:(?:19|20)\d\d|letzte[ns]? \w+))\b",
-            r"\b(?:hatten?|war|waren|gab)\b",
+            r"\b(?:vor (?:\w+ ){0,2}(?:jahren|jahr|monaten|jahrzehnten)|"
+            r"bis (?:\w+\.? ){0,2}(?:(?:19|20)\d\d|letzte[ns]? \w+))\b",
+            r"\b(?:hatten?|war|waren|gab|lief|liefen|machte|machten|kümmerte|betreute)\b",
         ),
     )
 )

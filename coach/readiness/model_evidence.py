@@ -3,10 +3,12 @@
 The model fills `ModelEvidence` through structured output. Every item is checked again here: the
 dimension must be one of the readiness model's keys, the level 0-3, and the quote must occur in
 the marketer's message (ignoring case and whitespace), so a fabricated quote can never reach the
-summary. Any failure raises `RejectedEvidence` (or the model's own error); the caller then scores
-that turn with the offline scorer.
+summary; a quote that is a plan, a past state or a question is dropped, as the offline scorer drops it.
+Any failure raises `RejectedEvidence` (or the model's own error); the caller then scores that turn with
+the offline scorer.
 """
 
+import logging
 import re
 from typing import Literal
 
@@ -16,10 +18,12 @@ from pydantic import BaseModel, Field
 from coach.config import Settings
 from coach.knowledge.readiness_keys import DIMENSION_KEYS
 from coach.prompts import render
+from coach.readiness.clauses import read_sentence
 from coach.readiness.model import ReadinessModel
 from coach.readiness.rules import Evidence
 from coach.readiness.scorer import ScoredText
 
+log = logging.getLogger(__name__)
 DimensionKey = Literal[DIMENSION_KEYS]  # the eight keys, as an enum in the JSON schema
 # Below a quick reply (0.9): the model read free text, as the offline scorer does.
 MODEL_CONFIDENCE = 0.75
@@ -87,11 +91,20 @@ def checked(reply: ModelEvidence, message: str, turn: int) -> ScoredText:
         quote = _trimmed(item.quote)
         if not occurs_in(quote, message):
             raise RejectedEvidence("a quote does not occur in the message")
+        if not states_today(quote):
+            log.info("Model evidence dropped: a plan, a past state or a question is no evidence")
+            continue
         evidence.append(Evidence(item.dimension, item.level, MODEL_CONFIDENCE, quote, "model", turn))
     goals = [_trimmed(goal) for goal in reply.goals]
     if not all(occurs_in(goal, message) for goal in goals):
         raise RejectedEvidence("a goal does not occur in the message")
     return ScoredText(evidence=evidence, goals=list(dict.fromkeys(goals)))
+
+
+def states_today(quote: str) -> bool:
+    """The offline placement rules, for a model's quote too: plans, past states and questions say nothing
+    about the company today (`coach.readiness.clauses`)."""
+    return any(not (clause.past or clause.aspiration or clause.says_nothing) for clause in read_sentence(quote))
 
 
 def _trimmed(quote: str) -> str:

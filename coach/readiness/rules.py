@@ -24,6 +24,8 @@ class Evidence:
     """The marketer's own sentence (or the quick reply they chose)."""
     source: EvidenceSource = "text"
     turn: int = 0
+    primary: bool = True
+    """False for the second dimension a statement speaks to, less clearly than to its first."""
 
     def __post_init__(self) -> None:
         if self.dimension not in DIMENSION_KEYS:
@@ -48,6 +50,12 @@ class Assessment:
     dimensions: dict[str, DimensionResult]
     goals: list[str] = field(default_factory=list)
     """Aspirations and plans the marketer mentioned: noted, never counted as evidence."""
+    open: list[str] = field(default_factory=list)
+    """Unknown dimensions that could still change the stage: while there are any, the stage is provisional."""
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.open)
 
     @property
     def stage_key(self) -> str:
@@ -207,8 +215,61 @@ def _deciding_dimensions(stage: int) -> tuple[str, ...]:
     return CORE_DIMENSIONS
 
 
+# Until every dimension that could still change the stage is known, the stage is provisional and its
+# confidence stays below this: a claim of 80 % or more needs the stage-deciding dimensions.
+PROVISIONAL_CONFIDENCE = 0.75
+
+
+def open_dimensions(stage: int, levels: dict[str, int | None]) -> list[str]:
+    """The unknown dimensions whose answer could still move the stage (what the diagnostic must ask).
+
+    At stage 1 an unknown presence could still mean stage 0, and unless a known core deficit holds the
+    company at stage 1, an unknown core dimension could lift it; at stage 2 an unknown core dimension could
+    block it and an unknown integration lift it to 3; at stage 3 an unknown core dimension could block it.
+    """
+    unknown = [key for key, level in levels.items() if level is None]
+    if stage == 0:
+        return [key for key in ("presence",) if key in unknown]
+    if stage == 1:
+        held = any(_is_deficit(levels[key]) for key in CORE_DIMENSIONS)
+        deciding = ["presence"] + ([] if held else list(CORE_DIMENSIONS))
+    else:
+        deciding = [*CORE_DIMENSIONS, "integration"] if stage == 2 else list(CORE_DIMENSIONS)
+    return [key for key in deciding if key in unknown]
+
+
 def assess_evidence(evidence: list[Evidence], goals: list[str] | None = None) -> Assessment:
     """The assessment that a list of evidence supports."""
     results = dimension_results(evidence)
-    stage = decide_stage(decisive_levels(results), {key: result.confidence for key, result in results.items()})
-    return Assessment(stage, stage_confidence(stage, results), results, list(goals or []))
+    levels = decisive_levels(results)
+    stage = decide_stage(levels, {key: result.confidence for key, result in results.items()})
+    still_open = open_dimensions(stage, levels)
+    confidence = stage_confidence(stage, results)
+    if still_open:
+        confidence = min(confidence, PROVISIONAL_CONFIDENCE)
+    return Assessment(stage, confidence, results, list(goals or []), still_open)
+
+
+ReasonRule = Literal["no_presence", "no_resources", "core_deficit", "core_unknown", "core_practices", "integrated"]
+
+
+@dataclass(frozen=True)
+class StageReason:
+    """Which rule decided the stage, and the dimensions it looked at."""
+
+    rule: ReasonRule
+    dimensions: tuple[str, ...]
+
+
+def stage_reason(assessment: Assessment) -> StageReason:
+    """Why the assessment has its stage, in the terms of the stage rules."""
+    levels = decisive_levels(assessment.dimensions)
+    if assessment.stage == 0:
+        return StageReason("no_presence" if levels["presence"] == 0 else "no_resources", ())
+    if assessment.stage == 3:
+        lifted = tuple(key for key in ("culture", "alignment") if levels[key] == 3)
+        return StageReason("integrated", ("integration", *lifted))
+    deficits = tuple(key for key in CORE_DIMENSIONS if _is_deficit(levels[key]))
+    if assessment.stage == 1:
+        return StageReason("core_deficit", deficits) if deficits else StageReason("core_unknown", ())
+    return StageReason("core_practices", tuple(key for key in CORE_DIMENSIONS if (levels[key] or 0) >= 2))

@@ -14,7 +14,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -137,7 +137,8 @@ class EvidenceScorer:
         found = [self._evidence(sims, dimension, salience, dim_margin, negated, where, weight)]
         second = max((index for index in range(len(DIMENSION_KEYS)) if index != dimension), key=scores.get)
         if scores[second] >= MIN_SALIENCE and salience - scores[second] < SECOND_GAP:
-            found.append(self._evidence(sims, second, scores[second], 0.0, negated, where, weight * SECOND_WEIGHT))
+            runner_up = self._evidence(sims, second, scores[second], 0.0, negated, where, weight * SECOND_WEIGHT)
+            found.append(replace(runner_up, primary=False))
         if clause.private:
             found = [item for item in found if item.dimension != "presence"]
         return found

@@ -31,6 +31,10 @@ class Turn:
     mode: str = "offline"
     notices: list[str] = field(default_factory=list)
     created_at: str = field(default_factory=now)
+    corrected: list[str] = field(default_factory=list)
+    """On a user's turn: the dimensions whose reading of it a later message replaced (kept, marked)."""
+    status: str | None = None
+    """On a diagnostic question: the stage so far and what is still open, in one line (for phones)."""
 
 
 @dataclass

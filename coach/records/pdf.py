@@ -14,11 +14,19 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from coach.diagnostic.summary import LABELS as SUMMARY_LABELS
-from coach.diagnostic.summary import Summary, steps_heading, supporting_quotes
+from coach.diagnostic.summary import (
+    Summary,
+    gaps_heading,
+    reason_line,
+    shown_quotes,
+    steps_heading,
+    strengths_heading,
+)
 from coach.knowledge.readiness_keys import DIMENSION_KEYS
+from coach.lang.detect import Lang
 from coach.readiness.model import ReadinessModel
 from coach.records.conversation import Conversation, Turn, now
-from coach.records.transcript import LABELS, readable_time, title_of
+from coach.records.transcript import LABELS, corrected_note, quoted, readable_time, title_of
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +58,7 @@ def pdf_bytes(model: ReadinessModel, conversation: Conversation, exported_at: st
     if not conversation.turns:
         _paragraph(pdf, text["empty"])
     for turn in conversation.turns:
-        _turn(pdf, turn, text)
+        _turn(pdf, model, turn, conversation.lang)
     return bytes(pdf.output())
 
 
@@ -93,17 +101,19 @@ def _summary(pdf: FPDF, model: ReadinessModel, summary: Summary) -> None:
     pdf.set_font(FAMILY, "", 10)
     _line(pdf, f"{labels['confidence'].capitalize()}: {assessment.confidence:.0%}", 6)
     _bar(pdf, assessment.confidence, width=60)
+    _paragraph(pdf, reason_line(model, assessment, lang))
     _paragraph(pdf, stage.summary(lang))
     if summary.prose:
         _paragraph(pdf, plain(summary.prose))
     _subheading(pdf, labels["dimensions"])
     for key in DIMENSION_KEYS:
-        _dimension_row(pdf, model.dimension(key).name(lang), assessment.dimensions[key], labels)
+        _dimension_row(pdf, model.dimension(key).name(lang), assessment.dimensions[key], labels, lang)
     pdf.ln(2)
     strengths = ", ".join(model.dimension(key).name(lang) for key in summary.strengths) or labels["none"]
     gaps = ", ".join(model.dimension(key).name(lang) for key in summary.gaps) or labels["none"]
-    _paragraph(pdf, f"{labels['strengths']}: {strengths}")
-    _paragraph(pdf, f"{labels['gaps']}: {gaps}")
+    _paragraph(pdf, f"{strengths_heading(summary)}: {strengths}")
+    if assessment.stage < 3:
+        _paragraph(pdf, f"{gaps_heading(summary)}: {gaps}")
     _subheading(pdf, steps_heading(model, summary))
     for number, step in enumerate(summary.next_steps, start=1):
         title = step.source.title if step.source else step.article
@@ -115,7 +125,7 @@ def _summary(pdf: FPDF, model: ReadinessModel, summary: Summary) -> None:
     _muted(pdf, labels["reminder"])
 
 
-def _dimension_row(pdf: FPDF, name: str, result, labels: dict[str, str]) -> None:
+def _dimension_row(pdf: FPDF, name: str, result, labels: dict[str, str], lang: Lang) -> None:
     """Three blocks for levels 1-3 (filled up to the level), then the name and level, then the quotes."""
     if pdf.will_page_break(12):
         pdf.add_page()
@@ -127,16 +137,17 @@ def _dimension_row(pdf: FPDF, name: str, result, labels: dict[str, str]) -> None
     value = labels["unknown"] if result.level is None else f"{labels['level']} {result.level}"
     pdf.set_x(pdf.l_margin + 30)
     pdf.multi_cell(0, 6, f"{name}: {value}", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    quotes = supporting_quotes(result)
+    quotes = shown_quotes(result)
     if quotes:
         pdf.set_text_color(*MUTED)
         pdf.set_x(pdf.l_margin + 30)
-        text = "; ".join(f"“{quote}”" for quote in quotes)
+        text = "; ".join(quoted(quote, lang) for quote in quotes)
         pdf.multi_cell(0, 5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_text_color(*INK)
 
 
-def _turn(pdf: FPDF, turn: Turn, text: dict[str, str]) -> None:
+def _turn(pdf: FPDF, model: ReadinessModel, turn: Turn, lang: Lang) -> None:
+    text = LABELS[lang]
     if pdf.will_page_break(18):
         pdf.add_page()
     pdf.ln(1.5)
@@ -146,6 +157,8 @@ def _turn(pdf: FPDF, turn: Turn, text: dict[str, str]) -> None:
     pdf.set_text_color(*INK)
     pdf.set_font(FAMILY, "", 10)
     _paragraph(pdf, plain(turn.text) if turn.role == "coach" else _CONTROL.sub("", turn.text))
+    if turn.corrected:
+        _muted(pdf, corrected_note(model, turn, lang))
     for notice in turn.notices:
         _muted(pdf, notice)
     if turn.sources:

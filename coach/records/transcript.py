@@ -15,8 +15,9 @@ from pydantic import TypeAdapter, ValidationError
 from coach.diagnostic.summary import render_summary, summary_json
 from coach.errors import BadInput
 from coach.lang.copy import section
+from coach.lang.detect import Lang
 from coach.readiness.model import ReadinessModel
-from coach.records.conversation import Conversation, now
+from coach.records.conversation import Conversation, Turn, now
 from coach.safety import inert
 
 TRANSCRIPT_VERSION = 1
@@ -117,10 +118,33 @@ def from_record(document: Any) -> Conversation:
 
 
 def title_of(conversation: Conversation, limit: int = 60) -> str:
-    """A short title: the marketer's first message, or the coach's first words."""
+    """A short title that says what the conversation is: a diagnostic with its stage and date
+    ("Diagnose · Stufe 2 · 6. Dez."), else the marketer's first message, or the coach's first words."""
+    text = LABELS[conversation.lang]
+    if conversation.dialogue is not None and conversation.turns:
+        date = short_date(conversation.turns[-1].created_at, conversation.lang)
+        if conversation.summary is not None:
+            return text["diagnostic_title"].format(number=conversation.summary.assessment.stage, date=date)
+        return text["diagnostic_running"].format(date=date)
     first = next((turn.text for turn in conversation.turns if turn.role == "user"), None)
     text = " ".join((first or (conversation.turns[0].text if conversation.turns else "")).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def short_date(iso: str, lang: Lang) -> str:
+    """ "2026-12-06T..." -> "6. Dez." (German) or "Dec 6" (English)."""
+    text = LABELS[lang]
+    try:
+        moment = datetime.fromisoformat(iso).astimezone(UTC)
+    except ValueError:
+        return iso
+    return text["date"].format(day=moment.day, month=text["months"][moment.month - 1])
+
+
+def quoted(text: str, lang: Lang) -> str:
+    """A quote in the language's quotation marks („…“ in German, “…” in English)."""
+    labels = LABELS[lang]
+    return f"{labels['quote_open']}{text}{labels['quote_close']}"
 
 
 def readable_time(iso: str) -> str:
@@ -130,6 +154,12 @@ def readable_time(iso: str) -> str:
     except ValueError:
         return iso
     return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def corrected_note(model: ReadinessModel, turn: Turn, lang: Lang) -> str:
+    """ "(corrected later: Resources)" under a user's turn that a later message replaced."""
+    names = ", ".join(model.dimension(key).short(lang) for key in turn.corrected)
+    return LABELS[lang]["corrected"].format(names=names)
 
 
 def markdown(model: ReadinessModel, conversation: Conversation, exported_at: str | None = None) -> str:
@@ -147,6 +177,8 @@ def markdown(model: ReadinessModel, conversation: Conversation, exported_at: str
         lines += [text["empty"], ""]
     for turn in conversation.turns:
         lines += [f"### {text[turn.role]} · {readable_time(turn.created_at)}", "", inert(turn.text), ""]
+        if turn.corrected:
+            lines += [f"_{corrected_note(model, turn, conversation.lang)}_", ""]
         lines += [f"> {inert(notice)}" for notice in turn.notices]
         if turn.sources:
             lines += [f"**{text['sources']}:**"]

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from coach.answer.extractive import Answer
-from coach.diagnostic.dialogue import DiagnosticContext, Step, advance, start
+from coach.diagnostic.dialogue import DIALOGUE, DiagnosticContext, Step, advance, amend, classify_message, start
 from coach.diagnostic.summary import Summary, render_summary
 from coach.lang.detect import Lang
 from coach.lang.words import START_REQUEST
@@ -44,6 +44,8 @@ def reply_to(coach: CoachLike, conversation: Conversation, text: str, on_token: 
         turn = _diagnostic_turn(coach, conversation, text)
     elif is_start_request(text):
         turn = start_diagnostic(coach, conversation, add=False)
+    elif (amended := _amended(coach, conversation, text)) is not None:
+        turn = amended
     else:
         streaming = {"on_token": on_token} if on_token else {}
         turn = answer_turn(coach.ask(text, conversation.lang, history=history_of(conversation), **streaming))
@@ -71,9 +73,47 @@ def start_diagnostic(coach: CoachLike, conversation: Conversation, add: bool = T
 def _diagnostic_turn(coach: CoachLike, conversation: Conversation, text: str) -> Turn:
     state, step = advance(coach.diagnostic_context(), conversation.dialogue, text)
     conversation.dialogue = state
+    if step is not None:
+        _mark_corrected(conversation, step)
+    if step is None or step.kind == "summary":
+        return _summary_turn(coach, conversation, step.text if step else "")
+    turn = step_turn(step, coach_mode(coach))
+    if step.kind in ("question", "follow_up"):
+        turn.status = status_line(coach.model, state.assessment, conversation.lang)
+    return turn
+
+
+def _amended(coach: CoachLike, conversation: Conversation, text: str) -> Turn | None:
+    """After the summary, a statement about the company updates the assessment and the summary; a message
+    that asks something, or says nothing about the company, is left to the articles (None)."""
+    state = conversation.dialogue
+    if state is None or state.phase != "done" or classify_message(text) in ("question", "summary", "unknown"):
+        return None
+    state, step = amend(coach.diagnostic_context(), state, text)
     if step is None:
-        return _summary_turn(coach, conversation)
-    return step_turn(step, coach_mode(coach))
+        return None
+    conversation.dialogue = state
+    _mark_corrected(conversation, step)
+    return _summary_turn(coach, conversation, f"{step.text} {DIALOGUE[conversation.lang]['updated_summary']}")
+
+
+def _mark_corrected(conversation: Conversation, step: Step) -> None:
+    """Mark the user's turns whose statements a correction or a later statement replaced."""
+    for quote, dimension in step.retracted:
+        for turn in reversed(conversation.turns[:-1]):
+            if turn.role == "user" and quote in turn.text and dimension not in turn.corrected:
+                turn.corrected.append(dimension)
+                break
+
+
+def status_line(model: ReadinessModel, assessment: Assessment, lang: Lang) -> str:
+    """The stage so far in one line, and what is still open (the phone's view of the stage panel)."""
+    text = DIALOGUE[lang]
+    stage = model.stage(assessment.stage)
+    if not assessment.provisional:
+        return text["status"].format(number=stage.number, name=stage.name(lang))
+    names = ", ".join(model.dimension(key).short(lang) for key in assessment.open)
+    return text["status_provisional"].format(number=stage.number, name=stage.name(lang), names=names)
 
 
 def finish_diagnostic(coach: CoachLike, conversation: Conversation) -> Turn:
@@ -83,13 +123,16 @@ def finish_diagnostic(coach: CoachLike, conversation: Conversation) -> Turn:
     return turn
 
 
-def _summary_turn(coach: CoachLike, conversation: Conversation) -> Turn:
+def _summary_turn(coach: CoachLike, conversation: Conversation, preface: str = "") -> Turn:
+    """The summary as a turn, after `preface` (what the last message changed) when there is one."""
     state = conversation.dialogue
     conversation.dialogue = replace(state, phase="done", current=None)
     summary = coach.summarize(assess_evidence(list(state.evidence), list(state.goals)), conversation.lang)
     conversation.summary = summary
     sources = [step.source for step in summary.next_steps if step.source]
     text = render_summary(coach.model, summary)
+    if preface:
+        text = f"{preface}\n\n{text}"
     return Turn("coach", text, kind="summary", sources=sources, mode=coach_mode(coach))
 
 
