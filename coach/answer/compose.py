@@ -34,7 +34,7 @@ REDUNDANT = 0.93
 # A passage the search did not return counts as this much less similar than its article's best passage.
 UNRETURNED_MARGIN = 0.05
 # Per share of the question's topic words the sentence uses (by their first letters: "messen", "gemessen").
-WORD_BONUS = 0.04
+WORD_BONUS = 0.08
 # A sentence in a section that does what the question asks ("What to do next", "Worked example").
 SECTION_BONUS = 0.06
 # The lowest-ranked article whose fitting section may open the answer (0 is the best article).
@@ -42,7 +42,7 @@ SECTION_RANK = 1
 
 _KIND_WORDS: dict[Kind, re.Pattern] = {
     "definition": re.compile(r"\b(is|are|means?|describes?|ist|sind|bedeutet|heißt|meint|beschreibt)\b", re.I),
-    "yes_no": re.compile(r"\b(not|no|never|only|nicht|kein\w*|nie|nur)\b", re.I),
+    "yes_no": re.compile(r"\b(not|no|never|only|nicht|kein\w*|nie|nur|is an?|are|ist eine?|sind)\b", re.I),
     "who": re.compile(
         r"\b(owners?|lead|team|manager|person|sponsor|responsib\w*|verantwort\w*|zuständig\w*|leitung|"
         r"eigentümer\w*|kanalverantwortlich\w*|mitarbeit\w*|named|benannt\w*)\b",

@@ -10,6 +10,8 @@ company's situation. Word patterns only (German and English), so every decision 
 import re
 from typing import Literal
 
+from coach.text import split_sentences
+
 Kind = Literal["definition", "yes_no", "who", "first_step", "example", "why", "other"]
 
 _KINDS: tuple[tuple[Kind, re.Pattern], ...] = (
@@ -37,7 +39,8 @@ _KINDS: tuple[tuple[Kind, re.Pattern], ...] = (
         "yes_no",
         re.compile(
             r"^\W*(?:(?:and|und|but|aber|so|also)\W+)?(?:is|are|does|do|should|must|can|could|has|have|need|"
-            r"ist|sind|muss|müssen|soll|sollte|sollten|braucht|brauchen|kann|können|hat|haben|gibt es|lohnt)\b",
+            r"ist|sind|muss|müssen|soll|sollte|sollten|braucht|brauchen|kann|können|hat|haben|gibt es|lohnt)\b|"
+            r"\b(?:is that|is this|is it|are we|ist das|ist dies|sind wir|reicht das)\b[^?]*\?",
             re.IGNORECASE,
         ),
     ),
@@ -107,7 +110,9 @@ def is_vague(text: str) -> bool:
 
 
 def is_situational(text: str) -> bool:
-    """The marketer describes their company rather than asking about a topic."""
+    """The marketer describes their company and asks what to make of it (not a yes/no about one point)."""
+    if question_kind(text) in ("yes_no", "definition"):
+        return False
     return bool(_SITUATION.search(text)) and len(words(text)) >= SITUATION_WORDS
 
 
@@ -117,3 +122,15 @@ def is_follow_up(text: str) -> bool:
     if count == 0 or count > FOLLOW_UP_WORDS:
         return False
     return count <= 3 or bool(_POINTING.search(text))
+
+
+# A message longer than this that holds a question is answered on its question(s).
+WALL_WORDS = 60
+
+
+def focus(text: str) -> str:
+    """A pasted wall of text answered on its questions (the last two); any other message as it is."""
+    if len(words(text)) <= WALL_WORDS:
+        return text
+    questions = list(dict.fromkeys(sentence for sentence in split_sentences(text) if sentence.rstrip().endswith("?")))
+    return " ".join(questions[-2:]) if questions else text

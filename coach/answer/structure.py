@@ -27,9 +27,19 @@ POINTS_BACK = re.compile(
 )
 
 
+# A sentence that names a list or test it does not hold ("... fails every question", "alle Fragen") needs it.
+REFERS_TO_LIST = re.compile(
+    r"\b(?:every|each|all|these|those|the above|the following|the four|the five|the seven)\s+"
+    r"(?:questions?|tests?|steps?|layers?|points?|items?|criteria)\b|"
+    r"\b(?:jede|jeden|jeder|alle|allen|diese|diesen|obigen|folgenden|vier|fünf|sieben)\s+"
+    r"(?:Fragen?|Tests?|Schritte?|Schritten|Ebenen?|Punkte?|Kriterien)\b",
+    re.IGNORECASE,
+)
+
+
 def points_back(sentence: str) -> bool:
-    """Whether the sentence opens by pointing at text before it."""
-    return bool(POINTS_BACK.match(sentence))
+    """Whether the sentence opens by pointing at text before it, or names a list it does not hold."""
+    return bool(POINTS_BACK.match(sentence) or REFERS_TO_LIST.search(sentence))
 
 
 def clean(sentence: str) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 from coach.answer.extractive import Answer, Source
 from coach.answer.followup import follow_up_query
 from coach.answer.orientation import ORIENTATION_QUERY, ask_in_a_sentence, suggested_questions, with_offer
-from coach.answer.reading import has_words, is_situational, is_vague, question_kind
+from coach.answer.reading import focus, has_words, is_situational, is_vague, question_kind
 from coach.answer.topics import DimensionWords
 from coach.config import Settings
 from coach.diagnostic.dialogue import DiagnosticContext
@@ -137,7 +137,7 @@ class Coach:
             answer = ask_in_a_sentence(question.lang)
             answer.notices = question.notices
             return answer
-        asked = self.backend.standalone(question.text, history)
+        asked = self.backend.standalone(focus(question.text), history)
         notices = list(question.notices)
         if asked.strip() != question.text.strip():
             notices.append(READ_AS[question.lang].format(question=asked))
