@@ -74,7 +74,7 @@ SITUATION_WORDS = 7
 _POINTING = re.compile(
     r"^\W*(?:and|und|also|but|aber|so|then|dann|what about|how about|and what about|und was ist mit|wie ist es mit|"
     r"was ist mit|und bei|und wie|and how|why|warum|wieso|weshalb|how so|inwiefern|an example|ein beispiel|"
-    r"example|beispiel|more|mehr|for us|bei uns)\b|\b(?:that|this|it|them|those|these|there|das|dies\w*|dafür|"
+    r"more|mehr|for us|bei uns)\b|\b(?:that|this|it|them|those|these|there|das|dies\w*|dafür|example|beispiel|"
     r"daran|dazu|davon|damit|darüber|dann|so was|sowas)\b",
     re.IGNORECASE,
 )
