@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from bench.answers import ANSWER_RETRIEVAL, ANSWER_SAMPLES, bench_answer_quality, bench_answer_retrieval
 from bench.diagnostic import bench_offtopic, bench_personas, bench_turn, seconds
 from bench.evals import EVALS
 from bench.evidence import bench_evidence
@@ -37,7 +38,7 @@ QUESTION_SETS = (
 )
 UNSEEN_SPLITS = ("heldout6", "heldout7", "heldout8", "heldout9")
 """Held-out splits no decision has used yet: `bench.ranking` never fits on them."""
-PARTS = ("ingest", "retrieval", "answer", "offtopic", "aside", "personas", "evidence", "turn", "overhead")
+PARTS = ("ingest", "retrieval", "answer", "answers", "offtopic", "aside", "personas", "evidence", "turn", "overhead")
 # Ranks beyond this count as misses for MRR (retrieval returns one passage per article).
 RANK_DEPTH = 10
 TARGETS = {"hit@3": 0.95, "MRR": 0.85, "answer/embedding": 1.5, "no-op/full": 0.05}
@@ -216,6 +217,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--questions", type=Path, action="append", help="a retrieval eval set (repeatable; default: the bundled sets)"
     )
+    parser.add_argument(
+        "--samples", type=Path, action="append", help="an answer-quality sample (repeatable; default: evals/answers)"
+    )
+    parser.add_argument(
+        "--answer-questions", type=Path, action="append", help="retrieval sets of the answers part (repeatable)"
+    )
+    parser.add_argument("--dump", type=Path, help="write the answers of the answer-quality samples to this JSON file")
     parser.add_argument("--split", action="append", default=[], help="persona splits to run (repeatable; default: all)")
     parser.add_argument("--repeat", type=int, default=50, help="repetitions of each timed answer and embedding")
     parser.add_argument("--overhead-repeat", type=int, default=15, help="runs of each time to first token")
@@ -240,6 +248,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_retrieval(coach, args.questions or QUESTION_SETS)
         if "answer" in parts:
             bench_answer(coach, args.repeat)
+        if "answers" in parts:
+            bench_answer_quality(coach, args.samples or ANSWER_SAMPLES, args.dump)
+            bench_answer_retrieval(coach, args.answer_questions or ANSWER_RETRIEVAL)
         if "offtopic" in parts:
             bench_offtopic(coach)
         if "aside" in parts:

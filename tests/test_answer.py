@@ -5,6 +5,7 @@ import re
 import pytest
 
 from coach.answer.extractive import NOTHING_FOUND, Answer
+from coach.answer.orientation import ASK_IN_A_SENTENCE
 from coach.config import PROJECT_ROOT
 from coach.knowledge.articles import load_articles
 from coach.session.coach import Coach
@@ -43,10 +44,10 @@ def article_bodies() -> dict[str, str]:
 
 
 def _quoted(answer: Answer) -> list[tuple[str, int]]:
-    """The answer as (sentence, source number) pairs; every sentence must end with its marker."""
+    """The answer as (sentence or list item, source number) pairs; every one must end with its marker."""
     parts = MARKER.split(answer.text)
     assert parts[-1].strip() == "", f"text after the last citation: {parts[-1]!r}"
-    return [(parts[i].strip(), int(parts[i + 1])) for i in range(0, len(parts) - 1, 2)]
+    return [(parts[i].strip().removeprefix("- "), int(parts[i + 1])) for i in range(0, len(parts) - 1, 2)]
 
 
 @pytest.mark.parametrize(("question", "lang", "key"), ON_TOPIC)
@@ -56,7 +57,7 @@ def test_a_question_gets_a_short_answer_in_its_language_with_citations_that_poin
     answer = knowledge_coach.ask(question)
     assert (answer.lang, answer.mode) == (lang, "offline")
     quoted = _quoted(answer)
-    assert 2 <= len(quoted) <= 5, answer.text
+    assert 1 <= len(quoted) <= 12 and 60 <= sum(len(sentence.split()) for sentence, _ in quoted) <= 150, answer.text
     assert [source.number for source in answer.sources] == list(range(1, len(answer.sources) + 1))
     assert {number for _, number in quoted} == {source.number for source in answer.sources}
     assert all(source.lang == lang for source in answer.sources)
@@ -109,7 +110,7 @@ def test_a_question_in_any_script_gets_a_well_formed_answer(knowledge_coach: Coa
     if answer.sources:
         assert {number for _, number in _quoted(answer)} == {source.number for source in answer.sources}
     else:
-        assert answer.text == NOTHING_FOUND[answer.lang]
+        assert answer.text in (NOTHING_FOUND[answer.lang], ASK_IN_A_SENTENCE[answer.lang])
 
 
 @pytest.mark.parametrize(
@@ -125,31 +126,14 @@ def test_a_question_over_4000_characters_is_answered_on_its_start_with_a_notice(
     assert len(question) > 4000
     answer = knowledge_coach.ask(question)
     assert answer.lang == lang and answer.sources
-    (notice,) = answer.notices
-    assert "4000" in notice and word in notice
+    (notice,) = [notice for notice in answer.notices if "4000" in notice]
+    assert word in notice
 
 
 def test_the_json_of_an_answer_has_the_documented_fields(knowledge_coach: Coach):
     data = knowledge_coach.ask("Is posting three times a week a strategy?").to_json()
     assert set(data) == {"answer", "sources", "mode", "lang", "notices"}
     assert all(set(source) == {"id", "title", "lang", "text", "score"} for source in data["sources"])
-
-
-@pytest.mark.parametrize(
-    ("sentence", "penalised"),
-    [
-        ("Doch weder Umfang noch Zeitplan machen aus Maßnahmen eine Strategie.", True),
-        ("This means the plan is a tactic.", True),
-        ("Is that a strategy?", True),
-        ("A strategy decides how scarce resources are used.", False),
-        ("Eine Strategie ist eine Entscheidung über knappe Ressourcen.", False),
-        ("Thisbe's bakery posts daily.", False),
-    ],
-)
-def test_sentences_that_point_back_or_ask_are_quoted_less_readily(sentence: str, penalised: bool) -> None:
-    from coach.answer.extractive import _out_of_context_penalty
-
-    assert (_out_of_context_penalty(sentence) > 0) is penalised
 
 
 @pytest.mark.parametrize(("question", "lang", "key"), ON_TOPIC)

@@ -15,8 +15,9 @@ import coach.llm
 import coach.session.coach
 from coach.readiness.model_evidence import ModelEvidence, evidence_messages
 from coach.records.conversation import Conversation
-from coach.session.coach import Coach
+from coach.session.coach import READ_AS, Coach
 from coach.session.intake import take
+from tests.follow_up_pairs import FOLLOW_UP_PAIRS
 from tests.support.llama_server import MODEL_ALIAS, LlamaServer
 from tests.support.processes import run_coach
 
@@ -213,3 +214,22 @@ def test_the_cli_streams_the_answer_then_prints_the_checked_one_and_its_sources(
     assert "\nA tactic [1]. A plan.\n" in out  # then the checked answer
     assert "[1] " in out.split("A tactic [1]. A plan.\n", 1)[1] and "[7] " not in out
     assert "checked answer follows" in err
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "lang"), [pair[:3] for pair in FOLLOW_UP_PAIRS], ids=[pair[1] for pair in FOLLOW_UP_PAIRS]
+)
+def test_a_follow_up_pair_runs_through_the_server_with_the_rewrite_shown(llama_coach, monkeypatch, first, second, lang):
+    rewrites: list[str] = []
+    real = coach.session.backends.standalone_question
+
+    def spy(model, question, history):
+        rewrites.append(real(model, question, history))
+        return rewrites[-1]
+
+    monkeypatch.setattr(coach.session.backends, "standalone_question", spy)
+    answer = llama_coach.ask(second, lang, history=[("user", first), ("coach", "An earlier answer [1].")])
+    assert len(rewrites) == 1 and answer.text.strip() and answer.lang == lang
+    # Whatever the tiny model wrote as the standalone question is what the notice shows.
+    expected = [READ_AS[lang].format(question=rewrites[0])] if rewrites[0].strip() != second.strip() else []
+    assert [notice for notice in answer.notices if notice.startswith(READ_AS[lang][:12])] == expected

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from coach.answer.extractive import Answer, Source
+from coach.answer.structure import points_back
 from coach.knowledge.index import Hit
 from coach.lang.detect import Lang
 from coach.prompts import render
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 
 LANGUAGE = {"en": "English", "de": "German"}
 _MARKER = re.compile(r"\s?\[(\d{1,2})\]")
+# The end of the first sentences of a model's answer (a line break ends one too).
+_SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=\]))\s+(?=[A-ZÄÖÜ\"„])")
 HISTORY_TURNS = 6
 # A repeated line of the system prompt this long is a leak, not a coincidence.
 LEAK_CHARS = 30
@@ -121,8 +124,20 @@ def model_answer(model, hits: Sequence[Hit], question: str, lang: Lang, on_token
     return cited_answer(text, hits, lang)
 
 
+def opens_with_answer(text: str) -> str:
+    """The text without opening sentences that point back to something never said ("This means ...")."""
+    sentences = _SENTENCE.split(text.strip())
+    dropped = 0
+    while len(sentences) > 1 and points_back(_MARKER.sub("", sentences[0])):
+        sentences.pop(0)
+        dropped += 1
+    if dropped:
+        log.info("Dropped %d opening sentences of the model's answer that pointed back", dropped)
+    return " ".join(sentences) if dropped else text
+
+
 def cited_answer(text: str, hits: Sequence[Hit], lang: Lang, notices: list[str] | None = None) -> Answer:
-    clean, cited, removed = check_citations(text, len(hits))
+    clean, cited, removed = check_citations(opens_with_answer(text), len(hits))
     if removed:
         log.info("Removed %d citation markers that pointed to no passage", removed)
     sources = [Source.from_hit(number, hits[number - 1]) for number in cited]

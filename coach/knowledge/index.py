@@ -12,7 +12,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -378,6 +378,10 @@ class KnowledgeIndex:
             self._chunk_table = table
         return table
 
+    def passages(self) -> dict[str, Hit]:
+        """Every indexed passage by chunk id, as a hit of score 0 (for composing an answer from whole articles)."""
+        return self.derived("passages", _all_passages)
+
     def derived(self, name: str, build: Callable[["KnowledgeIndex"], object]) -> object:
         """Something computed from what is indexed (a reranker), built once per sync."""
         with self._lock:
@@ -399,6 +403,12 @@ class KnowledgeIndex:
 def passage_text(chunk: Chunk) -> str:
     """What is embedded for a chunk: its title and heading give the passage its subject."""
     return f"{chunk.title}. {chunk.section}. {chunk.text}"
+
+
+def _all_passages(index: "KnowledgeIndex") -> dict[str, Hit]:
+    stored = index._chunks.get(include=["metadatas", "documents"])
+    rows = zip(stored["ids"], stored["metadatas"], stored["documents"], strict=True)
+    return {cid: replace(_hit(cid, meta, text, 1.0), score=0.0) for cid, meta, text in rows}
 
 
 def _hit(chunk_id: str, meta: dict, text: str, distance: float) -> Hit:

@@ -6,7 +6,9 @@ import logging
 from collections.abc import Callable, Sequence
 
 from coach.answer.extractive import Answer, compose_offline, covered
+from coach.answer.followup import offline_standalone
 from coach.answer.model import IncompleteAnswer, cited_answer, model_answer, standalone_question
+from coach.answer.reading import Kind
 from coach.config import Settings
 from coach.diagnostic.model import ModelDiagnostic, Score
 from coach.diagnostic.summary import Summary
@@ -36,13 +38,19 @@ class OfflineBackend:
         self.phrase_question: PhraseQuestion | None = None
 
     def standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
-        """Offline, a question is retrieved as it was asked."""
-        return question
+        """Offline, a follow-up is read with the previous question (`coach.answer.followup`)."""
+        return offline_standalone(question, history)
 
     def answer(
-        self, retrieved: Retrieved, question: str, lang: Lang, on_token: OnToken | None, on_topic: bool
+        self,
+        retrieved: Retrieved,
+        question: str,
+        lang: Lang,
+        on_token: OnToken | None,
+        on_topic: bool,
+        kind: Kind = "other",
     ) -> Answer:
-        return compose_offline(self.index, retrieved, lang, on_topic)
+        return compose_offline(self.index, retrieved, lang, on_topic, question, kind)
 
     def with_prose(self, summary: Summary) -> Summary:
         return summary
@@ -104,10 +112,16 @@ class ModelBackend:
             return question
 
     def answer(
-        self, retrieved: Retrieved, question: str, lang: Lang, on_token: OnToken | None, on_topic: bool
+        self,
+        retrieved: Retrieved,
+        question: str,
+        lang: Lang,
+        on_token: OnToken | None,
+        on_topic: bool,
+        kind: Kind = "other",
     ) -> Answer:
         if not (on_topic or covered(self.offline.index, retrieved)):
-            return self.offline.answer(retrieved, question, lang, on_token, on_topic)
+            return self.offline.answer(retrieved, question, lang, on_token, on_topic, kind)
         try:
             return model_answer(self.models.streaming, retrieved.hits, question, lang, on_token)
         except IncompleteAnswer as partial:
@@ -115,7 +129,7 @@ class ModelBackend:
             return cited_answer(partial.text, retrieved.hits, lang, [MODEL_INCOMPLETE[lang]])
         except Exception as error:
             log.warning("The model is unavailable (%s); answering from the articles", type(error).__name__)
-            answer = self.offline.answer(retrieved, question, lang, on_token, on_topic)
+            answer = self.offline.answer(retrieved, question, lang, on_token, on_topic, kind)
             answer.notices.append(MODEL_UNAVAILABLE[lang])
             return answer
 

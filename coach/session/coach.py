@@ -8,6 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from coach.answer.extractive import Answer, Source
+from coach.answer.followup import follow_up_query
+from coach.answer.orientation import ORIENTATION_QUERY, ask_in_a_sentence, suggested_questions, with_offer
+from coach.answer.reading import focus, has_words, is_situational, is_vague, question_kind
 from coach.answer.topics import DimensionWords
 from coach.config import Settings
 from coach.diagnostic.dialogue import DiagnosticContext
@@ -28,6 +31,7 @@ from coach.text import CleanText, clean_message
 log = logging.getLogger(__name__)
 
 TRUNCATED = texts("session", "truncated")
+READ_AS = texts("answer", "read_as")
 
 
 @dataclass(frozen=True)
@@ -129,12 +133,29 @@ class Coach:
         is about it (`coach.answer.topics`), retrieved with its description and never refused as off-topic.
         """
         question = prepare_question(text, self.settings.max_question_chars, default_lang)
-        asked = self.backend.standalone(question.text, history)
+        if not has_words(question.text):
+            answer = ask_in_a_sentence(question.lang)
+            answer.notices = question.notices
+            return answer
+        asked = self.backend.standalone(focus(question.text), history)
+        notices = list(question.notices)
+        if asked.strip() != question.text.strip():
+            notices.append(READ_AS[question.lang].format(question=asked))
         topic = self._dimension_words().named(question.text, question.lang, open_dimension) if open_dimension else None
-        query = f"{asked} ({topic.name(question.lang)}: {topic.description(question.lang)})" if topic else asked
-        retrieved = self.retrieve(query, question.lang, self.settings.top_k)
-        answer = self.backend.answer(retrieved, asked, question.lang, on_token, on_topic=topic is not None)
-        answer.notices = question.notices + answer.notices
+        # A vague question or a company's situation gets a starting point, never "not covered".
+        orient = topic is None and (is_vague(asked) or is_situational(asked))
+        kind = question_kind(question.text)
+        query = follow_up_query(asked, question.text, kind, question.lang)
+        if topic:
+            query = f"{asked} ({topic.name(question.lang)}: {topic.description(question.lang)})"
+        elif is_vague(asked):
+            query = ORIENTATION_QUERY[question.lang]
+        query, vector = self.query(query, question.lang)
+        retrieved = retrieve(self.index, vector, question.lang, self.settings.top_k, query)
+        answer = self.backend.answer(retrieved, asked, question.lang, on_token, topic is not None or orient, kind)
+        if orient and answer.sources:
+            with_offer(answer, suggested_questions(self.index, vector, retrieved.hits, asked), question.lang)
+        answer.notices = notices + answer.notices
         return answer
 
     def answer_aside(self, text: str, lang: Lang, open_dimension: str | None) -> Answer:

@@ -1,0 +1,167 @@
+"""`python -m bench --only answers`: what the marketer reads, measured on answer-quality samples.
+
+Per sample (`evals/answers/*.yaml` in the sample format: `kind` single|vague|situational|followup, a follow-up
+asked after its `previous` question):
+- the share whose first sentence cites an expected article;
+- the share with a sentence that points back ("This ...", "Die anderen ...") without the sentence it points
+  to right before it (target 0);
+- the share of vague and situational questions refused with "not covered" (target 0);
+- the share of follow-ups whose answer cites an expected article first (target >= 0.9);
+- the share of answers of MIN_WORDS to MAX_WORDS words (the quoted part, markers left out).
+And retrieval hit@3 / MRR on the retrieval-format sets of `evals/answers/` (situations, wording).
+"""
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bench.evals import EVALS
+from coach.answer.compose import MAX_WORDS, MIN_WORDS
+from coach.answer.extractive import Answer
+from coach.answer.structure import blocks, clean, points_back
+from coach.session.coach import Coach, prepare_question
+
+ANSWER_SAMPLES = (EVALS / "answers" / "tuning.yaml", EVALS / "answers" / "sample.yaml")
+ANSWER_RETRIEVAL = (EVALS / "answers" / "situations.yaml", EVALS / "answers" / "wording.yaml")
+TARGETS = {"pointing back": 0.0, "refused": 0.0, "follow-ups right": 0.9}
+_MARKER = re.compile(r"\s*\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One sample item with the coach's answer to it."""
+
+    item: dict
+    answer: Answer
+
+    @property
+    def quoted(self) -> list[tuple[str, int]]:
+        """The quoted sentences and items with their source numbers (the offer and suggestions left out)."""
+        body = self.answer.text.split("\n\n- ")[0]
+        parts = _MARKER.split(body)
+        return [(clean(parts[i].strip().lstrip("- ")), int(parts[i + 1])) for i in range(0, len(parts) - 1, 2)]
+
+    def first_key(self) -> str | None:
+        quoted = self.quoted
+        if not quoted or quoted[0][1] > len(self.answer.sources):
+            return None
+        return self.answer.sources[quoted[0][1] - 1].key
+
+    def words(self) -> int:
+        return sum(len(text.split()) for text, _ in self.quoted)
+
+
+def answer_item(coach: Coach, item: dict) -> Answer:
+    """The answer to a sample item; a follow-up is asked after its previous question, in one conversation."""
+    history: list[tuple[str, str]] = []
+    if item.get("previous"):
+        first = coach.ask(item["previous"])
+        history = [("user", item["previous"]), ("coach", first.text)]
+    return coach.ask(item["question"], history=history)
+
+
+def missing_referent(coach: Coach, answered: Answered) -> list[str]:
+    """The sentences of the answer that point back while the sentence before them in the article is not
+    right before them in the answer."""
+    passages = coach.index.passages()
+    quoted = answered.quoted
+    missing = []
+    for position, (sentence, number) in enumerate(quoted):
+        if not points_back(sentence) or number > len(answered.answer.sources):
+            continue
+        source = answered.answer.sources[number - 1]
+        before = quoted[position - 1][0] if position else ""
+        predecessor = _predecessor(
+            [passage.text for passage in passages.values() if passage.article_id == source.id], sentence
+        )
+        if not _follows(before, predecessor):
+            missing.append(sentence)
+    return missing
+
+
+def _follows(before: str, predecessor: str | None) -> bool:
+    """Whether the answer's previous sentence is the one the article has before this one."""
+    if not predecessor or not before:
+        return False
+    predecessor = clean(predecessor)
+    return before in predecessor or predecessor in before
+
+
+def _predecessor(texts: list[str], sentence: str) -> str | None:
+    """The sentence (or list lead-in) before `sentence` in the article's passages; None if it opens one."""
+    for text in texts:
+        flat: list[str] = []
+        for block in blocks(text):
+            flat += [block.lead_in] if block.lead_in else []
+            flat += list(block.sentences)
+        for position, piece in enumerate(flat):
+            if sentence in piece:
+                return flat[position - 1] if position else None
+    return None
+
+
+def bench_answer_quality(coach: Coach, paths: Sequence[Path] = ANSWER_SAMPLES, dump: Path | None = None) -> None:
+    print(f"\n== Answer quality: {', '.join(str(path) for path in paths)}")
+    dumped = []
+    for path in paths:
+        items = yaml.safe_load(path.read_text(encoding="utf-8"))
+        answered = [Answered(item, answer_item(coach, item)) for item in items]
+        dumped += [
+            {"id": a.item["id"], "answer": a.answer.text, "sources": [s.key for s in a.answer.sources]}
+            for a in answered
+        ]
+        for split in dict.fromkeys(item["split"] for item in items):
+            _report(coach, split, [a for a in answered if a.item["split"] == split])
+    if dump:
+        dump.write_text(json.dumps(dumped, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"answers written to {dump}")
+
+
+def _report(coach: Coach, split: str, answered: list[Answered]) -> None:
+    def share(group: list[Answered], test) -> str:
+        return f"{sum(map(test, group)) / len(group):.3f} ({sum(map(test, group))}/{len(group)})" if group else "-"
+
+    open_ended = [a for a in answered if a.item["kind"] in ("vague", "situational")]
+    follow_ups = [a for a in answered if a.item["kind"] == "followup"]
+    print(f"{split}: {len(answered)} items")
+    print(
+        f"  first sentence from an expected article: {share(answered, lambda a: a.first_key() in a.item['expected'])}"
+    )
+    for kind in ("single", "vague", "situational", "followup"):
+        group = [a for a in answered if a.item["kind"] == kind]
+        print(f"    {kind:12} {share(group, lambda a: a.first_key() in a.item['expected'])}")
+    pointing = [a for a in answered if missing_referent(coach, a)]
+    print(f"  pointing back without referent: {share(answered, lambda a: a in pointing)} (target 0)")
+    for a in pointing:
+        if a.item["split"].startswith("dev"):
+            print(f"    {a.item['id']}: {missing_referent(coach, a)[0][:90]!r}")
+    print(f"  vague/situational refused: {share(open_ended, lambda a: not a.answer.sources)} (target 0)")
+    print(
+        f"  follow-ups from an expected article: {share(follow_ups, lambda a: a.first_key() in a.item['expected'])}"
+        f" (target >= {TARGETS['follow-ups right']})"
+    )
+    grounded = [a for a in answered if a.answer.sources]
+    print(
+        f"  answers of {MIN_WORDS}-{MAX_WORDS} words: {share(grounded, lambda a: MIN_WORDS <= a.words() <= MAX_WORDS)}"
+    )
+
+
+def bench_answer_retrieval(coach: Coach, paths: Sequence[Path] = ANSWER_RETRIEVAL) -> None:
+    from bench.main import RANK_DEPTH, load_questions, metrics
+
+    print(f"\n== Retrieval on marketers' wording: {', '.join(str(path) for path in paths)}")
+    print(f"{'set':10}{'n':>5}{'hit@1':>8}{'hit@3':>8}{'MRR':>8}")
+    for path in paths:
+        questions = load_questions(path)
+        ranks = []
+        for item in questions:
+            question = prepare_question(item.question, coach.settings.max_question_chars)
+            keys = [hit.key for hit in coach.retrieve(question.text, question.lang, RANK_DEPTH).hits]
+            ranks.append(next((n for n, key in enumerate(keys, 1) if key in item.expected), None))
+        values = metrics(ranks)
+        split = questions[0].split if questions else path.stem
+        print(f"{split:10}{len(ranks):>5}{values['hit@1']:>8.3f}{values['hit@3']:>8.3f}{values['MRR']:>8.3f}")

@@ -1,0 +1,265 @@
+"""The offline answer, composed on the article's structure rather than as a collage of sentences.
+
+The procedure, step by step:
+1. The opening sentence comes from the article retrieval ranked first: its sentence that scores best
+   for the question, preferring one that does what the question's kind asks (a definition for "what is",
+   a verdict for "is X ...", a person or role for "who", a start for "how do we start"), and never one
+   that points back ("This means ...") or is background (a year, whose model it was).
+2. If that sentence sits in, or right before, a list of its section (a worked example, a checklist, the
+   layers of a strategy), or the question asks for an example or a first step and the section has a list,
+   the list follows whole and in order, with the line that introduces it.
+3. Otherwise the opening sentence's paragraph goes on in order, and when that is too short, the next
+   best sentences of the chosen articles follow; a sentence that points back joins only right after
+   the sentence it points to.
+4. The answer stays within about MIN_WORDS to MAX_WORDS words; every sentence or list item ends with
+   the `[n]` of its article.
+"""
+
+import re
+from dataclasses import dataclass, replace
+
+from coach.answer.reading import Kind, topic_words
+from coach.answer.structure import Block, blocks, clean, first_sentence, points_back
+from coach.knowledge.index import Hit, KnowledgeIndex, TextTable
+from coach.retrieval.reranker import Retrieved
+
+MIN_WORDS = 60
+MAX_WORDS = 150
+# How much a sentence that does what the question's kind asks is preferred as the opening sentence.
+KIND_BONUS = 0.03
+# Background (a year, whose model it was) and questions are poor openings.
+BACKGROUND_PENALTY = 0.03
+QUESTION_PENALTY = 0.05
+REDUNDANT = 0.93
+# A passage the search did not return counts as this much less similar than its article's best passage.
+UNRETURNED_MARGIN = 0.05
+# Per share of the question's topic words the sentence uses (by their first letters: "messen", "gemessen").
+WORD_BONUS = 0.08
+# A sentence in a section that does what the question asks ("What to do next", "Worked example").
+SECTION_BONUS = 0.06
+# The lowest-ranked article whose fitting section may open the answer (0 is the best article).
+SECTION_RANK = 1
+
+_KIND_WORDS: dict[Kind, re.Pattern] = {
+    "definition": re.compile(r"\b(is|are|means?|describes?|ist|sind|bedeutet|heißt|meint|beschreibt)\b", re.I),
+    "yes_no": re.compile(r"\b(not|no|never|only|nicht|kein\w*|nie|nur|is an?|are|ist eine?|sind)\b", re.I),
+    "who": re.compile(
+        r"\b(owners?|lead|team|manager|person|sponsor|responsib\w*|verantwort\w*|zuständig\w*|leitung|"
+        r"eigentümer\w*|kanalverantwortlich\w*|mitarbeit\w*|named|benannt\w*)\b",
+        re.I,
+    ),
+    "first_step": re.compile(
+        r"\b(start\w*|begin\w*|first|step|inventory|zuerst|erste\w*|beginn\w*|anfang\w*|schritt\w*|"
+        r"inventur|bestandsaufnahme)\b",
+        re.I,
+    ),
+    "example": re.compile(r"\b(example|for instance|imagine|picture|beispiel\w*|etwa|stellen sie sich)\b", re.I),
+    "why": re.compile(r"\b(because|since|so that|reason|weil|denn|grund|damit)\b", re.I),
+}
+_SECTION_WORDS: dict[Kind, re.Pattern] = {
+    "first_step": re.compile(r"\b(next|start\w*|first|90-day|nächst\w*|erste\w*|anfang\w*|90-tage)\b", re.I),
+    "example": re.compile(r"\b(example|beispiel\w*)\b", re.I),
+}
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_BACKGROUND = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b(Anderson|Altimeter|Forrester|Tac)\b")
+_LIST_WORDS = re.compile(
+    r"\b(layers?|steps?|list|checklist|questions|example|plan|ebenen?|schritte?|liste|checkliste|fragen|beispiel\w*)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One quoted sentence or list item and the passage it comes from."""
+
+    hit: Hit
+    text: str
+    item: bool = False
+
+
+def compose_pieces(index: KnowledgeIndex, retrieved: Retrieved, question: str, kind: Kind) -> list[Piece]:
+    """The answer's sentences and list items, in reading order (empty when nothing is quotable)."""
+    passages = _allowed_passages(index, retrieved)
+    table = index.sentence_table()
+    rows = table.rows_of(set(passages))
+    if not rows:
+        return []
+    scores = {row: _score(retrieved, passages, table, row, question, kind) for row in rows}
+    lead_rows = [row for row in rows if _may_open(passages[table.chunk_ids[row]][0], kind, row, table, passages)]
+    lead = max(lead_rows or rows, key=lambda row: scores[row])
+    hit = passages[table.chunk_ids[lead]][1]
+    pieces = _with_list(hit, table.texts[lead], question, kind) or _paragraph(hit, table.texts[lead])
+    ranked = sorted(rows, key=lambda row: -scores[row])
+    return _fill(pieces, ranked, table, passages)
+
+
+def _allowed_passages(index: KnowledgeIndex, retrieved: Retrieved) -> dict[str, tuple[int, Hit]]:
+    """Every passage of the chosen articles (in the chosen language): chunk id -> (article rank, hit).
+
+    A passage Chroma returned keeps its similarity; the others of the article get a little less than the
+    article's best one, so a section the search missed (how the article measures, what to do next) can still
+    be quoted when its sentence fits the question.
+    """
+    returned = {hit.chunk_id: hit for hit in retrieved.candidates}
+    allowed = {}
+    for rank, best in enumerate(retrieved.hits):
+        for chunk_id, passage in index.passages().items():
+            if passage.article_id == best.article_id:
+                score = returned[chunk_id].score if chunk_id in returned else best.score - UNRETURNED_MARGIN
+                allowed[chunk_id] = (rank, replace(passage, score=score))
+    return allowed
+
+
+def _may_open(rank: int, kind: Kind, row: int, table: TextTable, passages: dict) -> bool:
+    """The opening comes from the best article, or from the second when its section is what was asked for."""
+    return rank == 0 or (rank <= SECTION_RANK and _fits_section(kind, row, table, passages))
+
+
+def _fits_section(kind: Kind, row: int, table: TextTable, passages: dict) -> bool:
+    """Whether the sentence's section is what a first-step or example question asks for ("What to do next")."""
+    pattern = _SECTION_WORDS.get(kind)
+    return bool(pattern and pattern.search(passages[table.chunk_ids[row]][1].section))
+
+
+def _score(retrieved: Retrieved, passages: dict, table: TextTable, row: int, question: str, kind: Kind) -> float:
+    """The sentence's fitness as an opening: its similarity and its passage's, adjusted by the rules above."""
+    sentence = table.texts[row]
+    score = 0.6 * float(retrieved.sentence_scores[row]) + 0.4 * passages[table.chunk_ids[row]][1].score
+    if kind in _KIND_WORDS and _KIND_WORDS[kind].search(sentence):
+        score += KIND_BONUS
+    if _fits_section(kind, row, table, passages):
+        score += SECTION_BONUS
+    score += WORD_BONUS * shared_words(question, sentence)
+    if points_back(sentence):
+        score -= 1.0  # an opening must stand on its own
+    if sentence.endswith("?"):
+        score -= QUESTION_PENALTY
+    background = _BACKGROUND.findall(sentence)
+    if background and not any(word and word.lower() in question.lower() for pair in background for word in pair):
+        score -= BACKGROUND_PENALTY
+    return score
+
+
+def shared_words(question: str, sentence: str) -> float:
+    """The share of the question's topic words of 4+ letters whose stem (first 5 letters) the sentence uses."""
+    asked = {_fold(word)[:5] for word in topic_words(question) if len(word) >= 4}
+    if not asked:
+        return 0.0
+    said = _fold(sentence)
+    return sum(stem in said for stem in asked) / len(asked)
+
+
+def _fold(text: str) -> str:
+    return text.lower().translate(_UMLAUTS)
+
+
+def _locate(passage_blocks: list[Block], sentence: str) -> tuple[int, int]:
+    """(block, position) of a quoted sentence in the passage; position -1 is a list's lead-in."""
+    for number, block in enumerate(passage_blocks):
+        if block.lead_in and sentence in block.lead_in:
+            return number, -1
+        for position, text in enumerate(block.sentences):
+            if sentence in text:
+                return number, position
+    return -1, 0
+
+
+def _with_list(hit: Hit, lead: str, question: str, kind: Kind) -> list[Piece]:
+    """The opening and a whole list of its passage, when the opening belongs to it or the question asks for one."""
+    passage_blocks = blocks(hit.text)
+    where, position = _locate(passage_blocks, lead)
+    lists = [number for number, block in enumerate(passage_blocks) if block.kind == "list"]
+    if where < 0 or not lists:
+        return []
+    if passage_blocks[where].kind == "list":
+        chosen = where
+    elif where + 1 in lists and position == len(passage_blocks[where].sentences) - 1:
+        chosen = where + 1
+    elif kind in ("example", "first_step") or _LIST_WORDS.search(question):
+        chosen = next((number for number in lists if number > where), lists[0])
+    else:
+        return []
+    block = passage_blocks[chosen]
+    if chosen == where and position >= 0 and not block.lead_in and kind not in ("example", "first_step"):
+        return []  # an item of a list with no lead-in opens the answer on its own
+    opening = _opening(hit, block, lead, chosen == where and position >= 0)
+    items = _fitting_items(block, sum(len(piece.text.split()) for piece in opening))
+    return opening + [Piece(hit, item, item=True) for item in items] if items else []
+
+
+def _opening(hit: Hit, block: Block, lead: str, lead_is_item: bool) -> list[Piece]:
+    """The sentences before a list: the opening sentence (unless it is an item) and the list's lead-in."""
+    pieces = [] if lead_is_item else [Piece(hit, lead)]
+    lead_in = block.lead_in
+    if lead_in and lead not in lead_in and not points_back(lead_in):
+        pieces.append(Piece(hit, lead_in))
+    return pieces
+
+
+def _fitting_items(block: Block, used: int) -> list[str]:
+    """The list's items whole; shortened to their first sentence when the whole list would be too long."""
+    items = list(block.sentences)
+    if used + sum(len(item.split()) for item in items) > MAX_WORDS:
+        items = [first_sentence(item) for item in items]
+    return items
+
+
+def _paragraph(hit: Hit, lead: str) -> list[Piece]:
+    """The opening sentence and the rest of its paragraph, in order, up to about MIN_WORDS."""
+    passage_blocks = blocks(hit.text)
+    where, position = _locate(passage_blocks, lead)
+    if where < 0 or position < 0 or passage_blocks[where].kind != "paragraph":
+        return [Piece(hit, clean(lead))]
+    pieces = [Piece(hit, lead)]
+    for sentence in passage_blocks[where].sentences[position + 1 :]:
+        if _words(pieces) >= MIN_WORDS or _words(pieces) + len(sentence.split()) > MAX_WORDS:
+            break
+        pieces.append(Piece(hit, clean(sentence)))
+    return pieces
+
+
+def _fill(pieces: list[Piece], ranked: list[int], table: TextTable, passages: dict) -> list[Piece]:
+    """Add the next best sentences that stand on their own until the answer has about MIN_WORDS."""
+    used = {piece.text for piece in pieces}
+    chosen_rows = [row for row in ranked if table.texts[row] in used]
+    for row in ranked:
+        if _words(pieces) >= MIN_WORDS:
+            break
+        sentence = table.texts[row]
+        if sentence in used or any(sentence in piece.text for piece in pieces):
+            continue
+        if points_back(sentence) or sentence.endswith("?"):
+            continue
+        if _words(pieces) + len(sentence.split()) > MAX_WORDS:
+            continue
+        if any(float(table.vectors[row] @ table.vectors[other]) > REDUNDANT for other in chosen_rows):
+            continue
+        pieces.append(Piece(passages[table.chunk_ids[row]][1], sentence))
+        used.add(sentence)
+        chosen_rows.append(row)
+    return pieces
+
+
+def _words(pieces: list[Piece]) -> int:
+    return sum(len(piece.text.split()) for piece in pieces)
+
+
+def render(pieces: list[Piece]) -> tuple[str, list[Hit]]:
+    """The answer's text with a `[n]` after every sentence and item, and the cited passages by number."""
+    numbers: dict[str, int] = {}
+    cited: list[Hit] = []
+    text = ""
+    previous_item = False
+    for piece in pieces:
+        if piece.hit.key not in numbers:
+            numbers[piece.hit.key] = len(numbers) + 1
+            cited.append(piece.hit)
+        quoted = f"{piece.text} [{numbers[piece.hit.key]}]"
+        if piece.item:
+            text += f"\n- {quoted}"
+        elif previous_item:
+            text += f"\n\n{quoted}"
+        else:
+            text += f" {quoted}" if text else quoted
+        previous_item = piece.item
+    return text.strip(), cited

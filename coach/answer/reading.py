@@ -1,0 +1,136 @@
+"""How a question reads before anything is retrieved: its kind, and whether it is a follow-up, vague or a
+company's situation. Word patterns only (German and English), so every decision can be explained.
+
+- kind: what the first sentence of the answer has to be (a definition, a yes/no, a who, a first step);
+- follow-up: a short or pointing question that needs the previous turn ("und wer?", "why?", "an example?");
+- vague: no topic of its own ("Wie fange ich an?", "help", "what should we do next?");
+- situational: the marketer describes the company ("We're a 20-person bakery chain ...").
+"""
+
+import re
+from typing import Literal
+
+from coach.text import split_sentences
+
+Kind = Literal["definition", "yes_no", "who", "first_step", "example", "why", "other"]
+
+_KINDS: tuple[tuple[Kind, re.Pattern], ...] = (
+    (
+        "first_step",
+        re.compile(
+            r"\b(start|begin|get started|first step|first steps|comes first|do first|next step|next steps|do next|"
+            r"what now|what next|anfangen|fange\w*|beginnen|beginne\w*|erste[nrs]? schritt\w*|zuerst|"
+            r"nächste[nrs]? schritt\w*|als nächstes|was (?:jetzt|nun|tun)|was machen wir)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("who", re.compile(r"^\W*(?:(?:and|und|but|aber|so|also)\W+)?(?:who|whom|wer|wem|wen)\b", re.IGNORECASE)),
+    ("why", re.compile(r"^\W*(?:(?:and|und|but|aber|so|also)\W+)?(?:why|warum|wieso|weshalb)\b", re.IGNORECASE)),
+    ("example", re.compile(r"\b(examples?|for instance|beispiel\w*|zum beispiel)\b", re.IGNORECASE)),
+    (
+        "definition",
+        re.compile(
+            r"^\W*(?:(?:and|und)\W+)?(?:what(?:'s| is| are| does .{1,60} mean)|what do you mean|"
+            r"was (?:ist|sind|bedeute\w*|heißt|heisst|meint|meinen|versteht man)|define|definition)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "yes_no",
+        re.compile(
+            r"^\W*(?:(?:and|und|but|aber|so|also)\W+)?(?:is|are|does|do|should|must|can|could|has|have|need|"
+            r"ist|sind|muss|müssen|soll|sollte|sollten|braucht|brauchen|kann|können|hat|haben|gibt es|lohnt)\b|"
+            r"\b(?:is that|is this|is it|are we|ist das|ist dies|sind wir|reicht das)\b[^?]*\?",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
+
+# Words that carry no topic of their own: a question made only of them is vague.
+_GENERIC = set(
+    """
+    a an the and or but so to of for in on at with about me my we us our you your i it this that what how where
+    which when who should could would can do does did is are be get go going now next then first start starting
+    begin help please tips tip advice ideas idea any anything something ok okay hi hello hey where's what's
+    step steps thing things best way good social media doing done
+    ein eine einen der die das den dem und oder aber zu für mit auf an bei von wie wo was wer ich wir uns mir
+    mich du sie ihr es dies jetzt nun nächstes nächste als erst erste erster ersten schritt schritte anfangen
+    fange beginnen beginne soll sollen sollte sollten kann können tun machen mache hilfe bitte tipps tipp rat
+    ratschlag ideen idee gibt geht starten start hallo hi am besten gut gute man denn eigentlich dann so
+    """.split()
+)
+
+_SITUATION = re.compile(
+    r"^\W*(?:hi|hello|hallo)?\W*(?:we(?:'re| are| have|'ve| run| sell| make| do| post)|our |i run|i'm |i am |"
+    r"i work|my company|my team|as a |wir (?:sind|haben|posten|machen|verkaufen|betreiben)|unser\w* |bei uns|"
+    r"ich (?:bin|leite|habe|arbeite|führe)|mein\w* (?:firma|unternehmen|team|chef)|als )",
+    re.IGNORECASE,
+)
+SITUATION_WORDS = 7
+
+_POINTING = re.compile(
+    r"^\W*(?:and|und|also|but|aber|so|then|dann|what about|how about|and what about|und was ist mit|wie ist es mit|"
+    r"was ist mit|und bei|und wie|and how|why|warum|wieso|weshalb|how so|inwiefern|an example|ein beispiel|"
+    r"more|mehr|for us|bei uns)\b|\b(?:that|this|it|them|those|these|there|das|dies\w*|dafür|example|beispiel|"
+    r"daran|dazu|davon|damit|darüber|dann|so was|sowas)\b",
+    re.IGNORECASE,
+)
+FOLLOW_UP_WORDS = 8
+
+
+def question_kind(text: str) -> Kind:
+    """What the first sentence of the answer has to do; the first matching pattern decides."""
+    for kind, pattern in _KINDS:
+        if pattern.search(text):
+            return kind
+    return "other"
+
+
+def words(text: str) -> list[str]:
+    """The words of two letters or more, URLs left out."""
+    return _WORD.findall(_URL.sub(" ", text))
+
+
+def has_words(text: str) -> bool:
+    """Whether there is a sentence to answer at all (not only emoji, numbers, punctuation or a URL)."""
+    return bool(words(text))
+
+
+def topic_words(text: str) -> list[str]:
+    """The words that name a topic (everything but the generic words of a request)."""
+    return [word for word in words(text) if word.lower() not in _GENERIC]
+
+
+def is_vague(text: str) -> bool:
+    """A request with no topic of its own: "Wie fange ich an?", "help", "what should we do next?"."""
+    return has_words(text) and not topic_words(text)
+
+
+def is_situational(text: str) -> bool:
+    """The marketer describes their company and asks what to make of it (not a yes/no about one point)."""
+    if question_kind(text) in ("yes_no", "definition"):
+        return False
+    return bool(_SITUATION.search(text)) and len(words(text)) >= SITUATION_WORDS
+
+
+def is_follow_up(text: str) -> bool:
+    """A short question that leans on the previous turn ("Und wer sollte das machen?", "why?", "an example?")."""
+    count = len(words(text))
+    if count == 0 or count > FOLLOW_UP_WORDS:
+        return False
+    return count <= 3 or bool(_POINTING.search(text))
+
+
+# A message longer than this that holds a question is answered on its question(s).
+WALL_WORDS = 60
+
+
+def focus(text: str) -> str:
+    """A pasted wall of text answered on its questions (the last two); any other message as it is."""
+    if len(words(text)) <= WALL_WORDS:
+        return text
+    questions = list(dict.fromkeys(sentence for sentence in split_sentences(text) if sentence.rstrip().endswith("?")))
+    return " ".join(questions[-2:]) if questions else text

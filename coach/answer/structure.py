@@ -1,0 +1,99 @@
+"""An article passage as the composer sees it: paragraphs of sentences and lists of items, in order.
+
+A passage is one section of an article (`## ` heading). Its lines are grouped into blocks: consecutive
+bullet or numbered lines are one list (a worked example, a checklist, the layers of a strategy), the other
+lines are paragraphs. A list keeps the line just before it as its lead-in when that line introduces it.
+"""
+
+import re
+from dataclasses import dataclass
+
+from coach.text import split_sentences
+
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+# A sentence that opens by pointing at something said before it ("Compare: ...", "Die anderen ...",
+# "This means ...", "Once the chain is clear, ...") means little without its predecessor.
+POINTS_BACK = re.compile(
+    r"^\W*(?:but|however|this|that|these|those|it|its|they|their|them|also|so|then|yet|and|such|here|there|"
+    r"thus|hence|therefore|instead|otherwise|likewise|similarly|compare|once|the other|the others|the same|"
+    r"the rest|both|either|neither|in that case|in this case|at that point|after that|for that|"
+    r"doch|aber|das|dies\w*|es|sie|ihr|ihre|auch|dann|deshalb|daher|dabei|damit|dafür|darum|dort|hier|und|"
+    r"solche\w*|so|somit|also|trotzdem|stattdessen|vergleichen sie|vergleiche|sobald|die anderen|der andere|"
+    r"das andere|beide|beides|ebenso|genauso|danach|"
+    r"(?:of|for|with|from|by|in|at|to|like) (?:them|these|those|this|that|it)|"
+    r"(?:von|mit|bei|zu|für|aus|nach|an|in|auf|unter|wie) (?:ihnen|ihm|ihr|diese[nmrs]?|denen|dem|solche\w*))\b",
+    re.IGNORECASE,
+)
+
+
+# A sentence that names a list or test it does not hold ("... fails every question", "alle Fragen") needs it.
+REFERS_TO_LIST = re.compile(
+    r"\b(?:every|each|all|these|those|the above|the following|the four|the five|the seven)\s+"
+    r"(?:questions?|tests?|steps?|layers?|points?|items?|criteria)\b|"
+    r"\b(?:jede|jeden|jeder|alle|allen|diese|diesen|obigen|folgenden|vier|fünf|sieben)\s+"
+    r"(?:Fragen?|Tests?|Schritte?|Schritten|Ebenen?|Punkte?|Kriterien)\b",
+    re.IGNORECASE,
+)
+
+
+def points_back(sentence: str) -> bool:
+    """Whether the sentence opens by pointing at text before it, or names a list it does not hold."""
+    return bool(POINTS_BACK.match(sentence) or REFERS_TO_LIST.search(sentence))
+
+
+def clean(sentence: str) -> str:
+    """A sentence as quoted: emphasis markers dropped, spacing collapsed."""
+    return " ".join(sentence.replace("**", "").replace("__", "").split())
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph (its sentences) or a list (its items, each whole, and the lead-in line if any)."""
+
+    kind: str
+    """"paragraph" or "list"."""
+    sentences: tuple[str, ...]
+    """A paragraph's sentences, or a list's items (an item may hold several sentences)."""
+    lead_in: str | None = None
+    """The line that introduces a list ("Anderson's own example is a small pet-sitting service.")."""
+
+    def words(self) -> int:
+        return sum(len(text.split()) for text in (*self.sentences, self.lead_in or ""))
+
+    def contains(self, sentence: str) -> bool:
+        return any(sentence in text for text in self.sentences) or bool(self.lead_in and sentence in self.lead_in)
+
+
+def blocks(passage: str) -> list[Block]:
+    """The passage's paragraphs and lists, in order; a list takes the paragraph line before it as lead-in."""
+    groups: list[tuple[str, list[str]]] = []
+    for line in passage.splitlines():
+        if not line.strip() or line.lstrip().startswith("#") or line.lstrip().startswith("|"):
+            groups.append(("gap", []))
+            continue
+        kind = "list" if _BULLET.match(line) else "paragraph"
+        text = clean(_BULLET.sub("", line))
+        if groups and groups[-1][0] == kind and kind == "list":
+            groups[-1][1].append(text)
+        else:
+            groups.append((kind, [text]))
+    result: list[Block] = []
+    for number, (kind, lines) in enumerate(groups):
+        if kind == "paragraph":
+            result.append(Block("paragraph", tuple(split_sentences(" ".join(lines)))))
+        elif kind == "list":
+            lead_in = None
+            right_after_text = number > 0 and groups[number - 1][0] == "paragraph"
+            if right_after_text and result and result[-1].kind == "paragraph" and result[-1].sentences:
+                lead_in = result[-1].sentences[-1]
+                rest = result[-1].sentences[:-1]
+                result[-1:] = [Block("paragraph", rest)] if rest else []
+            result.append(Block("list", tuple(lines), lead_in))
+    return [block for block in result if block.sentences]
+
+
+def first_sentence(item: str) -> str:
+    """The first sentence of a list item (an item shortened to fit keeps its label and its point)."""
+    sentences = split_sentences(item)
+    return sentences[0] if sentences else item

@@ -1,0 +1,143 @@
+"""The offline answer's composition over the real articles: the opening sentence by the question's kind,
+whole lists in order, no pointing-back sentence without its referent, the length bounds."""
+
+import re
+
+import pytest
+
+from bench.answers import Answered, missing_referent
+from coach.answer.compose import MAX_WORDS, MIN_WORDS
+from coach.answer.reading import is_follow_up, is_situational, is_vague, question_kind
+from coach.answer.structure import blocks, points_back
+from coach.config import PROJECT_ROOT
+from coach.knowledge.articles import chunk_articles, load_articles
+from coach.session.coach import Coach
+
+MARKER = re.compile(r"\s*\[\d+\]")
+
+QUESTIONS = [
+    ("What is a social media strategy, really?", "en"),
+    ("Was ist eigentlich eine Social-Media-Strategie?", "de"),
+    ("Is posting three times a week on Instagram a strategy?", "en"),
+    ("Ist ein Redaktionsplan schon eine Strategie?", "de"),
+    ("Who should be responsible for social media in our company?", "en"),
+    ("Wer sollte bei uns für Social Media verantwortlich sein?", "de"),
+    ("What is the most important task when a company starts optimizing its social media?", "en"),
+    ("Wie messen wir, ob Social Media etwas fürs Geschäft bringt?", "de"),
+    ("Can you show me the bakery example of a strategy from objective to KPIs?", "en"),
+    ("Was gehört in einen Krisenplan?", "de"),
+]
+
+
+def _sentences(text: str) -> list[str]:
+    body = text.split("\n\n- ")[0]
+    return [part.strip().lstrip("- ").strip() for part in MARKER.split(body) if part.strip()]
+
+
+@pytest.fixture(scope="module")
+def sections() -> dict[tuple[str, str, str], str]:
+    chunks = chunk_articles(load_articles([PROJECT_ROOT / "knowledge" / "articles"]))
+    return {(chunk.key, chunk.lang, chunk.section): chunk.text for chunk in chunks}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("What is hub-and-spoke?", "definition"),
+        ("Was bedeutet Bolt-On?", "definition"),
+        ("Is posting daily a strategy?", "yes_no"),
+        ("Muss jedes Unternehmen Stufe 3 erreichen?", "yes_no"),
+        ("Who should own our channels?", "who"),
+        ("Und wer sollte das machen?", "who"),
+        ("Wie fange ich an?", "first_step"),
+        ("What should we do next?", "first_step"),
+        ("an example?", "example"),
+        ("Warum?", "why"),
+    ],
+)
+def test_a_question_is_read_by_its_kind(text: str, kind: str) -> None:
+    assert question_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "vague", "situational", "follow_up"),
+    [
+        ("Wie fange ich an?", True, False, False),
+        ("help", True, False, True),
+        ("What should we do next?", True, False, False),
+        ("Wir posten dreimal pro Woche auf Instagram – ist das eine Strategie?", False, False, False),
+        ("We're a 20-person bakery chain posting on Instagram; what should we do next?", False, True, False),
+        ("Wir sind ein Handwerksbetrieb mit 12 Leuten ohne Kanäle. Was jetzt?", False, True, False),
+        ("Und wer sollte das machen?", True, False, True),
+        ("what about the budget?", False, False, True),
+        ("Who should be responsible for social media in our company?", False, False, False),
+    ],
+)
+def test_vague_situational_and_follow_up_questions_are_told_apart(text, vague, situational, follow_up) -> None:
+    assert (is_vague(text), is_situational(text), is_follow_up(text)) == (vague, situational, follow_up)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "points"),
+    [
+        ("Compare: the plan names a strength.", True),
+        ("Die anderen meinen die Taktiken.", True),
+        ("This means the plan is a tactic.", True),
+        ("Once the chain is clear, the social media strategy becomes easier to write.", True),
+        ("Von ihnen hängt ab, ob eine Beschwerde eine Antwort bekommt.", True),
+        ("A strategy decides how scarce resources are used.", False),
+        ("Thisbe's bakery posts daily.", False),
+        ("Eine Strategie ist eine Entscheidung über knappe Ressourcen.", False),
+    ],
+)
+def test_a_sentence_that_points_back_is_recognised(sentence: str, points: bool) -> None:
+    assert points_back(sentence) is points
+
+
+def test_a_worked_example_is_one_list_with_its_lead_in(sections) -> None:
+    text = sections[("strategy-layers", "en", "A second example of the layers: a regional bakery")]
+    (example,) = [block for block in blocks(text) if block.kind == "list"]
+    assert example.lead_in == "A bakery with three branches in a mid-sized city has quiet weekdays."
+    assert [item.split(":")[0] for item in example.sentences] == [
+        "Objective",
+        "Goal",
+        "Target audience",
+        "Strategy",
+        "Social media strategy",
+        "Tactics",
+        "KPIs",
+    ]
+
+
+@pytest.mark.parametrize(("question", "lang"), QUESTIONS)
+def test_the_answer_stays_within_the_length_bounds_and_every_sentence_stands_on_its_own(
+    knowledge_coach: Coach, question: str, lang: str
+) -> None:
+    answer = knowledge_coach.ask(question)
+    assert answer.lang == lang and answer.sources
+    words = sum(len(sentence.split()) for sentence in _sentences(answer.text))
+    assert MIN_WORDS <= words <= MAX_WORDS, answer.text
+    assert missing_referent(knowledge_coach, Answered({}, answer)) == [], answer.text
+    assert not points_back(_sentences(answer.text)[0])
+
+
+def test_the_bakery_example_is_shown_whole_and_in_order(knowledge_coach: Coach) -> None:
+    answer = knowledge_coach.ask("Can you show me the bakery example of a strategy from objective to KPIs?")
+    labels = [line[2:].split(":")[0] for line in answer.text.splitlines() if line.startswith("- ")]
+    assert labels == ["Objective", "Goal", "Target audience", "Strategy", "Social media strategy", "Tactics", "KPIs"]
+    assert answer.sources[0].key == "strategy-layers"
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("Who should be responsible for social media in our company?", r"owner|lead|team|responsib"),
+        ("Wer sollte bei uns für Social Media verantwortlich sein?", r"verantwort|zuständig|Team|Leitung"),
+        ("What is the most important task when a company starts optimizing its social media?", r"owner|roles"),
+        ("Wie messen wir, ob Social Media etwas fürs Geschäft bringt?", r"mess|KPI|Kennzahl"),
+    ],
+)
+def test_the_first_sentence_answers_what_was_asked(knowledge_coach: Coach, question: str, words: str) -> None:
+    first = _sentences(knowledge_coach.ask(question).text)[0]
+    assert re.search(words, first, re.IGNORECASE), first
+    assert "Anderson" not in first
