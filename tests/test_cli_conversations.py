@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from coach.records.access import MACHINE_OWNER
 from coach.records.store import Store
 from coach.records.transcript import read_record
 from tests.support.processes import run_coach
@@ -20,7 +21,7 @@ def stored(tmp_path: Path):
     data_dir = tmp_path / "data"
     data_dir.mkdir(exist_ok=True)
     conversation = sample_conversation("Grüße: ist dreimal pro Woche posten eine Strategie?")
-    Store(f"sqlite:///{data_dir / 'conversations.db'}").save(conversation, 0)
+    Store(f"sqlite:///{data_dir / 'conversations.db'}").save(conversation, 0, viewer=MACHINE_OWNER)
     return data_dir, conversation
 
 
@@ -73,7 +74,7 @@ def test_a_corrupt_import_exits_2_with_the_reason_and_stores_nothing(stored, tmp
     result = run_coach("import", str(path), data_dir=data_dir)
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
-    assert len(Store(f"sqlite:///{data_dir / 'conversations.db'}").recent()) == 1
+    assert len(Store(f"sqlite:///{data_dir / 'conversations.db'}").recent(viewer=MACHINE_OWNER)) == 1
 
 
 def test_a_half_valid_import_stores_nothing(stored, tmp_path):
@@ -84,7 +85,7 @@ def test_a_half_valid_import_stores_nothing(stored, tmp_path):
     path.write_text(json.dumps(document), encoding="utf-8")
     result = run_coach("import", str(path), data_dir=data_dir)
     assert result.returncode == 2 and "role" in result.stderr
-    assert len(Store(f"sqlite:///{data_dir / 'conversations.db'}").recent()) == 1
+    assert len(Store(f"sqlite:///{data_dir / 'conversations.db'}").recent(viewer=MACHINE_OWNER)) == 1
 
 
 def test_share_prints_a_link_that_revoke_kills(stored):
@@ -126,7 +127,7 @@ def test_delete_removes_the_conversation_and_its_links(stored):
     token = run_coach("share", conversation.id, data_dir=data_dir).stdout.strip().split("?share=")[1]
     assert run_coach("delete", conversation.id, data_dir=data_dir).returncode == 0
     store = Store(f"sqlite:///{data_dir / 'conversations.db'}")
-    assert store.load(conversation.id) is None and store.open_share(token) is None
+    assert store.load(conversation.id, viewer=MACHINE_OWNER) is None and store.open_share(token) is None
 
 
 def test_export_shows_no_settings_or_secrets(stored, monkeypatch):
