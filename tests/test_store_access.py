@@ -166,6 +166,9 @@ def test_the_migration_keeps_every_conversation_and_link(backend, legacy_owner, 
             loaded, revision = store.load(old[0].id, viewer=ANNA)
             store.save(loaded, revision, viewer=ANNA)
             assert store.info(old[0].id, viewer=ANNA).owner_name == "Anna"
+            loaded, revision = store.load(old[1].id, viewer=BOSS)
+            store.save(loaded, revision, viewer=BOSS)  # an admin writing it does not take it over
+            assert store.info(old[1].id, viewer=BOSS).owner_email == "anna@acme.example"
         again = Store(url, legacy_owner="someone@else.example")  # migrates once: a second start changes nothing
         assert len(again.recent(viewer=ANNA)) == (0 if legacy_owner is None else 3)
         again.close()

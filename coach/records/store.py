@@ -146,7 +146,7 @@ class Store:
                 except sa.exc.IntegrityError:
                     raise Conflict(f"conversation {conversation.id} was created elsewhere") from None
             else:
-                if stored.owner.subject is None and stored.owner.email is not None and viewer.signed_in:
+                if viewer.signed_in and stored.owner.subject is None and stored.owner.email == viewer.email:
                     row.update(_owner_values(viewer))  # the migration's owner signed in: bind their identity
                 connection.execute(conversations.update().where(conversations.c.id == conversation.id).values(**row))
             _write_turns(connection, conversation.id, data["turns"])

@@ -42,6 +42,8 @@ class Keeper:
         self.conversation = conversation
         self.viewer = viewer
         self.revision = revision
+        self.writable = True
+        """The viewer may change this conversation (False: someone else's, shared with the team)."""
         self.pending = False
         """Turns are waiting to be saved (the last save failed)."""
 
@@ -54,7 +56,9 @@ class Keeper:
         if loaded is None:
             return None
         conversation, revision = loaded
-        return cls(store, conversation, viewer, revision)
+        opened = cls(store, conversation, viewer, revision)
+        opened.writable = store.may_change(conversation_id, viewer=viewer)
+        return opened
 
     def save(self) -> SaveResult:
         if not self.conversation.turns:
@@ -66,6 +70,8 @@ class Keeper:
             except (Conflict, NotAllowed):
                 forked_from = self.conversation.id
                 self.conversation.id = uuid.uuid4().hex
+                self.viewer = self.viewer.holding(self.conversation.id)  # an anonymous session owns its copy
+                self.writable = True
                 log.info("Conversation %s changed elsewhere; this copy is %s", forked_from, self.conversation.id)
                 self.revision = self.store.save(self.conversation, 0, viewer=self.viewer)
         except StoreUnavailable as error:
