@@ -38,7 +38,8 @@ def main() -> None:
     st.caption(ui_text.t(talk.lang, "tagline"))
     if not writable:
         sharing.render_read_only_note(talk)
-    chat.render_welcome(talk.lang, offer_suggestions=writable and not talk.turns and message is None)
+    if writable:
+        chat.render_welcome(talk.lang, offer_suggestions=not talk.turns and message is None)
     chat.render_history(talk, offer_replies=writable and message is None)
     lang = talk.lang
     if message is not None:

@@ -1,4 +1,4 @@
-"""The command line for stored conversations: conversations, export, import, share, revoke, delete."""
+"""The command line for stored conversations: conversations, export, import, share, revoke, delete, users."""
 
 import io
 import json
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from coach.records.access import MACHINE_OWNER
+from coach.records.access import MACHINE_OWNER, Viewer
 from coach.records.store import Store
 from coach.records.transcript import read_record
 from tests.support.processes import run_coach
@@ -153,3 +153,31 @@ def test_a_token_that_starts_with_a_dash_is_revoked_after_double_dash(tmp_path: 
     """Older links may start with '-'; argparse needs them after `--`, and the help says so."""
     result = run_coach("revoke", "--", "-" + "x" * 42, data_dir=tmp_path / "data")
     assert result.returncode == 2 and "no active share link" in result.stderr
+
+
+def test_conversations_users_and_delete_user_show_and_remove_owners(stored):
+    data_dir, unowned = stored
+    store = Store(f"sqlite:///{data_dir / 'conversations.db'}")
+    anna = Viewer("member", "http://idp.example#anna", "anna@acme.example", "Anna Albers")
+    annas = sample_conversation("Annas Frage")
+    store.save(annas, 0, viewer=anna)
+    token = store.share(annas.id, {"id": annas.id}, viewer=anna)
+    listed = run_coach("conversations", data_dir=data_dir).stdout
+    assert re.search(rf"{annas.id} .* anna@acme\.example .*Annas Frage", listed)
+    assert re.search(rf"{unowned.id} .* \(unowned\) ", listed)
+    users = run_coach("users", data_dir=data_dir)
+    assert users.returncode == 0, users.stderr
+    assert "anna@acme.example  1 conversation(s)" in users.stdout and "Anna Albers" in users.stdout
+    deleted = run_coach("delete-user", "ANNA@acme.example", data_dir=data_dir)
+    assert deleted.returncode == 0, deleted.stderr
+    assert "deleted 1 conversation(s) of anna@acme.example" in deleted.stdout
+    assert store.load(annas.id, viewer=MACHINE_OWNER) is None and store.open_share(token) is None
+    assert store.load(unowned.id, viewer=MACHINE_OWNER) is not None
+
+
+@pytest.mark.parametrize("email", ["nobody@acme.example", "not-an-address"])
+def test_delete_user_of_an_unknown_or_malformed_address_is_bad_input(stored, email):
+    data_dir, conversation = stored
+    result = run_coach("delete-user", email, data_dir=data_dir)
+    assert result.returncode == 2 and result.stderr.startswith("error:")
+    assert Store(f"sqlite:///{data_dir / 'conversations.db'}").load(conversation.id, viewer=MACHINE_OWNER)

@@ -114,23 +114,25 @@ def test_team_members_sign_in_keep_their_own_share_with_the_team_and_an_admin_se
     anna = person(browser, server, provider)
     anna.goto(server.url)
     anna.get_by_text("Sign in with your organisation").wait_for(timeout=e2e.ANSWER_TIMEOUT_MS)
+    anna.locator(".st-key-sign-in").get_by_role("button").wait_for(timeout=e2e.ANSWER_TIMEOUT_MS)
+    e2e.wait_idle(anna)
     assert anna.get_by_test_id("stChatInputTextArea").count() == 0  # nothing but the sign-in page
     e2e.screenshot(anna, "signin-page")
 
     sign_in(anna, server, "anna")
     assert "Signed in as Anna Albers (anna@acme.example)" in sidebar(anna)
-    e2e.send(anna, "Is posting three times a week a strategy?")
+    e2e.send(anna, "Our bakery posts daily on Instagram: is that a strategy?")
     annas_id = anna.url.split("c=")[1].split("&")[0]
     assert own_list(anna).count() == 1
 
     ben = person(browser, server, provider)
     sign_in(ben, server, "ben")
-    assert own_list(ben).count() == 0 and "Is posting three times" not in sidebar(ben)
+    assert own_list(ben).count() == 0 and "Our bakery posts daily" not in sidebar(ben)
     e2e.send(ben, "Who should be responsible for social media?")
     ben.goto(f"{server.url}/?c={annas_id}")  # Anna's id, typed in: the same as an unknown one
     ben.get_by_test_id("stChatInputTextArea").wait_for(timeout=e2e.ANSWER_TIMEOUT_MS)
     e2e.wait_idle(ben)
-    assert "not stored" in ben.inner_text("body") and "Is posting three times" not in ben.inner_text("body")
+    assert "not stored" in ben.inner_text("body") and "Our bakery posts daily" not in ben.inner_text("body")
 
     anna.get_by_text("Share with my team (read-only)").click()
     e2e.wait_idle(anna)
@@ -140,7 +142,7 @@ def test_team_members_sign_in_keep_their_own_share_with_the_team_and_an_admin_se
     ben.locator(f".st-key-team-{annas_id}").get_by_role("button").click()
     ben.get_by_text("Anna Albers shared this conversation with the team").wait_for(timeout=e2e.ANSWER_TIMEOUT_MS)
     e2e.wait_idle(ben)
-    assert "Is posting three times a week a strategy?" in ben.inner_text("body")
+    assert "Our bakery posts daily on Instagram: is that a strategy?" in ben.inner_text("body")
     assert ben.get_by_test_id("stChatInputTextArea").count() == 0  # read-only: no chat
     assert ben.locator(f".st-key-delete-{annas_id}").count() == 0
     e2e.screenshot(ben, "signin-team-read-only")

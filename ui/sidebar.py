@@ -21,8 +21,11 @@ def render_stage_panel(shared: intake.SharedCoach, talk: Conversation) -> None:
     lang = talk.lang
     view = panel.stage_panel(shared.coach.model, talk, lang)
     st.subheader(ui_text.t(lang, "panel"), divider="gray")
+    writable = state.keeper().writable  # a colleague's conversation, read-only: nothing to start or finish
     if view.state == "empty":
         st.caption(ui_text.t(lang, "panel_empty"))
+        if not writable:
+            return
         start = ui_text.t(lang, "start")
         st.button(start, key="panel-start", icon=":material/assignment:", on_click=state.queue, args=(start,))
         return
@@ -40,7 +43,7 @@ def render_stage_panel(shared: intake.SharedCoach, talk: Conversation) -> None:
         st.markdown(f"**{ui_text.t(lang, 'next_steps')}**")
         for number, step in enumerate(view.next_steps, start=1):
             st.markdown(f"{number}. {inert(step.text)}  \n:gray[*{inert(step.article_title)}*]")
-    if talk.in_diagnostic:
+    if talk.in_diagnostic and writable:
         summary = ui_text.t(lang, "summary_word")
         label = ui_text.t(lang, "summary_now")
         st.button(label, key="summary-now", icon=":material/flag:", on_click=state.queue, args=(summary,))
@@ -74,7 +77,8 @@ def reindex(shared: intake.SharedCoach, lang: Lang, slot) -> None:
 def render_conversations(talk: Conversation) -> None:
     """The viewer's conversations (an admin's: all): open one, or delete it (with its links) after a confirmation."""
     lang, viewer = talk.lang, state.viewer()
-    st.subheader(ui_text.t(lang, "conversations"), divider="gray")
+    everyones = viewer.admin and viewer.signed_in
+    st.subheader(ui_text.t(lang, "conversations_all" if everyones else "conversations"), divider="gray")
     try:
         recent = resources.shared_store().recent(limit=12, viewer=viewer)
     except StoreUnavailable as error:
@@ -84,7 +88,7 @@ def render_conversations(talk: Conversation) -> None:
         st.caption(ui_text.t(lang, "conversations_empty"))
     for info in recent:
         opening, deleting = st.columns([5, 1], vertical_alignment="center", gap="small")
-        _open_button(opening, info, talk, show_owner=viewer.admin and viewer.signed_in)
+        _open_button(opening, info, talk, show_owner=everyones)
         with deleting.popover("", icon=":material/delete:", help=ui_text.t(lang, "delete"), key=f"del-{info.id}"):
             st.caption(ui_text.t(lang, "delete_confirm"))
             st.button(
@@ -115,11 +119,11 @@ def _open_button(slot, info: ConversationInfo, talk: Conversation, show_owner: b
     lang = talk.lang
     stage = "" if info.stage is None else f" · {ui_text.t(lang, 'stage_short', number=info.stage)}"
     owner = ""
-    if show_owner:
-        owner = f" · {inert(info.owner_name or info.owner_email or ui_text.t(lang, 'unowned'))}"
+    if show_owner:  # first: a long title is cut off at the end
+        owner = f"{inert(info.owner_name or info.owner_email or ui_text.t(lang, 'unowned'))} · "
     is_current = info.id == talk.id
     slot.button(
-        f"{inert(info.title or '…')}{stage}{owner}",
+        f"{owner}{inert(info.title or '…')}{stage}",
         key=f"{key}-{info.id}",
         on_click=state.open_conversation,
         args=(info.id,),
@@ -149,6 +153,6 @@ def render_sidebar(shared: intake.SharedCoach, talk: Conversation) -> None:
         if talk.turns:
             sharing.render_sharing(talk, shared.coach.model)
         render_conversations(talk)
-        if state.viewer().signed_in:
+        if state.viewer().signed_in and not state.viewer().admin:  # an admin's own list has everyone's
             render_team(talk)
         render_settings(shared, talk)
