@@ -60,26 +60,29 @@ def scripts_run(data_dir: Path, log: Path, env: dict[str, str]) -> Iterator[e2e.
         stop(process)
 
 
-def test_scripts_run_listens_on_loopback_only_by_default(app_data_dir: Path, tmp_path: Path) -> None:
-    with scripts_run(app_data_dir, tmp_path / "run.log", {}) as server:
+def test_scripts_run_listens_on_loopback_only_by_default(tmp_path: Path) -> None:
+    with scripts_run(tmp_path / "data", tmp_path / "run.log", {}) as server:
         assert listening_addresses(server.port) == {IPV4_LOOPBACK}
 
 
-def test_allowing_anonymous_visitors_listens_on_every_interface(app_data_dir: Path, tmp_path: Path) -> None:
-    with scripts_run(app_data_dir, tmp_path / "run.log", {"COACH_ALLOW_ANONYMOUS": "1"}) as server:
+def test_allowing_anonymous_visitors_listens_on_every_interface(tmp_path: Path) -> None:
+    with scripts_run(tmp_path / "data", tmp_path / "run.log", {"COACH_ALLOW_ANONYMOUS": "1"}) as server:
         addresses = listening_addresses(server.port)
         assert IPV4_ANY in addresses or any(set(address) == {"0"} for address in addresses)
 
 
-def test_the_app_refuses_other_addresses_without_sign_in(app_data_dir: Path, tmp_path: Path) -> None:
-    """Started by hand on every interface, without sign-in and without COACH_ALLOW_ANONYMOUS: no coach, no list."""
+@pytest.mark.browser
+def test_the_app_refuses_other_addresses_without_sign_in(tmp_path: Path) -> None:
+    """Started by hand on every interface, without sign-in and without COACH_ALLOW_ANONYMOUS: no coach, no list.
+
+    (The data directory is empty: the refusal comes before the coach would build its index.)"""
     from playwright.sync_api import sync_playwright
 
     if not e2e.CHROMIUM.exists():
         pytest.skip("needs Debian's Chromium at /usr/bin/chromium")
     everywhere = ["--server.address", "0.0.0.0"]
     with (
-        e2e.streamlit_server(app_data_dir, tmp_path / "app.log", extra_args=everywhere) as server,
+        e2e.streamlit_server(tmp_path / "data", tmp_path / "app.log", extra_args=everywhere) as server,
         sync_playwright() as playwright,
     ):
         chromium = e2e.launch_chromium(playwright)
