@@ -94,7 +94,7 @@ def test_anonymous_visitors_see_a_notice_and_only_their_own_conversations(env, s
     someone_elses = stored(store_url, MACHINE_OWNER, "Was jemand anderes gefragt hat")
     app = new_app()
     assert_no_exception(app)
-    assert "Anyone who can reach this app can use it" in sidebar_text(app)
+    assert "Anyone who can reach this app can use it" in "\n".join(str(info.value) for info in app.sidebar.info)
     assert open_buttons(app) == set()
     app = send(app, "Is posting three times a week a strategy?")
     mine = talk(app).id
@@ -171,12 +171,12 @@ def test_members_see_their_own_and_the_teams_and_others_ids_are_unknown(team, st
     app = new_app(ANNA, c=annas)
     app.toggle(key="team_share").set_value(True).run()
     assert_no_exception(app)
-    assert "Your team can now read this conversation." in texts(app)
+    assert "Ihr Team kann dieses Gespräch jetzt lesen." in texts(app)  # the sample conversation is German
     ben = new_app(BEN)
     assert open_buttons(ben, "team-") == {annas}
     reading = click(ben, f"team-{annas}")
     assert talk(reading).id == annas and not reading.chat_input
-    assert "Anna shared this conversation with the team" in texts(reading)
+    assert "Anna hat dieses Gespräch mit dem Team geteilt" in texts(reading)
     assert not [button for button in reading.button if button.key == f"delete-{annas}"]
 
 
