@@ -16,6 +16,7 @@ from tqdm import tqdm
 from coach.config import Settings
 from coach.errors import BadInput, CoachError
 from coach.knowledge.index import SyncReport
+from coach.records.access import MACHINE_OWNER  # the command line is run by the machine's owner: an admin
 
 log = logging.getLogger("coach.cli")
 
@@ -42,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     diagnose.add_argument("--json", action="store_true", help="print JSON")
     diagnose.add_argument("--lang", choices=["de", "en"], help="language of the questions (default: detected)")
 
-    commands.add_parser("conversations", help="list the stored conversations, newest first")
+    commands.add_parser("conversations", help="list the stored conversations with their owners, newest first")
 
     export = commands.add_parser("export", help="export a stored conversation")
     export.add_argument("id", help="the conversation's id (see `conversations`)")
@@ -63,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     delete = commands.add_parser("delete", help="delete a stored conversation and its share links")
     delete.add_argument("id", help="the conversation's id")
+
+    commands.add_parser("users", help="list who has stored conversations (owners by email)")
+    delete_user = commands.add_parser("delete-user", help="delete every conversation of a user, with its links")
+    delete_user.add_argument("email", help="the user's email address (see `users`)")
     return parser
 
 
@@ -239,20 +244,41 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 def _store(settings: Settings):
     from coach.records.store import Store
 
-    return Store(settings.store_url)
+    return Store(settings.store_url, legacy_owner=settings.legacy_owner)
 
 
 def _stored(store, conversation_id: str):
-    loaded = store.load(conversation_id)
+    loaded = store.load(conversation_id, viewer=MACHINE_OWNER)
     if loaded is None:
         raise BadInput(f"no stored conversation with id {conversation_id!r} (see `python -m coach conversations`)")
     return loaded[0]
 
 
 def cmd_conversations(args: argparse.Namespace) -> int:
-    for info in _store(_settings()).recent(limit=1000):
+    for info in _store(_settings()).recent(limit=1000, viewer=MACHINE_OWNER):
         stage = "-" if info.stage is None else str(info.stage)
-        print(f"{info.id}  {info.updated_at}  stage {stage}  {info.lang}  {info.title}")
+        owner = info.owner_email or "(unowned)"
+        team = "  team" if info.team_shared else ""
+        print(f"{info.id}  {info.updated_at}  stage {stage}  {info.lang}  {owner}{team}  {info.title}")
+    return 0
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    for user in _store(_settings()).users():
+        who = user.email or "(unowned)"
+        name = f"  {user.name}" if user.name else ""
+        print(f"{who}  {user.conversations} conversation(s)  last {user.last_update}{name}")
+    return 0
+
+
+def cmd_delete_user(args: argparse.Namespace) -> int:
+    email = args.email.strip().lower()
+    if "@" not in email:
+        raise BadInput(f"not an email address: {args.email!r} (see `python -m coach users`)")
+    deleted = _store(_settings()).delete_user(email)
+    if not deleted:
+        raise BadInput(f"no stored conversation of {email} (see `python -m coach users`)")
+    print(f"deleted {deleted} conversation(s) of {email} with their share links")
     return 0
 
 
@@ -306,9 +332,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise BadInput(f"cannot read {args.file}: {error.strerror or error}") from error
     conversation = read_record(raw)
     store = _store(_settings())
-    if not is_conversation_id(conversation.id) or store.load(conversation.id) is not None:
+    if not is_conversation_id(conversation.id) or store.load(conversation.id, viewer=MACHINE_OWNER) is not None:
         conversation.id = uuid.uuid4().hex  # never overwrite, and only ids the app can open
-    store.save(conversation, 0)
+    store.save(conversation, 0, viewer=MACHINE_OWNER)
     print(conversation.id)
     return 0
 
@@ -323,20 +349,21 @@ def cmd_share(args: argparse.Namespace) -> int:
     store = _store(settings)
     conversation = _stored(store, args.id)
     valid_for = timedelta(days=args.days) if args.days else None
-    token = store.share(conversation.id, record(load_model(settings.readiness_file), conversation), valid_for)
+    snapshot = record(load_model(settings.readiness_file), conversation)
+    token = store.share(conversation.id, snapshot, valid_for, viewer=MACHINE_OWNER)
     print(f"{settings.public_url.rstrip('/')}/?share={token}")
     return 0
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    if not _store(_settings()).revoke(args.token.strip()):
+    if not _store(_settings()).revoke(args.token.strip(), viewer=MACHINE_OWNER):
         raise BadInput("no active share link with that token")
     print("revoked")
     return 0
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    if not _store(_settings()).delete(args.id):
+    if not _store(_settings()).delete(args.id, viewer=MACHINE_OWNER):
         raise BadInput(f"no stored conversation with id {args.id!r}")
     print("deleted")
     return 0
@@ -353,4 +380,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "share": cmd_share,
     "revoke": cmd_revoke,
     "delete": cmd_delete,
+    "users": cmd_users,
+    "delete-user": cmd_delete_user,
 }

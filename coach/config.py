@@ -1,10 +1,10 @@
 """One typed settings object, read from the environment (and `.streamlit/secrets.toml` by the app)."""
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,6 +119,50 @@ class Settings(BaseSettings):
         validation_alias=_env("COACH_PUBLIC_URL", "public_url"),
         description="The app's address, used by `python -m coach share` to print the share link.",
     )
+
+    allow_anonymous: bool = Field(
+        False,
+        validation_alias=_env("COACH_ALLOW_ANONYMOUS", "allow_anonymous"),
+        description="Serve visitors without sign-in on other interfaces than loopback; each browser session then "
+        "sees only the conversations it created (or was given the link of), and no list of others.",
+    )
+    team_domains: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        validation_alias=_env("COACH_TEAM_DOMAINS", "team_domains"),
+        description="With sign-in: email domains whose verified users are the team (comma-separated).",
+    )
+    team_members: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        validation_alias=_env("COACH_TEAM_MEMBERS", "team_members"),
+        description="With sign-in: further email addresses allowed in, outside the team's domains (comma-separated).",
+    )
+    admins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        validation_alias=_env("COACH_ADMINS", "admins"),
+        description="With sign-in: email addresses that see, open and delete every conversation (comma-separated).",
+    )
+    share_links: Literal["team", "public", "off"] = Field(
+        "public",
+        validation_alias=_env("COACH_SHARE_LINKS", "share_links"),
+        description="Read-only links: open to anyone with the link (public), to signed-in team members only "
+        "(team), or not at all (off: existing links stop working, no new ones).",
+    )
+    legacy_owner: str | None = Field(
+        None,
+        validation_alias=_env("COACH_LEGACY_OWNER", "legacy_owner"),
+        description="The email address that owns the conversations stored before ownership existed, set when the "
+        "store is migrated; unset leaves them unowned (admins only).",
+    )
+
+    @field_validator("team_domains", "team_members", "admins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        """`a@x.de, b@x.de` (or a list) as lower-case entries, without an `@` before a domain."""
+        if isinstance(value, str):
+            value = value.replace(";", ",").split(",")
+        if isinstance(value, list | tuple):
+            return [str(item).strip().lower().lstrip("@") for item in value if str(item).strip()]
+        return value
 
     @property
     def max_answer_chars(self) -> int:

@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import coach.session.intake as chat
+from coach.records.access import MACHINE_OWNER
 from coach.records.store import Store
 from tests.test_app import APP, TIMEOUT, assert_no_exception, click, reply_keys, run_diagnostic, send, talk
 
@@ -41,7 +42,7 @@ def test_every_turn_is_stored_and_the_url_names_the_conversation(env, store_url)
     assert_no_exception(app)
     conversation_id = talk(app).id
     assert app.query_params["c"] == [conversation_id] or app.query_params["c"] == conversation_id
-    stored, revision = Store(store_url).load(conversation_id)
+    stored, revision = Store(store_url).load(conversation_id, viewer=MACHINE_OWNER)
     assert [turn.role for turn in stored.turns] == ["user", "coach"]
     assert stored.turns[1].sources and revision >= 1
 
@@ -85,7 +86,7 @@ def test_recent_conversations_can_be_reopened_and_deleted(env, store_url) -> Non
     assert talk(app).id == first_id and talk(app).turns[0].text.startswith("Who should")
     app = click(app, f"delete-{first_id}")
     assert_no_exception(app)
-    assert Store(store_url).load(first_id) is None
+    assert Store(store_url).load(first_id, viewer=MACHINE_OWNER) is None
     assert talk(app).id not in (first_id, second_id) and talk(app).turns == []
     assert "deleted" in texts(app)
 
@@ -122,7 +123,7 @@ def test_a_share_link_opens_read_only_without_the_coach_and_dies_when_revoked(
     assert len(shared.get("download_button")) == 3
     monkeypatch.setattr(chat, "build_coach", building)
 
-    link_id = next(link.id for link in Store(store_url).shares_of(talk(app).id))
+    link_id = next(link.id for link in Store(store_url).shares_of(talk(app).id, viewer=MACHINE_OWNER))
     app = click(app, f"revoke-{link_id[:16]}")
     assert_no_exception(app)
     assert Store(store_url).open_share(token) is None
@@ -141,7 +142,7 @@ def test_a_read_only_store_is_said_and_the_conversation_goes_on(
     app_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "conversations.db"
-    Store(f"sqlite:///{path}").recent()  # creates the schema
+    Store(f"sqlite:///{path}").recent(viewer=MACHINE_OWNER)  # creates the schema
     monkeypatch.setenv("COACH_DATA_DIR", str(app_data_dir))
     monkeypatch.setenv("COACH_DATABASE_URL", f"sqlite:///file:{path}?mode=ro&uri=true")
     app = send(new_app(), "Is posting three times a week a strategy?")
@@ -165,7 +166,7 @@ def test_a_locked_store_saves_everything_once_it_is_free(env, store_url, monkeyp
         blocker.execute("ROLLBACK")
         blocker.close()
     app = send(app, "Does every company need to reach stage 3?")
-    stored, _ = Store(store_url).load(conversation_id)
+    stored, _ = Store(store_url).load(conversation_id, viewer=MACHINE_OWNER)
     assert len(stored.turns) == 6
 
 
@@ -184,6 +185,6 @@ def test_a_link_can_be_made_to_expire(env, store_url) -> None:
     app = send(new_app(), "Is posting three times a week a strategy?")
     app.selectbox(key="link_days").set_value(7).run()
     app = click(app, "share")
-    (link,) = Store(store_url).shares_of(talk(app).id)
+    (link,) = Store(store_url).shares_of(talk(app).id, viewer=MACHINE_OWNER)
     assert link.expires_at is not None and link.active()
     assert "expires" in texts(app)

@@ -1,4 +1,4 @@
-"""The command line for stored conversations: conversations, export, import, share, revoke, delete."""
+"""The command line for stored conversations: conversations, export, import, share, revoke, delete, users."""
 
 import io
 import json
@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from coach.records.access import MACHINE_OWNER, Viewer
 from coach.records.store import Store
 from coach.records.transcript import read_record
 from tests.support.processes import run_coach
@@ -20,7 +21,7 @@ def stored(tmp_path: Path):
     data_dir = tmp_path / "data"
     data_dir.mkdir(exist_ok=True)
     conversation = sample_conversation("Grüße: ist dreimal pro Woche posten eine Strategie?")
-    Store(f"sqlite:///{data_dir / 'conversations.db'}").save(conversation, 0)
+    Store(f"sqlite:///{data_dir / 'conversations.db'}").save(conversation, 0, viewer=MACHINE_OWNER)
     return data_dir, conversation
 
 
@@ -73,7 +74,7 @@ def test_a_corrupt_import_exits_2_with_the_reason_and_stores_nothing(stored, tmp
     result = run_coach("import", str(path), data_dir=data_dir)
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
-    assert len(Store(f"sqlite:///{data_dir / 'conversations.db'}").recent()) == 1
+    assert len(Store(f"sqlite:///{data_dir / 'conversations.db'}").recent(viewer=MACHINE_OWNER)) == 1
 
 
 def test_a_half_valid_import_stores_nothing(stored, tmp_path):
@@ -84,7 +85,7 @@ def test_a_half_valid_import_stores_nothing(stored, tmp_path):
     path.write_text(json.dumps(document), encoding="utf-8")
     result = run_coach("import", str(path), data_dir=data_dir)
     assert result.returncode == 2 and "role" in result.stderr
-    assert len(Store(f"sqlite:///{data_dir / 'conversations.db'}").recent()) == 1
+    assert len(Store(f"sqlite:///{data_dir / 'conversations.db'}").recent(viewer=MACHINE_OWNER)) == 1
 
 
 def test_share_prints_a_link_that_revoke_kills(stored):
@@ -126,7 +127,7 @@ def test_delete_removes_the_conversation_and_its_links(stored):
     token = run_coach("share", conversation.id, data_dir=data_dir).stdout.strip().split("?share=")[1]
     assert run_coach("delete", conversation.id, data_dir=data_dir).returncode == 0
     store = Store(f"sqlite:///{data_dir / 'conversations.db'}")
-    assert store.load(conversation.id) is None and store.open_share(token) is None
+    assert store.load(conversation.id, viewer=MACHINE_OWNER) is None and store.open_share(token) is None
 
 
 def test_export_shows_no_settings_or_secrets(stored, monkeypatch):
@@ -152,3 +153,31 @@ def test_a_token_that_starts_with_a_dash_is_revoked_after_double_dash(tmp_path: 
     """Older links may start with '-'; argparse needs them after `--`, and the help says so."""
     result = run_coach("revoke", "--", "-" + "x" * 42, data_dir=tmp_path / "data")
     assert result.returncode == 2 and "no active share link" in result.stderr
+
+
+def test_conversations_users_and_delete_user_show_and_remove_owners(stored):
+    data_dir, unowned = stored
+    store = Store(f"sqlite:///{data_dir / 'conversations.db'}")
+    anna = Viewer("member", "http://idp.example#anna", "anna@acme.example", "Anna Albers")
+    annas = sample_conversation("Annas Frage")
+    store.save(annas, 0, viewer=anna)
+    token = store.share(annas.id, {"id": annas.id}, viewer=anna)
+    listed = run_coach("conversations", data_dir=data_dir).stdout
+    assert re.search(rf"{annas.id} .* anna@acme\.example .*Annas Frage", listed)
+    assert re.search(rf"{unowned.id} .* \(unowned\) ", listed)
+    users = run_coach("users", data_dir=data_dir)
+    assert users.returncode == 0, users.stderr
+    assert "anna@acme.example  1 conversation(s)" in users.stdout and "Anna Albers" in users.stdout
+    deleted = run_coach("delete-user", "ANNA@acme.example", data_dir=data_dir)
+    assert deleted.returncode == 0, deleted.stderr
+    assert "deleted 1 conversation(s) of anna@acme.example" in deleted.stdout
+    assert store.load(annas.id, viewer=MACHINE_OWNER) is None and store.open_share(token) is None
+    assert store.load(unowned.id, viewer=MACHINE_OWNER) is not None
+
+
+@pytest.mark.parametrize("email", ["nobody@acme.example", "not-an-address"])
+def test_delete_user_of_an_unknown_or_malformed_address_is_bad_input(stored, email):
+    data_dir, conversation = stored
+    result = run_coach("delete-user", email, data_dir=data_dir)
+    assert result.returncode == 2 and result.stderr.startswith("error:")
+    assert Store(f"sqlite:///{data_dir / 'conversations.db'}").load(conversation.id, viewer=MACHINE_OWNER)

@@ -14,6 +14,7 @@ import pytest
 import coach.llm
 import coach.session.coach
 from coach.readiness.model_evidence import ModelEvidence, evidence_messages
+from coach.records.access import MACHINE_OWNER
 from coach.records.conversation import Conversation
 from coach.session.coach import READ_AS, Coach
 from coach.session.intake import take
@@ -186,7 +187,7 @@ def test_the_app_answers_through_the_server(llama, app_data_dir, tmp_path, monke
         answer = conversation.turns[-1]
         assert answer.kind == "answer" and answer.mode == "llm" and answer.notices == []
         assert "[1]" in answer.text and "[7]" not in answer.text and [s.number for s in answer.sources] == [1]
-        stored, _ = Store(store_url).load(conversation.id)
+        stored, _ = Store(store_url).load(conversation.id, viewer=MACHINE_OWNER)
         assert stored.turns[-1].mode == "llm" and stored.turns[-1].text == answer.text
     finally:
         st.cache_resource.clear()

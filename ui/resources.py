@@ -20,12 +20,13 @@ def shared_coach() -> intake.SharedCoach:
 
 def shared_store() -> Store:
     """The conversation store of this server process (connects on first use)."""
-    return _store_at(Settings().store_url)
+    settings = Settings()
+    return _store_at(settings.store_url, settings.legacy_owner)
 
 
 @st.cache_resource(show_spinner=False)
-def _store_at(url: str) -> Store:
-    return Store(url)
+def _store_at(url: str, legacy_owner: str | None) -> Store:
+    return Store(url, legacy_owner=legacy_owner)
 
 
 @st.cache_resource(show_spinner=False)

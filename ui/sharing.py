@@ -10,6 +10,7 @@ from coach.config import Settings
 from coach.diagnostic.summary import render_summary
 from coach.errors import BadInput
 from coach.readiness.model import ReadinessModel
+from coach.records.access import Viewer, may_create_links, may_open_links
 from coach.records.conversation import Conversation
 from coach.records.pdf import pdf_bytes
 from coach.records.share_tokens import token_hash
@@ -33,17 +34,24 @@ def create_link() -> None:
         return
     days = st.session_state.get("link_days")
     valid_for = timedelta(days=days) if days else None
-    ok, token = state.with_store(
-        lambda store: store.share(talk.id, record(resources.readiness_model(), talk), valid_for), talk.lang
-    )
+    if not may_create_links(state.viewer(), Settings().share_links):
+        return  # the button is not drawn then; a crafted click changes nothing either
+    snapshot = record(resources.readiness_model(), talk)
+    try:
+        ok, token = state.with_store(
+            lambda store: store.share(talk.id, snapshot, valid_for, viewer=state.viewer()), talk.lang
+        )
+    except KeyError:  # not the viewer's to share
+        st.session_state.notice = ("warning", ui_text.t(talk.lang, "share_failed", reason=""))
+        return
     if ok:
         st.session_state.links = [*st.session_state.get("links", []), token]
 
 
 def revoke_link(share_id: str) -> None:
     lang = state.conversation().lang
-    ok, _ = state.with_store(lambda store: store.revoke_share(share_id), lang)
-    if ok:
+    ok, revoked = state.with_store(lambda store: store.revoke_share(share_id, viewer=state.viewer()), lang)
+    if ok and revoked:
         st.session_state.notice = ("success", ui_text.t(lang, "revoked"))
 
 
@@ -63,10 +71,18 @@ def render_downloads(talk: Conversation, model: ReadinessModel) -> None:
 
 
 def render_sharing(talk: Conversation, model: ReadinessModel) -> None:
-    """Downloads and the read-only links of the open conversation."""
-    lang = talk.lang
+    """Downloads, sharing with the team and the read-only links of the open conversation (links: its owner's)."""
+    lang, viewer, keeper = talk.lang, state.viewer(), state.keeper()
     st.subheader(ui_text.t(lang, "share_export"), divider="gray")
     render_downloads(talk, model)
+    if not keeper.writable:
+        return
+    if viewer.signed_in and keeper.revision:
+        render_team_toggle(talk)
+    mode = Settings().share_links
+    if not may_create_links(viewer, mode):
+        st.caption(ui_text.t(lang, "links_off" if mode == "off" else "links_team_only"))
+        return
     st.selectbox(
         ui_text.t(lang, "link_valid"),
         LINK_DAYS,
@@ -75,7 +91,7 @@ def render_sharing(talk: Conversation, model: ReadinessModel) -> None:
     )
     st.button(ui_text.t(lang, "share"), key="share", icon=":material/link:", on_click=create_link)
     try:
-        links = [link for link in resources.shared_store().shares_of(talk.id) if link.active()]
+        links = [link for link in resources.shared_store().shares_of(talk.id, viewer=viewer) if link.active()]
     except StoreUnavailable as error:
         st.caption(ui_text.t(lang, "store_down_short", reason=inert(str(error))))
         return
@@ -87,11 +103,33 @@ def render_sharing(talk: Conversation, model: ReadinessModel) -> None:
         if link.expires_at:
             when += " · " + ui_text.t(lang, "link_expires", when=readable_time(link.expires_at))
         if link.id in fresh:
-            st.caption(ui_text.t(lang, "share_hint"))
+            st.caption(ui_text.t(lang, "share_hint_team" if mode == "team" else "share_hint"))
             st.code(share_url(fresh[link.id]), language=None, wrap_lines=True)
         with st.container(horizontal=True, vertical_alignment="center", key=f"link-{link.id[:16]}"):
             st.caption(when)
             st.button(ui_text.t(lang, "revoke"), key=f"revoke-{link.id[:16]}", on_click=revoke_link, args=(link.id,))
+
+
+def render_team_toggle(talk: Conversation) -> None:
+    """ "Share with my team": every signed-in member can then open it read-only."""
+    try:
+        info = resources.shared_store().info(talk.id, viewer=state.viewer())
+    except StoreUnavailable:
+        return
+    if info is None:
+        return
+    st.session_state.team_share = info.team_shared
+    st.toggle(ui_text.t(talk.lang, "share_team"), key="team_share", on_change=state.share_with_team)
+
+
+def render_read_only_note(talk: Conversation) -> None:
+    """Above a colleague's conversation, shared with the team: whose it is, and that it is read-only."""
+    try:
+        info = resources.shared_store().info(talk.id, viewer=state.viewer())
+    except StoreUnavailable:
+        info = None
+    owner = (info.owner_name or info.owner_email) if info else None
+    st.info(ui_text.t(talk.lang, "read_only", name=inert(owner or "?")), icon=":material/visibility:")
 
 
 def share_url(token: str) -> str:
@@ -105,11 +143,16 @@ def app_url() -> str:
     return base.rstrip("/")
 
 
-def render_shared(token: str) -> None:
-    """The read-only view of a share link: summary and transcript, downloads, no chat, no coach."""
+def render_shared(token: str, viewer: Viewer) -> None:
+    """The read-only view of a share link: summary and transcript, downloads, no chat, no coach.
+
+    Under `COACH_SHARE_LINKS=off` no link opens, under `team` only for the signed-in team: the same page as
+    a revoked or unknown link then.
+    """
     lang = ui_text.browser_lang(st.context.locale)
     try:
-        snapshot = resources.shared_store().open_share(token)
+        allowed = may_open_links(viewer, Settings().share_links)
+        snapshot = resources.shared_store().open_share(token) if allowed else None
         talk = from_record(snapshot) if snapshot is not None else None
     except (StoreUnavailable, BadInput) as error:
         log.warning("A shared conversation cannot be shown: %s", error)

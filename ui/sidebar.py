@@ -7,11 +7,11 @@ import streamlit as st
 from coach.errors import CoachError
 from coach.lang.detect import Lang
 from coach.records.conversation import Conversation
-from coach.records.store import StoreUnavailable
+from coach.records.store import ConversationInfo, StoreUnavailable
 from coach.records.transcript import readable_time
 from coach.safety import inert
 from coach.session import intake
-from ui import chat, panel, resources, sharing, state
+from ui import chat, identity, panel, resources, sharing, state
 from ui import text as ui_text
 
 log = logging.getLogger("coach.app")
@@ -21,8 +21,11 @@ def render_stage_panel(shared: intake.SharedCoach, talk: Conversation) -> None:
     lang = talk.lang
     view = panel.stage_panel(shared.coach.model, talk, lang)
     st.subheader(ui_text.t(lang, "panel"), divider="gray")
+    writable = state.keeper().writable  # a colleague's conversation, read-only: nothing to start or finish
     if view.state == "empty":
         st.caption(ui_text.t(lang, "panel_empty"))
+        if not writable:
+            return
         start = ui_text.t(lang, "start")
         st.button(start, key="panel-start", icon=":material/assignment:", on_click=state.queue, args=(start,))
         return
@@ -41,7 +44,7 @@ def render_stage_panel(shared: intake.SharedCoach, talk: Conversation) -> None:
         st.markdown(f"**{ui_text.t(lang, 'next_steps')}**")
         for number, step in enumerate(view.next_steps, start=1):
             st.markdown(f"{number}. {inert(step.text)}  \n:gray[*{inert(step.article_title)}*]")
-    if talk.in_diagnostic:
+    if talk.in_diagnostic and writable:
         summary = ui_text.t(lang, "summary_word")
         label = ui_text.t(lang, "summary_now")
         st.button(label, key="summary-now", icon=":material/flag:", on_click=state.queue, args=(summary,))
@@ -73,29 +76,20 @@ def reindex(shared: intake.SharedCoach, lang: Lang, slot) -> None:
 
 
 def render_conversations(talk: Conversation) -> None:
-    """The recent conversations: open one, or delete it (with its share links) after a confirmation."""
-    lang = talk.lang
-    st.subheader(ui_text.t(lang, "conversations"), divider="gray")
+    """The viewer's conversations (an admin's: all): open one, or delete it (with its links) after a confirmation."""
+    lang, viewer = talk.lang, state.viewer()
+    everyones = viewer.admin and viewer.signed_in
+    st.subheader(ui_text.t(lang, "conversations_all" if everyones else "conversations"), divider="gray")
     try:
-        recent = resources.shared_store().recent(limit=12)
+        recent = resources.shared_store().recent(limit=12, viewer=viewer)
     except StoreUnavailable as error:
         st.caption(ui_text.t(lang, "store_down_short", reason=inert(str(error))))
         return
     if not recent:
         st.caption(ui_text.t(lang, "conversations_empty"))
     for info in recent:
-        stage = "" if info.stage is None else f" · {ui_text.t(lang, 'stage_short', number=info.stage)}"
-        is_current = info.id == talk.id
         opening, deleting = st.columns([5, 1], vertical_alignment="center", gap="small")
-        opening.button(
-            f"{inert(info.title or '…')}{stage}",
-            key=f"open-{info.id}",
-            on_click=state.open_conversation,
-            args=(info.id,),
-            type="primary" if is_current else "tertiary",
-            help=ui_text.t(lang, "current") if is_current else readable_time(info.updated_at),
-            width="stretch",
-        )
+        _open_button(opening, info, talk, show_owner=everyones)
         with deleting.popover("", icon=":material/delete:", help=ui_text.t(lang, "delete"), key=f"del-{info.id}"):
             st.caption(ui_text.t(lang, "delete_confirm"))
             st.button(
@@ -105,6 +99,39 @@ def render_conversations(talk: Conversation) -> None:
                 args=(info.id,),
                 type="primary",
             )
+
+
+def render_team(talk: Conversation) -> None:
+    """Conversations colleagues shared with the team, to open read-only (signed-in members only)."""
+    lang = talk.lang
+    st.subheader(ui_text.t(lang, "team"), divider="gray")
+    try:
+        shared = resources.shared_store().team(limit=12, viewer=state.viewer())
+    except StoreUnavailable as error:
+        st.caption(ui_text.t(lang, "store_down_short", reason=inert(str(error))))
+        return
+    if not shared:
+        st.caption(ui_text.t(lang, "team_empty"))
+    for info in shared:
+        _open_button(st, info, talk, show_owner=True, key="team")
+
+
+def _open_button(slot, info: ConversationInfo, talk: Conversation, show_owner: bool, key: str = "open") -> None:
+    lang = talk.lang
+    stage = "" if info.stage is None else f" · {ui_text.t(lang, 'stage_short', number=info.stage)}"
+    owner = ""
+    if show_owner:  # first: a long title is cut off at the end
+        owner = f"{inert(info.owner_name or info.owner_email or ui_text.t(lang, 'unowned'))} · "
+    is_current = info.id == talk.id
+    slot.button(
+        f"{owner}{inert(info.title or '…')}{stage}",
+        key=f"{key}-{info.id}",
+        on_click=state.open_conversation,
+        args=(info.id,),
+        type="primary" if is_current else "tertiary",
+        help=ui_text.t(lang, "current") if is_current else readable_time(info.updated_at),
+        width="stretch",
+    )
 
 
 def render_sidebar(shared: intake.SharedCoach, talk: Conversation) -> None:
@@ -122,8 +149,11 @@ def render_sidebar(shared: intake.SharedCoach, talk: Conversation) -> None:
             st.button(
                 ui_text.t(talk.lang, "new"), key="new", icon=":material/add_comment:", on_click=state.new_conversation
             )
+        identity.render_account(state.viewer(), talk.lang)
         render_stage_panel(shared, talk)
         if talk.turns:
             sharing.render_sharing(talk, shared.coach.model)
         render_conversations(talk)
+        if state.viewer().signed_in and not state.viewer().admin:  # an admin's own list has everyone's
+            render_team(talk)
         render_settings(shared, talk)

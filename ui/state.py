@@ -1,4 +1,8 @@
-"""This session's conversation and the callbacks that change it (open, new, delete, switch language)."""
+"""This session's viewer and conversation, and the callbacks that change them (open, new, delete, language).
+
+Every store call names the viewer (`ui/identity.py` decides it at the start of each run); the store checks
+it, so a crafted callback with someone else's conversation id changes nothing.
+"""
 
 import logging
 from collections.abc import Callable
@@ -7,15 +11,40 @@ from typing import TypeVar
 import streamlit as st
 
 from coach.lang.detect import Lang
+from coach.records.access import Viewer
 from coach.records.conversation import Conversation
 from coach.records.store import Store, StoreUnavailable
 from coach.safety import inert
 from coach.session.keeper import Keeper
-from ui import resources
+from ui import identity, resources
 from ui import text as ui_text
 
 log = logging.getLogger("coach.app")
 T = TypeVar("T")
+
+
+def set_viewer(current: Viewer) -> None:
+    """Who this run is for; set by the app before anything reads or changes a conversation."""
+    st.session_state.viewer = current
+
+
+def viewer() -> Viewer:
+    return st.session_state.viewer
+
+
+def _keeper(conversation: Conversation) -> Keeper:
+    """A new conversation of this session's viewer (an anonymous session holds its id from now on)."""
+    return Keeper(resources.shared_store(), conversation, _holding(conversation.id))
+
+
+def _holding(conversation_id: str) -> Viewer:
+    """The viewer; an anonymous one also holding `conversation_id`, which it created or was given."""
+    current = viewer()
+    if current.role != "anonymous":
+        return current
+    identity.hold(conversation_id)
+    st.session_state.viewer = current.holding(conversation_id)  # the sidebar of this run lists it too
+    return st.session_state.viewer
 
 
 def keeper() -> Keeper:
@@ -35,12 +64,14 @@ def _opened(conversation_id: str | None) -> Keeper:
     if opened is not None:
         return opened
     st.query_params.pop("c", None)
-    return Keeper(resources.shared_store(), Conversation(lang=lang))
+    return _keeper(Conversation(lang=lang))
 
 
 def _stored(conversation_id: str, lang: Lang) -> Keeper | None:
-    """The stored conversation with that id, or None with a notice (not stored, or the store unavailable)."""
-    ok, opened = with_store(lambda store: Keeper.open(store, conversation_id), lang)
+    """The stored conversation with that id, or None with a notice (not stored, not the viewer's, or the store
+    unavailable: someone else's conversation gets the same notice as an unknown id)."""
+    current = _holding(conversation_id) if viewer().role == "anonymous" else viewer()
+    ok, opened = with_store(lambda store: Keeper.open(store, conversation_id, current), lang)
     if ok and opened is None:
         st.session_state.notice = ("info", ui_text.t(lang, "not_found"))
     return opened
@@ -55,6 +86,8 @@ def save() -> None:
         st.warning(ui_text.t(lang, "store_down", reason=inert(result.error)), icon=":material/cloud_off:")
     if result.forked_from:
         st.info(ui_text.t(lang, "forked"), icon=":material/call_split:")
+    if result.saved:
+        _holding(current.conversation.id)  # a copy saved after a conflict is this session's too
     if result.saved and st.query_params.get("c") != current.conversation.id:
         st.query_params["c"] = current.conversation.id
 
@@ -65,7 +98,7 @@ def queue(message: str) -> None:
 
 
 def new_conversation() -> None:
-    _switch_to(Keeper(resources.shared_store(), Conversation(lang=conversation().lang)))
+    _switch_to(_keeper(Conversation(lang=conversation().lang)))
 
 
 def _switch_to(opened: Keeper) -> None:
@@ -96,11 +129,21 @@ def open_conversation(conversation_id: str) -> None:
 
 def delete_conversation(conversation_id: str) -> None:
     lang = conversation().lang
-    ok, _ = with_store(lambda store: store.delete(conversation_id), lang)
-    if ok:
+    ok, deleted = with_store(lambda store: store.delete(conversation_id, viewer=viewer()), lang)
+    if ok and not deleted:
+        st.session_state.notice = ("warning", ui_text.t(lang, "not_deleted"))
+    elif ok:
         if conversation_id == conversation().id:
             new_conversation()
         st.session_state.notice = ("success", ui_text.t(lang, "deleted"))
+
+
+def share_with_team() -> None:
+    """The "Share with my team" toggle: the store refuses it for anyone but the owner or an admin."""
+    talk, shared = conversation(), bool(st.session_state.get("team_share"))
+    ok, done = with_store(lambda store: store.share_with_team(talk.id, shared, viewer=viewer()), talk.lang)
+    if ok and done:
+        st.session_state.notice = ("success", ui_text.t(talk.lang, "team_shared" if shared else "team_unshared"))
 
 
 def switch_language() -> None:

@@ -3,8 +3,9 @@
 Every save writes one conversation in one transaction: its row (language, title, stage, the
 diagnostic state and summary) and the turns not stored yet. A revision number guards against two
 writers of the same conversation (two tabs): the second gets `Conflict` instead of overwriting.
-The schema is created on first use and its version recorded; a newer schema than this code knows
-is refused. Share links keep a snapshot of the conversation and only the hash of their token.
+The schema is created (or migrated, `coach/records/schema.py`) on first use; a newer schema than this
+code knows is refused. Share links keep a snapshot of the conversation and only the hash of their token.
+Who may read and change what is decided by `coach/records/access.py` and checked here, on every call.
 """
 
 import json
@@ -19,52 +20,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from coach.errors import CoachError
+from coach.records import schema
+from coach.records.access import Owner, Viewer, may_change, may_read
 from coach.records.conversation import Conversation, now
+from coach.records.schema import SCHEMA_VERSION, conversations, shares, turns
 from coach.records.share_tokens import matches, new_token, token_hash, well_formed
 from coach.records.transcript import conversation_data, conversation_from_data, title_of
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
 LOCK_TIMEOUT = 10.0
 """Seconds a SQLite writer waits for another one before the store counts as unavailable."""
-
-metadata = sa.MetaData()
-conversations = sa.Table(
-    "conversations",
-    metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("title", sa.String(200), nullable=False),
-    sa.Column("lang", sa.String(8), nullable=False),
-    sa.Column("stage", sa.Integer, nullable=True),
-    sa.Column("state", sa.Text, nullable=False),
-    sa.Column("revision", sa.Integer, nullable=False),
-    sa.Column("created_at", sa.String(40), nullable=False),
-    sa.Column("updated_at", sa.String(40), nullable=False, index=True),
-)
-turns = sa.Table(
-    "turns",
-    metadata,
-    sa.Column("conversation_id", sa.String(64), sa.ForeignKey("conversations.id"), primary_key=True),
-    sa.Column("position", sa.Integer, primary_key=True),
-    sa.Column("data", sa.Text, nullable=False),
-)
-shares = sa.Table(
-    "shares",
-    metadata,
-    sa.Column("token_hash", sa.String(64), primary_key=True),
-    sa.Column("conversation_id", sa.String(64), sa.ForeignKey("conversations.id"), nullable=False, index=True),
-    sa.Column("snapshot", sa.Text, nullable=False),
-    sa.Column("created_at", sa.String(40), nullable=False),
-    sa.Column("expires_at", sa.String(40), nullable=True),
-    sa.Column("revoked_at", sa.String(40), nullable=True),
-)
-schema_info = sa.Table(
-    "schema_info",
-    metadata,
-    sa.Column("key", sa.String(40), primary_key=True),
-    sa.Column("value", sa.String(200), nullable=False),
-)
 
 
 class StoreUnavailable(CoachError):
@@ -75,6 +41,10 @@ class Conflict(CoachError):
     """Someone else saved this conversation since it was loaded (another tab)."""
 
 
+class NotAllowed(CoachError):
+    """The viewer may read this conversation but not change it (it is someone else's, shared read-only)."""
+
+
 @dataclass(frozen=True)
 class ConversationInfo:
     id: str
@@ -82,6 +52,20 @@ class ConversationInfo:
     lang: str
     stage: int | None
     updated_at: str
+    owner_email: str | None = None
+    owner_name: str | None = None
+    team_shared: bool = False
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """Someone who has conversations in the store (for `python -m coach users`)."""
+
+    email: str | None
+    name: str | None
+    subject: str | None
+    conversations: int
+    last_update: str
 
 
 @dataclass(frozen=True)
@@ -96,20 +80,43 @@ class ShareInfo:
         return not self.revoked and (self.expires_at is None or self.expires_at > (at or now()))
 
 
-class Store:
-    """The conversation store behind one database URL; thread-safe, connects on first use."""
+_INFO_COLUMNS = (
+    conversations.c.id,
+    conversations.c.title,
+    conversations.c.lang,
+    conversations.c.stage,
+    conversations.c.updated_at,
+    conversations.c.owner_email,
+    conversations.c.owner_name,
+    conversations.c.team_shared,
+)
 
-    def __init__(self, url: str, lock_timeout: float | None = None):
+
+class Store:
+    """The conversation store behind one database URL; thread-safe, connects on first use.
+
+    Every method that reads or changes a conversation takes the `Viewer` who asks and checks it here:
+    a conversation the viewer may not read does not exist for them (the same answer as an unknown id),
+    and a change they may not make changes nothing.
+    """
+
+    def __init__(self, url: str, lock_timeout: float | None = None, legacy_owner: str | None = None):
         self.engine = _engine(url, LOCK_TIMEOUT if lock_timeout is None else lock_timeout)
         self._writer = self.engine.execution_options(coach_writes=True)
         self.where = self.engine.url.render_as_string(hide_password=True)
+        self.legacy_owner = legacy_owner
+        """Who owns the conversations of a store older than ownership, by email (None: admins only)."""
         self._ready = False
         self._setup_lock = threading.Lock()
 
     # -- conversations ---------------------------------------------------------------------------
 
-    def save(self, conversation: Conversation, revision: int) -> int:
-        """Write the conversation, which was at `revision` when loaded (0: new); returns the new revision."""
+    def save(self, conversation: Conversation, revision: int, *, viewer: Viewer) -> int:
+        """Write the conversation, which was at `revision` when loaded (0: new); returns the new revision.
+
+        A new conversation becomes the viewer's; an existing one only the owner (or an admin) may write:
+        `NotAllowed` for a reader, `Conflict` when it changed since or is hidden from the viewer.
+        """
         data = conversation_data(conversation)
         state = {key: value for key, value in data.items() if key not in ("id", "turns")}
         row = {
@@ -121,72 +128,152 @@ class Store:
             "updated_at": datetime.now(UTC).isoformat(timespec="microseconds"),
         }
         with self._transaction() as connection:
-            stored = connection.execute(
-                sa.select(conversations.c.revision).where(conversations.c.id == conversation.id).with_for_update()
-            ).scalar_one_or_none()
-            if (stored or 0) != revision:
-                raise Conflict(f"conversation {conversation.id} changed elsewhere (revision {stored}, not {revision})")
+            stored = _owner_row(connection, conversation.id, lock=True)
+            if stored is not None and not may_read(viewer, stored.owner, conversation.id):
+                raise Conflict(f"conversation {conversation.id} is not this viewer's")  # saved as a new one
+            if stored is not None and not may_change(viewer, stored.owner, conversation.id):
+                raise NotAllowed(f"conversation {conversation.id} is read-only for this viewer")
+            if (stored.revision if stored else 0) != revision:
+                raise Conflict(f"conversation {conversation.id} changed elsewhere (not at revision {revision})")
             if stored is None:
                 created = conversation.turns[0].created_at if conversation.turns else now()
                 try:
-                    connection.execute(conversations.insert().values(id=conversation.id, created_at=created, **row))
+                    connection.execute(
+                        conversations.insert().values(
+                            id=conversation.id, created_at=created, **row, **_owner_values(viewer)
+                        )
+                    )
                 except sa.exc.IntegrityError:
                     raise Conflict(f"conversation {conversation.id} was created elsewhere") from None
             else:
+                if viewer.signed_in and stored.owner.subject is None and stored.owner.email == viewer.email:
+                    row.update(_owner_values(viewer))  # the migration's owner signed in: bind their identity
                 connection.execute(conversations.update().where(conversations.c.id == conversation.id).values(**row))
             _write_turns(connection, conversation.id, data["turns"])
         return revision + 1
 
-    def load(self, conversation_id: str) -> tuple[Conversation, int] | None:
-        """The stored conversation and its revision, or None when there is none with that id."""
+    def load(self, conversation_id: str, *, viewer: Viewer) -> tuple[Conversation, int] | None:
+        """The stored conversation and its revision, or None when there is none with that id the viewer may read."""
         with self._connection() as connection:
-            row = connection.execute(
-                sa.select(conversations.c.state, conversations.c.revision).where(conversations.c.id == conversation_id)
-            ).one_or_none()
-            if row is None:
+            stored = _owner_row(connection, conversation_id)
+            if stored is None or not may_read(viewer, stored.owner, conversation_id):
                 return None
+            row = connection.execute(
+                sa.select(conversations.c.state).where(conversations.c.id == conversation_id)
+            ).one()
             stored_turns = connection.execute(
                 sa.select(turns.c.data).where(turns.c.conversation_id == conversation_id).order_by(turns.c.position)
             ).scalars()
             data = {**json.loads(row.state), "id": conversation_id, "turns": [json.loads(t) for t in stored_turns]}
-        return conversation_from_data(data), row.revision
+        return conversation_from_data(data), stored.revision
 
-    def recent(self, limit: int = 20) -> list[ConversationInfo]:
-        """The most recently updated conversations, newest first."""
-        query = (
-            sa.select(
-                conversations.c.id,
-                conversations.c.title,
-                conversations.c.lang,
-                conversations.c.stage,
-                conversations.c.updated_at,
+    def info(self, conversation_id: str, *, viewer: Viewer) -> ConversationInfo | None:
+        """Title, owner and sharing of a conversation the viewer may read; None otherwise."""
+        with self._connection() as connection:
+            stored = _owner_row(connection, conversation_id)
+            if stored is None or not may_read(viewer, stored.owner, conversation_id):
+                return None
+            row = connection.execute(sa.select(*_INFO_COLUMNS).where(conversations.c.id == conversation_id)).one()
+        return ConversationInfo(*row)
+
+    def may_change(self, conversation_id: str, *, viewer: Viewer) -> bool:
+        """Whether the viewer may write, delete and share this conversation (True for one not stored yet)."""
+        with self._connection() as connection:
+            stored = _owner_row(connection, conversation_id)
+        return stored is None or may_change(viewer, stored.owner, conversation_id)
+
+    def recent(self, limit: int = 20, *, viewer: Viewer) -> list[ConversationInfo]:
+        """The viewer's own conversations (an admin's: all), most recently updated first."""
+        query = sa.select(*_INFO_COLUMNS).order_by(conversations.c.updated_at.desc(), conversations.c.id).limit(limit)
+        if viewer.role == "anonymous":
+            query = query.where(
+                conversations.c.id.in_(sorted(viewer.holds)),
+                conversations.c.owner_subject.is_(None),
+                conversations.c.owner_email.is_(None),
             )
+        elif not viewer.admin:
+            query = query.where(_owned_by(viewer))
+        with self._connection() as connection:
+            return [ConversationInfo(*row) for row in connection.execute(query)]
+
+    def team(self, limit: int = 20, *, viewer: Viewer) -> list[ConversationInfo]:
+        """Conversations others shared with the team, for a signed-in member; newest first."""
+        if not viewer.signed_in:
+            return []
+        query = (
+            sa.select(*_INFO_COLUMNS)
+            .where(conversations.c.team_shared.is_(True), sa.not_(_owned_by(viewer)))
             .order_by(conversations.c.updated_at.desc(), conversations.c.id)
             .limit(limit)
         )
         with self._connection() as connection:
             return [ConversationInfo(*row) for row in connection.execute(query)]
 
-    def delete(self, conversation_id: str) -> bool:
-        """Delete a conversation with its turns and share links; whether there was one."""
+    def share_with_team(self, conversation_id: str, shared: bool, *, viewer: Viewer) -> bool:
+        """Make a conversation readable by the team (or private again); whether the viewer could."""
         with self._transaction() as connection:
-            connection.execute(shares.delete().where(shares.c.conversation_id == conversation_id))
-            connection.execute(turns.delete().where(turns.c.conversation_id == conversation_id))
-            result = connection.execute(conversations.delete().where(conversations.c.id == conversation_id))
-        return result.rowcount > 0
+            stored = _owner_row(connection, conversation_id, lock=True)
+            if stored is None or not may_change(viewer, stored.owner, conversation_id):
+                return False
+            connection.execute(
+                conversations.update().where(conversations.c.id == conversation_id).values(team_shared=shared)
+            )
+        return True
+
+    def delete(self, conversation_id: str, *, viewer: Viewer) -> bool:
+        """Delete a conversation with its turns and share links; whether the viewer could (and there was one)."""
+        with self._transaction() as connection:
+            stored = _owner_row(connection, conversation_id, lock=True)
+            if stored is None or not may_change(viewer, stored.owner, conversation_id):
+                return False
+            _delete_conversations(connection, [conversation_id])
+        return True
+
+    # -- people (the command line: the machine's owner) ------------------------------------------
+
+    def users(self) -> list[UserInfo]:
+        """Everyone who owns conversations, by email, with how many and the last update."""
+        query = (
+            sa.select(
+                conversations.c.owner_email,
+                sa.func.max(conversations.c.owner_name),
+                sa.func.max(conversations.c.owner_subject),
+                sa.func.count(),
+                sa.func.max(conversations.c.updated_at),
+            )
+            .group_by(conversations.c.owner_email)
+            .order_by(conversations.c.owner_email)
+        )
+        with self._connection() as connection:
+            return [UserInfo(*row) for row in connection.execute(query)]
+
+    def delete_user(self, email: str) -> int:
+        """Delete every conversation (with its turns and links) owned by `email`; how many."""
+        address = email.strip().lower()
+        with self._transaction() as connection:
+            ids = list(
+                connection.execute(
+                    sa.select(conversations.c.id).where(conversations.c.owner_email == address)
+                ).scalars()
+            )
+            _delete_conversations(connection, ids)
+        return len(ids)
 
     # -- share links -----------------------------------------------------------------------------
 
-    def share(self, conversation_id: str, snapshot: dict[str, Any], valid_for: timedelta | None = None) -> str:
-        """A new read-only link's token for `snapshot` (the conversation's record now); only its hash is kept."""
+    def share(
+        self, conversation_id: str, snapshot: dict[str, Any], valid_for: timedelta | None = None, *, viewer: Viewer
+    ) -> str:
+        """A new read-only link's token for `snapshot` (the conversation's record now); only its hash is kept.
+
+        `KeyError` when the viewer may not change the conversation (or there is none).
+        """
         token = new_token()
         created = datetime.now(UTC)
         expires = (created + valid_for).isoformat(timespec="seconds") if valid_for else None
         with self._transaction() as connection:
-            exists = connection.execute(
-                sa.select(conversations.c.id).where(conversations.c.id == conversation_id)
-            ).one_or_none()
-            if exists is None:
+            stored = _owner_row(connection, conversation_id)
+            if stored is None or not may_change(viewer, stored.owner, conversation_id):
                 raise KeyError(conversation_id)
             connection.execute(
                 shares.insert().values(
@@ -219,13 +306,19 @@ class Store:
             return None
         return json.loads(row.snapshot)
 
-    def revoke(self, token: str) -> bool:
+    def revoke(self, token: str, *, viewer: Viewer) -> bool:
         """Revoke the link of `token`; whether an active link was revoked."""
-        return well_formed(token) and self.revoke_share(token_hash(token))
+        return well_formed(token) and self.revoke_share(token_hash(token), viewer=viewer)
 
-    def revoke_share(self, share_id: str) -> bool:
-        """Revoke a link by its id (`ShareInfo.id`); whether an active link was revoked."""
+    def revoke_share(self, share_id: str, *, viewer: Viewer) -> bool:
+        """Revoke a link by its id (`ShareInfo.id`); whether the viewer revoked an active link."""
         with self._transaction() as connection:
+            conversation_id = connection.execute(
+                sa.select(shares.c.conversation_id).where(shares.c.token_hash == share_id)
+            ).scalar_one_or_none()
+            stored = _owner_row(connection, conversation_id) if conversation_id else None
+            if stored is None or not may_change(viewer, stored.owner, conversation_id):
+                return False
             result = connection.execute(
                 shares.update()
                 .where(shares.c.token_hash == share_id, shares.c.revoked_at.is_(None))
@@ -233,13 +326,17 @@ class Store:
             )
         return result.rowcount > 0
 
-    def shares_of(self, conversation_id: str) -> list[ShareInfo]:
+    def shares_of(self, conversation_id: str, *, viewer: Viewer) -> list[ShareInfo]:
+        """The links of a conversation the viewer may change (nobody else sees them)."""
         query = (
             sa.select(shares.c.token_hash, shares.c.created_at, shares.c.expires_at, shares.c.revoked_at)
             .where(shares.c.conversation_id == conversation_id)
             .order_by(shares.c.created_at.desc())
         )
         with self._connection() as connection:
+            stored = _owner_row(connection, conversation_id)
+            if stored is None or not may_change(viewer, stored.owner, conversation_id):
+                return []
             return [ShareInfo(row[0], row[1], row[2], row[3] is not None) for row in connection.execute(query)]
 
     # -- plumbing --------------------------------------------------------------------------------
@@ -253,7 +350,7 @@ class Store:
         return _Guarded(self, self._writer.begin)
 
     def _setup(self) -> None:
-        """Create (or check) the schema once; retried on the next call when the store was unavailable."""
+        """Create, migrate or check the schema once; retried on the next call when the store was unavailable."""
         if self._ready:
             return
         with self._setup_lock:
@@ -261,21 +358,63 @@ class Store:
                 return
             _make_parent_dir(self.engine)
             with _Guarded(self, self._writer.begin) as connection:
-                metadata.create_all(connection, checkfirst=True)
-                version = connection.execute(
-                    sa.select(schema_info.c.value).where(schema_info.c.key == "schema_version")
-                ).scalar_one_or_none()
-                if version is None:
-                    connection.execute(schema_info.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-                elif int(version) > SCHEMA_VERSION:
-                    raise StoreUnavailable(
-                        f"the conversation store at {self.where} has schema version {version}, "
-                        f"newer than this coach ({SCHEMA_VERSION}): update the coach"
-                    )
+                if not sa.inspect(connection).has_table("schema_info"):
+                    schema.create(connection)
+                else:
+                    version = schema.stored_version(connection)
+                    if version is None:
+                        schema.create(connection)
+                    elif version > SCHEMA_VERSION:
+                        raise StoreUnavailable(
+                            f"the conversation store at {self.where} has schema version {version}, "
+                            f"newer than this coach ({SCHEMA_VERSION}): update the coach"
+                        )
+                    elif version < SCHEMA_VERSION:
+                        schema.migrate(connection, version, self.legacy_owner)
             self._ready = True
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@dataclass(frozen=True)
+class _Stored:
+    owner: Owner
+    revision: int
+
+
+def _owner_row(connection: Connection, conversation_id: str, lock: bool = False) -> _Stored | None:
+    columns = conversations.c
+    query = sa.select(columns.owner_subject, columns.owner_email, columns.team_shared, columns.revision).where(
+        columns.id == conversation_id
+    )
+    row = connection.execute(query.with_for_update() if lock else query).one_or_none()
+    if row is None:
+        return None
+    return _Stored(Owner(row.owner_subject, row.owner_email, bool(row.team_shared)), row.revision)
+
+
+def _owner_values(viewer: Viewer) -> dict[str, str | None]:
+    """A new conversation's owner: the signed-in viewer; unowned for the machine's owner and anonymous visitors."""
+    if not viewer.signed_in:
+        return {}
+    return {"owner_subject": viewer.subject, "owner_email": viewer.email, "owner_name": viewer.name}
+
+
+def _owned_by(viewer: Viewer):
+    """SQL: the conversations `viewer` (signed in) owns, by identity or, before they signed in, by email."""
+    by_subject = conversations.c.owner_subject == viewer.subject
+    if viewer.email is None:
+        return by_subject
+    by_email = sa.and_(conversations.c.owner_subject.is_(None), conversations.c.owner_email == viewer.email)
+    return sa.or_(by_subject, by_email)
+
+
+def _delete_conversations(connection: Connection, ids: list[str]) -> None:
+    if ids:
+        connection.execute(shares.delete().where(shares.c.conversation_id.in_(ids)))
+        connection.execute(turns.delete().where(turns.c.conversation_id.in_(ids)))
+        connection.execute(conversations.delete().where(conversations.c.id.in_(ids)))
 
 
 class _Guarded:

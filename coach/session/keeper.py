@@ -3,7 +3,8 @@
 The conversation lives in memory first; `Keeper.save` writes it after every turn. When the store is
 unavailable (locked, read-only, down) the conversation goes on in memory and the next save writes
 everything that is missing. When another tab saved the same conversation in the meantime, this
-session's copy is saved as a new conversation instead of overwriting the other one.
+session's copy is saved as a new conversation instead of overwriting the other one; so is a conversation
+the viewer may read but not change (someone else's, shared with the team).
 """
 
 import logging
@@ -11,8 +12,9 @@ import re
 import uuid
 from dataclasses import dataclass
 
+from coach.records.access import Viewer
 from coach.records.conversation import Conversation
-from coach.records.store import Conflict, Store, StoreUnavailable
+from coach.records.store import Conflict, NotAllowed, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 _CONVERSATION_ID = re.compile(r"[0-9a-f]{32}")
@@ -33,25 +35,30 @@ class SaveResult:
 
 
 class Keeper:
-    """One session's conversation and the store revision it was last saved at."""
+    """One session's conversation, the store revision it was last saved at, and who is writing it."""
 
-    def __init__(self, store: Store, conversation: Conversation, revision: int = 0):
+    def __init__(self, store: Store, conversation: Conversation, viewer: Viewer, revision: int = 0):
         self.store = store
         self.conversation = conversation
+        self.viewer = viewer
         self.revision = revision
+        self.writable = True
+        """The viewer may change this conversation (False: someone else's, shared with the team)."""
         self.pending = False
         """Turns are waiting to be saved (the last save failed)."""
 
     @classmethod
-    def open(cls, store: Store, conversation_id: str) -> "Keeper | None":
-        """The stored conversation with that id, or None; `StoreUnavailable` when the store cannot be read."""
+    def open(cls, store: Store, conversation_id: str, viewer: Viewer) -> "Keeper | None":
+        """The stored conversation with that id the viewer may read, or None; `StoreUnavailable` when unreadable."""
         if not is_conversation_id(conversation_id):
             return None  # from a URL or a click: what cannot be an id is never looked up
-        loaded = store.load(conversation_id)
+        loaded = store.load(conversation_id, viewer=viewer)
         if loaded is None:
             return None
         conversation, revision = loaded
-        return cls(store, conversation, revision)
+        opened = cls(store, conversation, viewer, revision)
+        opened.writable = store.may_change(conversation_id, viewer=viewer)
+        return opened
 
     def save(self) -> SaveResult:
         if not self.conversation.turns:
@@ -59,12 +66,14 @@ class Keeper:
         forked_from = None
         try:
             try:
-                self.revision = self.store.save(self.conversation, self.revision)
-            except Conflict:
+                self.revision = self.store.save(self.conversation, self.revision, viewer=self.viewer)
+            except (Conflict, NotAllowed):
                 forked_from = self.conversation.id
                 self.conversation.id = uuid.uuid4().hex
+                self.viewer = self.viewer.holding(self.conversation.id)  # an anonymous session owns its copy
+                self.writable = True
                 log.info("Conversation %s changed elsewhere; this copy is %s", forked_from, self.conversation.id)
-                self.revision = self.store.save(self.conversation, 0)
+                self.revision = self.store.save(self.conversation, 0, viewer=self.viewer)
         except StoreUnavailable as error:
             log.warning("Conversation %s is kept in memory: %s", self.conversation.id, error)
             self.pending = True

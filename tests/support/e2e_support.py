@@ -64,9 +64,15 @@ class Server:
 
 
 @contextlib.contextmanager
-def streamlit_server(data_dir: Path, log: Path, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+def streamlit_server(
+    data_dir: Path,
+    log: Path,
+    extra_env: dict[str, str] | None = None,
+    extra_args: list[str] | None = None,
+    port: int | None = None,
+) -> Iterator[Server]:
     """Start the app, wait (bounded) until /_stcore/health answers, and always stop it afterwards."""
-    port = free_port()
+    port = port or free_port()
     env = {
         **{name: value for name, value in os.environ.items() if not name.startswith(("COACH_", "OPENAI_", "CHROMA_"))},
         "COACH_DATA_DIR": str(data_dir),
@@ -74,6 +80,7 @@ def streamlit_server(data_dir: Path, log: Path, extra_env: dict[str, str] | None
     }
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    command += extra_args or []
     started_at = time.perf_counter()
     with log.open("w") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)

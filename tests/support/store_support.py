@@ -4,16 +4,21 @@ PostgreSQL comes from `COACH_TEST_DATABASE_URL` (scripts/test starts a local ser
 Read at import time: the autouse fixture clears every COACH_ variable before each test.
 """
 
+import json
 import os
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from coach.answer.extractive import Source
 from coach.diagnostic.dialogue import DialogueState
 from coach.readiness.rules import Evidence
 from coach.records.conversation import Conversation, Turn
-from coach.records.store import Store, metadata
+from coach.records.schema import metadata
+from coach.records.share_tokens import new_token, token_hash
+from coach.records.store import Store
+from coach.records.transcript import conversation_data, title_of
 
 POSTGRES_URL = os.environ.get("COACH_TEST_DATABASE_URL") or None
 POSTGRES_REQUIRED = os.environ.get("COACH_TEST_REQUIRE_POSTGRES") == "1"
@@ -46,3 +51,108 @@ def sample_conversation(text: str = "Wir posten dreimal pro Woche – ist das ei
         ],
         dialogue=DialogueState("de", evidence=(evidence,), asked=("roles.1",), current="roles.1", turn=1),
     )
+
+
+# -- a store of schema version 1 (before owners), as the coach of that version wrote it ------------------
+
+V1_METADATA = sa.MetaData()
+V1_CONVERSATIONS = sa.Table(
+    "conversations",
+    V1_METADATA,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("lang", sa.String(8), nullable=False),
+    sa.Column("stage", sa.Integer, nullable=True),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False, index=True),
+)
+V1_TURNS = sa.Table(
+    "turns",
+    V1_METADATA,
+    sa.Column("conversation_id", sa.String(64), sa.ForeignKey("conversations.id"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("data", sa.Text, nullable=False),
+)
+V1_SHARES = sa.Table(
+    "shares",
+    V1_METADATA,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("conversation_id", sa.String(64), sa.ForeignKey("conversations.id"), nullable=False, index=True),
+    sa.Column("snapshot", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("expires_at", sa.String(40), nullable=True),
+    sa.Column("revoked_at", sa.String(40), nullable=True),
+)
+V1_SCHEMA_INFO = sa.Table(
+    "schema_info",
+    V1_METADATA,
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+)
+
+
+def write_v1_store(url: str, conversations: list[Conversation]) -> dict[str, str]:
+    """A database of schema version 1 holding `conversations` and one share link each; returns id -> token."""
+    engine = sa.create_engine(url)
+    tokens = {}
+    with engine.begin() as connection:
+        V1_METADATA.drop_all(connection)
+        V1_METADATA.create_all(connection)
+        connection.execute(V1_SCHEMA_INFO.insert().values(key="schema_version", value="1"))
+        for number, conversation in enumerate(conversations):
+            data = conversation_data(conversation)
+            state = {key: value for key, value in data.items() if key not in ("id", "turns")}
+            stamp = f"2026-11-0{number + 1}T10:00:00+00:00"
+            connection.execute(
+                V1_CONVERSATIONS.insert().values(
+                    id=conversation.id,
+                    title=title_of(conversation),
+                    lang=conversation.lang,
+                    stage=None,
+                    state=json.dumps(state, ensure_ascii=False),
+                    revision=1,
+                    created_at=stamp,
+                    updated_at=stamp,
+                )
+            )
+            connection.execute(
+                V1_TURNS.insert(),
+                [
+                    {"conversation_id": conversation.id, "position": position, "data": json.dumps(turn)}
+                    for position, turn in enumerate(data["turns"])
+                ],
+            )
+            tokens[conversation.id] = token = new_token()
+            connection.execute(
+                V1_SHARES.insert().values(
+                    token_hash=token_hash(token),
+                    conversation_id=conversation.id,
+                    snapshot=json.dumps({"id": conversation.id}),
+                    created_at=stamp,
+                )
+            )
+    engine.dispose()
+    return tokens
+
+
+def wipe(url: str) -> None:
+    """Drop every table of either version (the PostgreSQL tests share one database)."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        for name in ("shares", "turns", "conversations", "schema_info"):
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    engine.dispose()
+
+
+def store_url(backend: str, tmp_path: Path) -> str:
+    """The URL of an empty database of `backend` (skips without PostgreSQL, as `open_store`)."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    if POSTGRES_URL is None:
+        if POSTGRES_REQUIRED:
+            pytest.fail("COACH_TEST_REQUIRE_POSTGRES=1 but COACH_TEST_DATABASE_URL is not set")
+        pytest.skip("no PostgreSQL: set COACH_TEST_DATABASE_URL (scripts/test does)")
+    wipe(POSTGRES_URL)
+    return POSTGRES_URL

@@ -1,0 +1,89 @@
+"""A real OpenID Connect provider on loopback for the sign-in tests: `oidc-provider-mock` in a subprocess.
+
+Its users are registered with their claims (`add_user`); its sign-in form takes the subject and an
+"Authorize" click. The issuer is the provider's own address, as a real provider's is.
+"""
+
+import contextlib
+import json
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support.e2e_support import free_port
+from tests.support.processes import stop
+
+STARTUP_TIMEOUT = 60.0
+
+
+@dataclass
+class Provider:
+    url: str
+    process: subprocess.Popen
+
+    @property
+    def metadata_url(self) -> str:
+        return f"{self.url}/.well-known/openid-configuration"
+
+    def add_user(self, subject: str, email: str, name: str, verified: bool = True) -> None:
+        """Register a user with the claims the provider puts into their ID token."""
+        claims = {"email": email, "email_verified": verified, "name": name}
+        request = urllib.request.Request(
+            f"{self.url}/users/{urllib.parse.quote(subject)}",
+            data=json.dumps(claims).encode(),
+            method="PUT",
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 204, response.status
+
+
+@contextlib.contextmanager
+def oidc_provider(log: Path) -> Iterator[Provider]:
+    """Start the provider on a free loopback port, wait until it serves its metadata, always stop it."""
+    port = free_port()
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    provider = Provider(f"http://127.0.0.1:{port}", process)
+    try:
+        _wait_until_serving(provider, log)
+        yield provider
+    finally:
+        stop(process)
+
+
+def _wait_until_serving(provider: Provider, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if provider.process.poll() is not None:
+            raise RuntimeError(f"oidc-provider-mock exited with {provider.process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(provider.metadata_url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"oidc-provider-mock did not start within {STARTUP_TIMEOUT:.0f} s:\n{log.read_text()}")
+
+
+def auth_secrets(provider: Provider, app_url: str, cookie_secret: str) -> str:
+    """The `[auth]` section of `.streamlit/secrets.toml` for an app at `app_url` signing in with `provider`."""
+    return (
+        "[auth]\n"
+        f'redirect_uri = "{app_url}/oauth2callback"\n'
+        f'cookie_secret = "{cookie_secret}"\n'
+        'client_id = "coach"\n'
+        'client_secret = "coach-test-secret"\n'
+        f'server_metadata_url = "{provider.metadata_url}"\n'
+    )
