@@ -137,5 +137,7 @@ def _bench_cost(coach, papers: Sequence[Paper], repeat: int) -> None:
     embed = statistics.median(seconds(lambda: coach.embedder.query_vectors(texts)) for _ in range(repeat))
     checked = statistics.median(seconds(lambda: coach.check_strategy(document)) for _ in range(repeat))
     ratio = checked / embed
-    print(f"\n  cost of checking {len(pieces)} statements: {checked * 1000:.0f} ms, embedding them {embed * 1000:.0f} ms")
+    print(
+        f"\n  cost of checking {len(pieces)} statements: {checked * 1000:.0f} ms, embedding them {embed * 1000:.0f} ms"
+    )
     print(f"  check/embedding            {ratio:.2f}   (target <= {TARGETS['check/embedding']})")

@@ -227,7 +227,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from coach.strategy.document import read_upload
+    from coach.strategy.document import prepare, read_upload
     from coach.strategy.render import render_check
 
     lang = args.lang or "en"
@@ -240,6 +240,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         except OSError as error:
             raise BadInput(f"cannot read {path}: {error.strerror or error}") from error
         text = read_upload(path.name, data, lang)
+    prepare(text, args.lang)  # bad input is refused before the index is opened
     coach = _start_coach(_settings())
     check = coach.check_strategy(text, args.lang)
     if args.json:

@@ -25,7 +25,7 @@ from coach.retrieval.reranker import Retrieved, prepare, retrieve
 from coach.session.backends import ChatModels, ModelBackend, OfflineBackend
 from coach.strategy.check import StrategyCheck, build_check
 from coach.strategy.classifier import Labelled, StatementClassifier, load_examples
-from coach.strategy.document import prepare
+from coach.strategy.document import prepare as prepare_document
 from coach.strategy.split import Piece
 from coach.text import CleanText, clean_message
 
@@ -86,7 +86,7 @@ class Coach:
 
     def check_strategy(self, text: str, lang: Lang | None = None) -> StrategyCheck:
         """The strategy check of a pasted or uploaded paper; BadInput when there is nothing to check."""
-        document = prepare(text, lang)
+        document = prepare_document(text, lang)
         labelled, notices = self.backend.label_statements(document.pieces, document.lang)
         return build_check(labelled, document.lang, self.cite_article, self.mode, document.notices + notices)
 

@@ -36,7 +36,9 @@ class StrategyCheck:
             "why": self.why,
             "statements": [{"text": s.text, "label": s.label, "reason": s.reason} for s in self.statements],
             "checks": [{"name": c.name, "passed": c.passed, "statements": list(c.statements)} for c in self.checks],
-            "suggestions": [{"text": s.text, "statement": s.statement, "source": dict(s.source)} for s in self.suggestions],
+            "suggestions": [
+                {"text": s.text, "statement": s.statement, "source": dict(s.source)} for s in self.suggestions
+            ],
             "lang": self.lang,
             "mode": self.mode,
             "notices": list(self.notices),
@@ -47,7 +49,9 @@ class StrategyCheck:
         """Read back what `to_json` wrote (a stored conversation); ValueError when it is not one."""
         try:
             statements = [Labelled(s["text"], _one_of(s["label"], LABELS), s["reason"]) for s in data["statements"]]
-            checks = [Check(_one_of(c["name"], CHECKS), bool(c["passed"]), list(c["statements"])) for c in data["checks"]]
+            checks = [
+                Check(_one_of(c["name"], CHECKS), bool(c["passed"]), list(c["statements"])) for c in data["checks"]
+            ]
             suggestions = [Suggestion(s["text"], int(s["statement"]), dict(s["source"])) for s in data["suggestions"]]
             return cls(
                 _one_of(data["verdict"], VERDICTS), str(data["why"]), statements, checks, suggestions,

@@ -66,7 +66,9 @@ def load_examples(path: Path) -> tuple[Example, ...]:
     for number, entry in enumerate(entries, 1):
         if not isinstance(entry, dict) or entry.get("label") not in LABELS or not str(entry.get("text", "")).strip():
             raise ValueError(f"{path}: entry {number} needs a text and one of the labels {', '.join(LABELS)}")
-        examples.append(Example(str(entry.get("id", number)), str(entry.get("lang", "")), entry["label"], entry["text"]))
+        examples.append(
+            Example(str(entry.get("id", number)), str(entry.get("lang", "")), entry["label"], entry["text"])
+        )
     return tuple(examples)
 
 
@@ -104,7 +106,13 @@ class StatementClassifier:
         return labelled
 
     def _one(
-        self, piece: Piece, sims: np.ndarray, labels: np.ndarray, examples: list[Example], heading: str | None, lang: Lang
+        self,
+        piece: Piece,
+        sims: np.ndarray,
+        labels: np.ndarray,
+        examples: list[Example],
+        heading: str | None,
+        lang: Lang,
     ) -> Labelled:
         scores = np.zeros(len(LABELS))
         nearest = np.argsort(-sims)[:NEIGHBOURS]
@@ -121,7 +129,9 @@ class StatementClassifier:
         return Labelled(piece.text, label, _reason(label, cues, announced, heading, example, lang), piece.kind)
 
 
-def _reason(label: Label, cues, announced: Label | None, heading: str | None, example: Example | None, lang: Lang) -> str:
+def _reason(
+    label: Label, cues, announced: Label | None, heading: str | None, example: Example | None, lang: Lang
+) -> str:
     """Why: the words that point at the label, the heading that announces it, the nearest example with it."""
     copy = COPY[lang]
     parts = [copy[f"reason_cue_{label}"].format(words=cue.words) for cue in cues if cue.label == label]

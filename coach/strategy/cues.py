@@ -44,7 +44,8 @@ CUES: dict[Label, re.Pattern[str]] = {
     ),
     "goal": re.compile(
         r"(?:\bziel\w*|\bgoals?\b|\bobjectives?\b|\btargets?\b|\baims?\b|\bsteiger\w*|\bincrease\w*|\bgrow\w*|"
-        r"\bverdoppel\w*|\bdouble\b|\bsenken|\bsinken|\breduce\w*|\bcut\b|\bbis (?:ende|20\d\d)|\bby (?:the end|20\d\d)|"
+        r"\bverdoppel\w*|\bdouble\b|\bsenken|\bsinken|\breduce\w*|\bcut\b|"
+        r"\bbis (?:ende|20\d\d)|\bby (?:the end|20\d\d)|"
         r"\d+\s*%\s*(?:mehr|more|weniger|fewer|less)|\bmehr (?:bekanntheit|reichweite|kunden|umsatz|follower)|"
         r"\bwahrgenommen\b|\bseen as\b|\bknown (?:as|for)\b)",
         re.IGNORECASE,
@@ -80,7 +81,9 @@ SECTIONS: dict[Label, re.Pattern[str]] = {
         r"stoßrichtung|leitlinien?|how social media helps)\b",
         re.IGNORECASE,
     ),
-    "other": re.compile(r"\b(?:ausgangslage|background|situation|hintergrund|context|kontext|über uns|about us)\b", re.I),
+    "other": re.compile(
+        r"\b(?:ausgangslage|background|situation|hintergrund|context|kontext|über uns|about us)\b", re.I
+    ),
 }
 
 

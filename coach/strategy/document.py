@@ -36,9 +36,7 @@ _FOREIGN = set(
     "le la les des et est une un du au aux nous vous pour avec dans sur par pas que qui sont notre nos "
     "el los las y es con para por una del que en nuestra nuestros il di che della per sono".split()
 )
-_OURS = set(
-    "der die das und ist wir mit auf für von the and is we with on for of to our unsere unser are sind".split()
-)
+_OURS = set("der die das und ist wir mit auf für von the and is we with on for of to our unsere unser are sind".split())
 
 
 @dataclass(frozen=True)

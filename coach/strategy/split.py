@@ -21,14 +21,52 @@ class Piece:
     text: str
     kind: Kind
 
+
 _HEADING = re.compile(r"^#{1,6}\s+")
 _BULLET = re.compile(r"^(?:[-*•–·▪◦]|\d{1,2}[.)])\s+")
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"“”»)]?\s+(?=[\"„“«(]?[A-ZÄÖÜ0-9])")
 _ABBREVIATIONS = {
-    "z. b.", "z.b.", "d. h.", "d.h.", "u. a.", "u.a.", "bzw.", "ca.", "ggf.", "usw.", "etc.", "inkl.",
-    "nr.", "dr.", "st.", "e.g.", "i.e.", "vs.", "mr.", "mrs.", "ms.", "no.", "approx.", "incl.", "jan.", "feb.",
-    "ff.", "s.", "vgl.", "evtl.", "max.", "min.", "mio.", "mrd.", "tsd.", "abs.", "str.", "co.", "inc.", "ltd.",
+    "z. b.",
+    "z.b.",
+    "d. h.",
+    "d.h.",
+    "u. a.",
+    "u.a.",
+    "bzw.",
+    "ca.",
+    "ggf.",
+    "usw.",
+    "etc.",
+    "inkl.",
+    "nr.",
+    "dr.",
+    "st.",
+    "e.g.",
+    "i.e.",
+    "vs.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "no.",
+    "approx.",
+    "incl.",
+    "jan.",
+    "feb.",
+    "ff.",
+    "s.",
+    "vgl.",
+    "evtl.",
+    "max.",
+    "min.",
+    "mio.",
+    "mrd.",
+    "tsd.",
+    "abs.",
+    "str.",
+    "co.",
+    "inc.",
+    "ltd.",
 }
 # `z. B.` ends in "B." and is read with the word before it.
 _SHORT_TAIL = re.compile(r"(?:^|\s)(\S+\s?\S*\.)$")
@@ -101,7 +139,7 @@ def _ends_in_abbreviation(head: str) -> bool:
 
 def _quoted_ellipsis(head: str, gap: str) -> bool:
     """`"Shift with..." takeover`: an ellipsis closing a quoted title does not end the sentence."""
-    return head.endswith(("...", "…")) and gap[:1] in "\"“”»"
+    return head.endswith(("...", "…")) and gap[:1] in '"“”»'
 
 
 def _ends_in_ordinal(head: str) -> bool:
