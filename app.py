@@ -8,7 +8,7 @@ the settings in the sidebar. Per-user state is one `Conversation` in `st.session
 import streamlit as st
 
 from coach.session import intake
-from ui import chat, sharing, sidebar, state
+from ui import chat, checker, sharing, sidebar, state
 from ui import text as ui_text
 
 st.set_page_config(page_title=ui_text.PAGE_TITLE, page_icon=ui_text.PAGE_ICON, layout="centered")
@@ -41,6 +41,8 @@ def main() -> None:
         state.save()
         if talk.lang != lang:
             st.rerun()  # the first message chose the language: draw the whole page in it
+    if checker.form_open(talk):
+        checker.render_form(shared, talk)
     sidebar.render_sidebar(shared, talk)
 
 

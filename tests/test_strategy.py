@@ -319,7 +319,7 @@ def test_check_json_has_the_fields_of_the_issue(knowledge_data_dir: Path, tmp_pa
 def test_check_prints_the_verdict_first_in_the_requested_language(knowledge_data_dir: Path):
     result = run_coach("check", "-", "--lang", "en", data_dir=knowledge_data_dir, stdin=STRATEGY)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("## Strategy check: ")
+    assert result.stdout.startswith("Strategy check: ")
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from coach.config import Settings
 from coach.diagnostic.summary import render_summary
 from coach.errors import BadInput
 from coach.readiness.model import ReadinessModel
+from coach.records.check_export import check_summary
 from coach.records.conversation import Conversation
 from coach.records.pdf import pdf_bytes
 from coach.records.share_tokens import token_hash
@@ -122,6 +123,8 @@ def render_shared(token: str) -> None:
         st.markdown(inert(render_summary(model, talk.summary)))
     else:
         st.caption(ui_text.t(lang, "shared_no_summary"))
+    if line := check_summary(talk):
+        st.markdown(inert(line))
     st.subheader(ui_text.t(lang, "shared_transcript"), divider="gray")
     for number, turn in enumerate(talk.turns):
         chat.render_turn(turn, lang, [], str(number))

@@ -17,6 +17,7 @@ from coach.diagnostic.summary import LABELS as SUMMARY_LABELS
 from coach.diagnostic.summary import Summary, steps_heading, supporting_quotes
 from coach.knowledge.readiness_keys import DIMENSION_KEYS
 from coach.readiness.model import ReadinessModel
+from coach.records.check_export import check_of, check_summary, pdf_check
 from coach.records.conversation import Conversation, Turn, now
 from coach.records.transcript import LABELS, readable_time, title_of
 
@@ -46,6 +47,8 @@ def pdf_bytes(model: ReadinessModel, conversation: Conversation, exported_at: st
         _summary(pdf, model, conversation.summary)
     else:
         _paragraph(pdf, text["no_summary"])
+    if line := check_summary(conversation):
+        _paragraph(pdf, line)
     _heading(pdf, text["transcript"], size=14)
     if not conversation.turns:
         _paragraph(pdf, text["empty"])
@@ -145,7 +148,10 @@ def _turn(pdf: FPDF, turn: Turn, text: dict[str, str]) -> None:
     _line(pdf, f"{text[turn.role]} · {readable_time(turn.created_at)}", 6)
     pdf.set_text_color(*INK)
     pdf.set_font(FAMILY, "", 10)
-    _paragraph(pdf, plain(turn.text) if turn.role == "coach" else _CONTROL.sub("", turn.text))
+    if check := check_of(turn):
+        pdf_check(pdf, check, FAMILY)
+    else:
+        _paragraph(pdf, plain(turn.text) if turn.role == "coach" else _CONTROL.sub("", turn.text))
     for notice in turn.notices:
         _muted(pdf, notice)
     if turn.sources:

@@ -16,6 +16,7 @@ from coach.diagnostic.summary import render_summary, summary_json
 from coach.errors import BadInput
 from coach.lang.copy import section
 from coach.readiness.model import ReadinessModel
+from coach.records.check_export import check_summary
 from coach.records.conversation import Conversation, now
 from coach.safety import inert
 
@@ -142,6 +143,8 @@ def markdown(model: ReadinessModel, conversation: Conversation, exported_at: str
         lines += [inert(render_summary(model, conversation.summary)), ""]
     else:
         lines += [text["no_summary"], ""]
+    if line := check_summary(conversation):
+        lines += [inert(line), ""]
     lines += [f"## {text['transcript']}", ""]
     if not conversation.turns:
         lines += [text["empty"], ""]
