@@ -249,8 +249,9 @@ def test_a_very_long_document_is_checked_on_its_first_part_with_a_notice():
 
 
 def test_the_training_examples_hold_no_sentence_of_the_held_out_papers():
+    """Sentences only: headings ("Ziele") and table headers ("Kanal | Format | Rhythmus") recur in every split."""
     heldout = yaml.safe_load((PROJECT_ROOT / "evals" / "strategy" / "heldout.yaml").read_text(encoding="utf-8"))
-    held = {s["text"] for paper in heldout for s in paper["statements"]}
+    held = {s["text"] for paper in heldout for s in paper["statements"] if len(s["text"].replace("|", " ").split()) > 4}
     examples = yaml.safe_load((PROJECT_ROOT / "knowledge" / "training" / "strategy-examples.yaml").read_text("utf-8"))
     assert {example["text"] for example in examples} & held == set()
 

@@ -1,6 +1,7 @@
 """The coach as one object: settings, embedder and index built once, and the things it can do."""
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from coach.text import CleanText, clean_message
 log = logging.getLogger(__name__)
 
 TRUNCATED = texts("session", "truncated")
+_WORDS = re.compile(r"\w{4,}")
 STRATEGY_EXAMPLES = PROJECT_ROOT / "knowledge" / "training" / "strategy-examples.yaml"
 
 
@@ -91,9 +93,19 @@ class Coach:
         return build_check(labelled, document.lang, self.cite_article, self.mode, document.notices + notices)
 
     def cite_article(self, text: str, article_key: str, lang: Lang) -> dict | None:
-        """The article (title, backing passage) a strategy suggestion comes from."""
-        source = self.cite(text, article_key, lang)
-        return {"key": article_key, "title": source.title, "text": source.text} if source else None
+        """The article a strategy suggestion comes from, with its passage sharing most words with `text`.
+
+        No embedding: the suggestion's article is fixed by its check, so a word overlap among that
+        article's few passages is enough, and a check costs about what embedding its statements costs.
+        """
+        table = self.index.chunk_table()
+        rows = [row for row, key in enumerate(table.keys) if key == article_key]
+        rows = [row for row in rows if table.langs[row] == lang] or rows
+        if not rows:
+            return None
+        words = set(_WORDS.findall(text.lower()))
+        best = max(rows, key=lambda row: len(words & set(_WORDS.findall(table.texts[row].lower()))))
+        return {"key": article_key, "title": table.titles[best], "text": table.texts[best]}
 
     def scorer_corpus(self) -> tuple[LabelledSentence, ...]:
         """The labelled sentences the scorer learns from; without them it still has the model's examples."""
