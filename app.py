@@ -9,7 +9,7 @@ import streamlit as st
 
 from coach.config import Settings
 from coach.session import intake
-from ui import chat, identity, sharing, sidebar, state
+from ui import chat, checker, identity, sharing, sidebar, state
 from ui import text as ui_text
 
 st.set_page_config(page_title=ui_text.PAGE_TITLE, page_icon=ui_text.PAGE_ICON, layout="centered")
@@ -53,6 +53,8 @@ def main() -> None:
         state.save()
         if talk.lang != lang:
             st.rerun()  # the first message chose the language: draw the whole page in it
+    if checker.form_open(talk):
+        checker.render_form(shared, talk)
     sidebar.render_sidebar(shared, talk)
 
 

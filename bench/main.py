@@ -21,6 +21,7 @@ from bench.answers import ANSWER_RETRIEVAL, ANSWER_SAMPLES, bench_answer_quality
 from bench.diagnostic import bench_offtopic, bench_personas, bench_turn, seconds
 from bench.evals import EVALS
 from bench.evidence import bench_evidence
+from bench.strategy import bench_strategy
 from coach.answer.extractive import Answer
 from coach.config import Settings
 from coach.session.coach import Coach, prepare_question
@@ -38,7 +39,19 @@ QUESTION_SETS = (
 )
 UNSEEN_SPLITS = ("heldout6", "heldout7", "heldout8", "heldout9")
 """Held-out splits no decision has used yet: `bench.ranking` never fits on them."""
-PARTS = ("ingest", "retrieval", "answer", "answers", "offtopic", "aside", "personas", "evidence", "turn", "overhead")
+PARTS = (
+    "ingest",
+    "retrieval",
+    "answer",
+    "answers",
+    "offtopic",
+    "aside",
+    "personas",
+    "evidence",
+    "turn",
+    "strategy",
+    "overhead",
+)
 # Ranks beyond this count as misses for MRR (retrieval returns one passage per article).
 RANK_DEPTH = 10
 TARGETS = {"hit@3": 0.95, "MRR": 0.85, "answer/embedding": 1.5, "no-op/full": 0.05}
@@ -261,6 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_personas(coach, args.split)
         if "evidence" in parts:
             bench_evidence(coach, args.split)
+        if "strategy" in parts:
+            bench_strategy(coach, max(args.repeat // 5, 3))
         if "overhead" in parts:
             _bench_overhead(coach, args.overhead_repeat)
     return 0

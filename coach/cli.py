@@ -1,4 +1,4 @@
-"""`python -m coach`: ingest, ask, assess, diagnose, and the stored conversations.
+"""`python -m coach`: ingest, ask, assess, diagnose, check, and the stored conversations.
 
 Exit codes: 0 ok, 2 bad input, 1 anything else.
 """
@@ -42,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     diagnose.add_argument("--answers", type=Path, help="a file whose lines answer the questions in turn")
     diagnose.add_argument("--json", action="store_true", help="print JSON")
     diagnose.add_argument("--lang", choices=["de", "en"], help="language of the questions (default: detected)")
+
+    check = commands.add_parser("check", help="the strategy check: a strategy paper read statement by statement")
+    check.add_argument("file", help="a .txt, .md, .docx or .pdf file, or - for standard input")
+    check.add_argument("--json", action="store_true", help="print JSON")
+    check.add_argument("--lang", choices=["de", "en"], help="language of the paper (default: detected)")
 
     commands.add_parser("conversations", help="list the stored conversations with their owners, newest first")
 
@@ -226,6 +231,30 @@ def cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from coach.strategy.document import prepare, read_upload
+    from coach.strategy.render import render_check
+
+    lang = args.lang or "en"
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        path = Path(args.file)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise BadInput(f"cannot read {path}: {error.strerror or error}") from error
+        text = read_upload(path.name, data, lang)
+    prepare(text, args.lang)  # bad input is refused before the index is opened
+    coach = _start_coach(_settings())
+    check = coach.check_strategy(text, args.lang)
+    if args.json:
+        print(json.dumps(check.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(render_check(check))
+    return 0
+
+
 def cmd_diagnose(args: argparse.Namespace) -> int:
     from coach.records.transcript import diagnose_json
     from coach.terminal import run_diagnostic
@@ -374,6 +403,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "ask": cmd_ask,
     "assess": cmd_assess,
     "diagnose": cmd_diagnose,
+    "check": cmd_check,
     "conversations": cmd_conversations,
     "export": cmd_export,
     "import": cmd_import,

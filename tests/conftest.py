@@ -188,6 +188,7 @@ def small_settings(tmp_path: Path, small_corpus: Path) -> Settings:
 def app_data_dir(knowledge_coach: Coach) -> Path:
     """The session's index of knowledge/ plus the scorer's example cache: a warm data directory for the app."""
     knowledge_coach.scorer  # noqa: B018 (builds the example cache in the data directory)
+    knowledge_coach.strategy_classifier  # noqa: B018 (and the strategy check's)
     return knowledge_coach.settings.data_dir
 
 

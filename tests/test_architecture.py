@@ -14,7 +14,19 @@ from coach.config import PROJECT_ROOT
 from coach.session import intake
 from coach.terminal import run_diagnostic
 
-LAYERS = ("base", "knowledge", "readiness", "retrieval", "answer", "diagnostic", "records", "session", "edge", "ui")
+LAYERS = (
+    "base",
+    "knowledge",
+    "readiness",
+    "retrieval",
+    "answer",
+    "strategy",
+    "diagnostic",
+    "records",
+    "session",
+    "edge",
+    "ui",
+)
 """Lowest first: a module may import from its own layer and those before it, never from a later one."""
 EDGE = {"cli", "terminal", "__main__"}
 BASE_FOLDERS = {"lang"}

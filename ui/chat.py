@@ -11,7 +11,7 @@ from coach.records.conversation import Conversation, Turn
 from coach.records.transcript import corrected_note
 from coach.safety import inert
 from coach.session import intake
-from ui import resources, state
+from ui import checker, resources, state
 from ui import text as ui_text
 
 log = logging.getLogger("coach.app")
@@ -50,6 +50,9 @@ def render_welcome(lang: Lang, offer_suggestions: bool) -> None:
                 start = ui_text.t(lang, "start")
                 icon = ":material/assignment:"
                 st.button(start, key="start", type="primary", icon=icon, on_click=state.queue, args=(start,))
+                check = ui_text.t(lang, "check_strategy")
+                icon = ":material/fact_check:"
+                st.button(check, key="check-strategy", icon=icon, on_click=state.queue, args=(check,))
 
 
 def render_turn(turn: Turn, lang: Lang, replies: list[str], key: str) -> None:
@@ -68,6 +71,8 @@ def render_turn(turn: Turn, lang: Lang, replies: list[str], key: str) -> None:
 def render_coach_body(turn: Turn, lang: Lang, stream: bool) -> None:
     if turn.kind == "error":
         st.warning(inert(turn.text), icon=":material/error:")
+    elif turn.check is not None and checker.render_check_turn(turn, lang):
+        pass
     elif stream:
         st.write_stream(inert(chunk) for chunk in intake.stream_chunks(turn.text))
     else:

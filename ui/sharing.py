@@ -11,6 +11,7 @@ from coach.diagnostic.summary import render_summary
 from coach.errors import BadInput
 from coach.readiness.model import ReadinessModel
 from coach.records.access import Viewer, may_create_links, may_open_links
+from coach.records.check_export import check_summary
 from coach.records.conversation import Conversation
 from coach.records.pdf import pdf_bytes
 from coach.records.share_tokens import token_hash
@@ -175,6 +176,8 @@ def render_shared(token: str, viewer: Viewer) -> None:
         st.markdown(inert(render_summary(model, talk.summary)))
     else:
         st.caption(ui_text.t(lang, "shared_no_summary"))
+    if line := check_summary(talk):
+        st.markdown(inert(line))
     st.subheader(ui_text.t(lang, "shared_transcript"), divider="gray")
     last_summary = max((number for number, turn in enumerate(talk.turns) if turn.kind == "summary"), default=None)
     for number, turn in enumerate(talk.turns):

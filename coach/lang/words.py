@@ -11,6 +11,16 @@ START_REQUEST = re.compile(
     re.IGNORECASE,
 )
 
+STRATEGY_REQUEST = re.compile(
+    r"\b(check|review|rate|assess|evaluate)\b.{0,12}\b(my|our|this|the)?\s*(social media )?(strategy|plan|paper)\b|"
+    r"\bstrategy[- ]check\b|\bstrategie[- ]?check\b|"
+    r"\b(strategie|plan|papier|konzept)\w*\b.{0,12}\b(prüfen|checken|bewerten)\b|"
+    r"\b(prüf|prüfe|check|bewerte)\w*\b.{0,20}\b(strategie|plan|papier|konzept)\w*\b|"
+    r"^\W*(check it|prüfen|jetzt prüfen)\W*$",
+    re.IGNORECASE,
+)
+"""Asking for the strategy check ("Check my strategy", "Strategie prüfen", "Check it" after the offer)."""
+
 SUMMARY_REQUEST = re.compile(
     r"^\W*(summary|summarize|summarise|result|results|show (me )?the result|finish|done|that's all|stop|"
     r"zusammenfassung|zusammenfassen|ergebnis|auswertung|fertig|das war's|das wars|schluss|beenden)\W*$",

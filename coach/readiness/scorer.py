@@ -217,7 +217,7 @@ def _build_bank(
             if label.level in model.dimensions[index].examples:
                 rows.append((index, label.level, sentence.text))
     texts = [text for _, _, text in rows]
-    vectors = _cached_vectors(texts, embedder, cache_dir)
+    vectors = cached_vectors(texts, embedder, cache_dir)
     return ExampleBank(
         dimensions=np.array([index for index, _, _ in rows]),
         levels=np.array([level for _, level, _ in rows]),
@@ -241,12 +241,12 @@ def _in_domain_floor(vectors: np.ndarray) -> float:
     return float(np.percentile(second, IN_DOMAIN_PERCENTILE))
 
 
-def _cached_vectors(texts: list[str], embedder, cache_dir: Path | None) -> np.ndarray:
+def cached_vectors(texts: list[str], embedder, cache_dir: Path | None, kind: str = "readiness") -> np.ndarray:
     """Example vectors, cached on disk per embedder and text: a changed corpus embeds only what is new."""
     if cache_dir is None:
         return embedder.query_vectors(texts)
     name = hashlib.sha256(embedder.name.encode("utf-8")).hexdigest()[:10]
-    path = cache_dir / f"readiness-vectors-{name}.npz"
+    path = cache_dir / f"{kind}-vectors-{name}.npz"
     cached = _read_cache(path, embedder.dimension)
     keys = [hashlib.sha256(text.encode("utf-8")).hexdigest()[:20] for text in texts]
     missing = sorted({key: text for key, text in zip(keys, texts, strict=True) if key not in cached}.items())

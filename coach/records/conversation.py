@@ -25,7 +25,8 @@ class Turn:
     role: Role
     text: str
     kind: str = "message"
-    """message (user), answer, opening, question, follow_up, side_answer, summary."""
+    """message or paper (user), answer, opening, question, follow_up, side_answer, summary, strategy_offer,
+    paper_offer, strategy_check."""
     sources: list[Source] = field(default_factory=list)
     quick_replies: list[str] = field(default_factory=list)
     mode: str = "offline"
@@ -35,6 +36,8 @@ class Turn:
     """On a user's turn: the dimensions whose reading of it a later message replaced (kept, marked)."""
     status: str | None = None
     """On a diagnostic question: the stage so far and what is still open, in one line (for phones)."""
+    check: dict | None = None
+    """On a strategy_check turn: the check as `StrategyCheck.to_json` wrote it (labels, checks, suggestions)."""
 
 
 @dataclass
@@ -57,7 +60,15 @@ class Conversation:
 
     @property
     def quick_replies(self) -> list[str]:
-        """The quick replies on offer now: those of the last coach turn, while the diagnostic runs."""
-        if not self.in_diagnostic or not self.turns or self.turns[-1].role != "coach":
+        """The quick replies on offer now: those of the last coach turn, while the diagnostic runs or when
+        it offers to check a pasted plan."""
+        if not self.turns or self.turns[-1].role != "coach":
             return []
-        return self.turns[-1].quick_replies
+        if self.in_diagnostic or self.turns[-1].kind == "paper_offer":
+            return self.turns[-1].quick_replies
+        return []
+
+    @property
+    def last_check(self) -> Turn | None:
+        """The latest strategy check of the conversation, if there is one."""
+        return next((turn for turn in reversed(self.turns) if turn.check is not None), None)

@@ -25,6 +25,7 @@ from coach.diagnostic.summary import (
 from coach.knowledge.readiness_keys import DIMENSION_KEYS
 from coach.lang.detect import Lang
 from coach.readiness.model import ReadinessModel
+from coach.records.check_export import check_of, check_summary, pdf_check
 from coach.records.conversation import Conversation, Turn, now
 from coach.records.transcript import LABELS, corrected_note, quoted, readable_time, title_of
 
@@ -54,6 +55,8 @@ def pdf_bytes(model: ReadinessModel, conversation: Conversation, exported_at: st
         _summary(pdf, model, conversation.summary)
     else:
         _paragraph(pdf, text["no_summary"])
+    if line := check_summary(conversation):
+        _paragraph(pdf, line)
     _heading(pdf, text["transcript"], size=14)
     if not conversation.turns:
         _paragraph(pdf, text["empty"])
@@ -156,7 +159,10 @@ def _turn(pdf: FPDF, model: ReadinessModel, turn: Turn, lang: Lang) -> None:
     _line(pdf, f"{text[turn.role]} · {readable_time(turn.created_at)}", 6)
     pdf.set_text_color(*INK)
     pdf.set_font(FAMILY, "", 10)
-    _paragraph(pdf, plain(turn.text) if turn.role == "coach" else _CONTROL.sub("", turn.text))
+    if check := check_of(turn):
+        pdf_check(pdf, check, FAMILY)
+    else:
+        _paragraph(pdf, plain(turn.text) if turn.role == "coach" else _CONTROL.sub("", turn.text))
     if turn.corrected:
         _muted(pdf, corrected_note(model, turn, lang))
     for notice in turn.notices:

@@ -17,6 +17,7 @@ from coach.errors import BadInput
 from coach.lang.copy import section
 from coach.lang.detect import Lang
 from coach.readiness.model import ReadinessModel
+from coach.records.check_export import check_summary
 from coach.records.conversation import Conversation, Turn, now
 from coach.safety import inert
 
@@ -172,6 +173,8 @@ def markdown(model: ReadinessModel, conversation: Conversation, exported_at: str
         lines += [inert(render_summary(model, conversation.summary)), ""]
     else:
         lines += [text["no_summary"], ""]
+    if line := check_summary(conversation):
+        lines += [inert(line), ""]
     lines += [f"## {text['transcript']}", ""]
     if not conversation.turns:
         lines += [text["empty"], ""]

@@ -18,6 +18,9 @@ from coach.lang.detect import Lang
 from coach.readiness.model import ReadinessModel
 from coach.readiness.scorer import ScoredText
 from coach.retrieval.reranker import Retrieved
+from coach.strategy.classifier import Labelled
+from coach.strategy.model import model_labels
+from coach.strategy.split import Piece
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +28,8 @@ MODEL_UNAVAILABLE = texts("session", "model_unavailable")
 MODEL_INCOMPLETE = texts("session", "model_incomplete")
 OnToken = Callable[[str], None]
 PhraseQuestion = Callable[[str, str, Lang, str], str]
+LabelStatements = Callable[[Sequence[Piece], Lang], list[Labelled]]
+STRATEGY_FALLBACK = texts("strategy", "notice_model_fallback")
 
 
 class OfflineBackend:
@@ -32,10 +37,15 @@ class OfflineBackend:
 
     mode = "offline"
 
-    def __init__(self, index: KnowledgeIndex, offline_score: Score) -> None:
+    def __init__(self, index: KnowledgeIndex, offline_score: Score, offline_label: LabelStatements) -> None:
         self.index = index
         self.score: Score = offline_score
+        self.label: LabelStatements = offline_label
         self.phrase_question: PhraseQuestion | None = None
+
+    def label_statements(self, pieces: Sequence[Piece], lang: Lang) -> tuple[list[Labelled], list[str]]:
+        """The statements labelled by the offline classifier, and no notices."""
+        return self.label(pieces, lang), []
 
     def standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         """Offline, a follow-up is read with the previous question (`coach.answer.followup`)."""
@@ -97,6 +107,7 @@ class ModelBackend:
     ) -> None:
         self.models = models
         self.offline = offline
+        self.settings = settings
         self.diagnostic = ModelDiagnostic(lambda: models.plain, settings, readiness, offline.score)
         self.phrase_question: PhraseQuestion | None = self.diagnostic.phrase_question
 
@@ -135,3 +146,12 @@ class ModelBackend:
 
     def with_prose(self, summary: Summary) -> Summary:
         return self.diagnostic.with_prose(summary)
+
+    def label_statements(self, pieces: Sequence[Piece], lang: Lang) -> tuple[list[Labelled], list[str]]:
+        """The model's labels, checked; the offline reading of the whole document when they fail."""
+        offline, _ = self.offline.label_statements(pieces, lang)
+        try:
+            return model_labels(self.models.plain, self.settings, offline), []
+        except Exception as error:
+            log.warning("The model's labels were unusable (%s); labelling the document offline", type(error).__name__)
+            return offline, [STRATEGY_FALLBACK[lang]]

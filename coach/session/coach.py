@@ -1,6 +1,7 @@
 """The coach as one object: settings, embedder and index built once, and the things it can do."""
 
 import logging
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from coach.answer.followup import follow_up_query
 from coach.answer.orientation import ORIENTATION_QUERY, ask_in_a_sentence, suggested_questions, with_offer
 from coach.answer.reading import focus, has_words, is_situational, is_vague, question_kind
 from coach.answer.topics import DimensionWords
-from coach.config import Settings
+from coach.config import PROJECT_ROOT, Settings
 from coach.diagnostic.dialogue import DiagnosticContext
 from coach.diagnostic.summary import Summary, build_summary
 from coach.errors import BadInput
@@ -26,12 +27,18 @@ from coach.readiness.rules import Assessment, assess_evidence
 from coach.readiness.scorer import EvidenceScorer, ScoredText
 from coach.retrieval.reranker import Retrieved, prepare, retrieve
 from coach.session.backends import ChatModels, ModelBackend, OfflineBackend
+from coach.strategy.check import StrategyCheck, build_check
+from coach.strategy.classifier import Labelled, StatementClassifier, load_examples
+from coach.strategy.document import prepare as prepare_document
+from coach.strategy.split import Piece
 from coach.text import CleanText, clean_message
 
 log = logging.getLogger(__name__)
 
 TRUNCATED = texts("session", "truncated")
 READ_AS = texts("answer", "read_as")
+_WORDS = re.compile(r"\w{4,}")
+STRATEGY_EXAMPLES = PROJECT_ROOT / "knowledge" / "training" / "strategy-examples.yaml"
 
 
 @dataclass(frozen=True)
@@ -53,8 +60,9 @@ class Coach:
         self.model: ReadinessModel = load_model(settings.readiness_file)
         self._scorer: EvidenceScorer | None = None
         self._scorer_lock = threading.Lock()
+        self._classifier: StatementClassifier | None = None
         self.models = ChatModels(settings)
-        offline = OfflineBackend(self.index, self.score)
+        offline = OfflineBackend(self.index, self.score, self.label_offline)
         self.backend = ModelBackend(self.models, offline, settings, self.model) if settings.llm_configured else offline
         """The one place the mode is decided: everything the coach writes goes through this backend."""
 
@@ -69,6 +77,39 @@ class Coach:
                 cache = self.settings.data_dir if self.settings.chroma_host is None else None
                 self._scorer = EvidenceScorer(self.model, self.embedder, cache, self.scorer_corpus())
         return self._scorer
+
+    @property
+    def strategy_classifier(self) -> StatementClassifier:
+        """Built on first use, once per coach: embedding the labelled statements (then cached on disk)."""
+        with self._scorer_lock:
+            if self._classifier is None:
+                cache = self.settings.data_dir if self.settings.chroma_host is None else None
+                self._classifier = StatementClassifier(self.embedder, load_examples(STRATEGY_EXAMPLES), cache)
+        return self._classifier
+
+    def label_offline(self, pieces: Sequence[Piece], lang: Lang) -> list[Labelled]:
+        return self.strategy_classifier.classify(pieces, lang)
+
+    def check_strategy(self, text: str, lang: Lang | None = None) -> StrategyCheck:
+        """The strategy check of a pasted or uploaded paper; BadInput when there is nothing to check."""
+        document = prepare_document(text, lang)
+        labelled, notices = self.backend.label_statements(document.pieces, document.lang)
+        return build_check(labelled, document.lang, self.cite_article, self.mode, document.notices + notices)
+
+    def cite_article(self, text: str, article_key: str, lang: Lang) -> dict | None:
+        """The article a strategy suggestion comes from, with its passage sharing most words with `text`.
+
+        No embedding: the suggestion's article is fixed by its check, so a word overlap among that
+        article's few passages is enough, and a check costs about what embedding its statements costs.
+        """
+        table = self.index.chunk_table()
+        rows = [row for row, key in enumerate(table.keys) if key == article_key]
+        rows = [row for row in rows if table.langs[row] == lang] or rows
+        if not rows:
+            return None
+        words = set(_WORDS.findall(text.lower()))
+        best = max(rows, key=lambda row: len(words & set(_WORDS.findall(table.texts[row].lower()))))
+        return {"key": article_key, "title": table.titles[best], "text": table.texts[best]}
 
     def scorer_corpus(self) -> tuple[LabelledSentence, ...]:
         """The labelled sentences the scorer learns from; without them it still has the model's examples."""

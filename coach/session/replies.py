@@ -12,7 +12,9 @@ from coach.lang.detect import Lang
 from coach.lang.words import START_REQUEST
 from coach.readiness.model import ReadinessModel
 from coach.readiness.rules import Assessment, assess_evidence
+from coach.records.check_export import check_summary
 from coach.records.conversation import Conversation, Turn
+from coach.session.papers import check_turn, is_strategy_request, looks_like_plan, offer_turn, pasted_paper
 
 OnToken = Callable[[str], None]
 
@@ -42,6 +44,11 @@ def reply_to(coach: CoachLike, conversation: Conversation, text: str, on_token: 
     """
     if conversation.in_diagnostic:
         turn = _diagnostic_turn(coach, conversation, text)
+    elif is_strategy_request(text):
+        paper = pasted_paper(conversation)
+        turn = check_turn(coach, paper) if paper else offer_turn(conversation.lang, pasted=False)
+    elif looks_like_plan(text):
+        turn = offer_turn(conversation.lang, pasted=True)
     elif is_start_request(text):
         turn = start_diagnostic(coach, conversation, add=False)
     elif (amended := _amended(coach, conversation, text)) is not None:
@@ -131,6 +138,8 @@ def _summary_turn(coach: CoachLike, conversation: Conversation, preface: str = "
     conversation.summary = summary
     sources = [step.source for step in summary.next_steps if step.source]
     text = render_summary(coach.model, summary)
+    if line := check_summary(conversation):
+        text += f"\n\n{line}"
     if preface:
         text = f"{preface}\n\n{text}"
     return Turn("coach", text, kind="summary", sources=sources, mode=coach_mode(coach))
