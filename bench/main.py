@@ -36,7 +36,7 @@ QUESTION_SETS = (
 )
 UNSEEN_SPLITS = ("heldout6", "heldout7", "heldout8", "heldout9")
 """Held-out splits no decision has used yet: `bench.ranking` never fits on them."""
-PARTS = ("ingest", "retrieval", "answer", "offtopic", "aside", "personas", "turn", "overhead")
+PARTS = ("ingest", "retrieval", "answer", "offtopic", "aside", "personas", "turn", "overhead", "faults")
 # Ranks beyond this count as misses for MRR (retrieval returns one passage per article).
 RANK_DEPTH = 10
 TARGETS = {"hit@3": 0.95, "MRR": 0.85, "answer/embedding": 1.5, "no-op/full": 0.05}
@@ -249,6 +249,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_personas(coach, args.split)
         if "overhead" in parts:
             _bench_overhead(coach, args.overhead_repeat)
+        if "faults" in parts:
+            from bench.faults import bench_faults
+
+            bench_faults(coach)
     return 0
 
 

@@ -172,7 +172,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     streamed: list[str] = []
 
+    from coach.text import strip_controls
+
     def show_token(token: str) -> None:
+        token = strip_controls(token)  # a model's terminal escapes never reach the terminal
         streamed.append(token)
         sys.stdout.write(token)
         sys.stdout.flush()

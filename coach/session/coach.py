@@ -24,6 +24,7 @@ from coach.readiness.scorer import EvidenceScorer, ScoredText
 from coach.retrieval.reranker import Retrieved, prepare, retrieve
 from coach.session.backends import ChatModels, ModelBackend, OfflineBackend
 from coach.text import CleanText, clean_message
+from coach.turns import model_turn
 
 log = logging.getLogger(__name__)
 
@@ -88,9 +89,14 @@ class Coach:
     def ensure_index(self, progress: Progress | None = None) -> SyncReport | None:
         """Sync the index when it is missing or stale; None when it was already current."""
         chunks = self.knowledge_chunks()
-        if self.index.is_current(chunks):
+        damage = self.index.damage()
+        if damage is None and self.index.is_current(chunks):
             return None
-        report = self.index.sync(chunks, progress)
+        if damage is not None:
+            log.warning("The index at %s is damaged (%s); it is rebuilt", self.index.location, damage)
+        report = self.index.sync(chunks, progress, rebuild=damage is not None)
+        if damage is not None and (still := self.index.damage()) is not None:
+            raise self.index.unusable(still)
         log.info(
             "Index updated: %d added, %d changed, %d removed", *map(len, (report.added, report.changed, report.removed))
         )
@@ -129,12 +135,15 @@ class Coach:
         is about it (`coach.answer.topics`), retrieved with its description and never refused as off-topic.
         """
         question = prepare_question(text, self.settings.max_question_chars, default_lang)
-        asked = self.backend.standalone(question.text, history)
-        topic = self._dimension_words().named(question.text, question.lang, open_dimension) if open_dimension else None
-        query = f"{asked} ({topic.name(question.lang)}: {topic.description(question.lang)})" if topic else asked
-        retrieved = self.retrieve(query, question.lang, self.settings.top_k)
-        answer = self.backend.answer(retrieved, asked, question.lang, on_token, on_topic=topic is not None)
-        answer.notices = question.notices + answer.notices
+        with model_turn(self.settings.llm_timeout) as budget:
+            asked = self.backend.standalone(question.text, history)
+            words = self._dimension_words() if open_dimension else None
+            topic = words.named(question.text, question.lang, open_dimension) if words else None
+            query = f"{asked} ({topic.name(question.lang)}: {topic.description(question.lang)})" if topic else asked
+            retrieved = self.retrieve(query, question.lang, self.settings.top_k)
+            answer = self.backend.answer(retrieved, asked, question.lang, on_token, on_topic=topic is not None)
+        told = [notice for notice in budget.notice_texts(question.lang) if notice not in answer.notices]
+        answer.notices = question.notices + answer.notices + told
         return answer
 
     def answer_aside(self, text: str, lang: Lang, open_dimension: str | None) -> Answer:
@@ -171,9 +180,10 @@ class Coach:
         if not cleaned.text:
             raise BadInput("the description is empty")
         lang = detect_language(cleaned.text)
-        scored = self.backend.score(cleaned.text, 0, None)
-        assessment = assess_evidence(scored.evidence, scored.goals)
-        return assessment, self.summarize(assessment, lang)
+        with model_turn(self.settings.llm_timeout):
+            scored = self.backend.score(cleaned.text, 0, None)
+            assessment = assess_evidence(scored.evidence, scored.goals)
+            return assessment, self.summarize(assessment, lang)
 
     def summarize(self, assessment: Assessment, lang: Lang) -> Summary:
         """The structured summary; with a model configured, also the model's paragraph about it."""

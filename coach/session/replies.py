@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from coach.answer.extractive import Answer
+from coach.config import Settings
 from coach.diagnostic.dialogue import DiagnosticContext, Step, advance, start
 from coach.diagnostic.summary import Summary, render_summary
 from coach.lang.detect import Lang
@@ -13,6 +14,7 @@ from coach.lang.words import START_REQUEST
 from coach.readiness.model import ReadinessModel
 from coach.readiness.rules import Assessment, assess_evidence
 from coach.records.conversation import Conversation, Turn
+from coach.turns import TurnBudget, model_turn
 
 OnToken = Callable[[str], None]
 
@@ -40,14 +42,29 @@ def reply_to(coach: CoachLike, conversation: Conversation, text: str, on_token: 
 
     `on_token` receives a model's answer as it streams (questions only; diagnostic steps do not stream).
     """
-    if conversation.in_diagnostic:
-        turn = _diagnostic_turn(coach, conversation, text)
-    elif is_start_request(text):
-        turn = start_diagnostic(coach, conversation, add=False)
-    else:
-        streaming = {"on_token": on_token} if on_token else {}
-        turn = answer_turn(coach.ask(text, conversation.lang, history=history_of(conversation), **streaming))
+    with model_turn(_turn_seconds(coach)) as budget:
+        if conversation.in_diagnostic:
+            turn = _diagnostic_turn(coach, conversation, text)
+        elif is_start_request(text):
+            turn = start_diagnostic(coach, conversation, add=False)
+        else:
+            streaming = {"on_token": on_token} if on_token else {}
+            turn = answer_turn(coach.ask(text, conversation.lang, history=history_of(conversation), **streaming))
+        told(turn, budget, conversation.lang)
     conversation.turns.append(turn)
+    return turn
+
+
+def _turn_seconds(coach: CoachLike) -> float:
+    """The time a model may take in one turn (COACH_LLM_TIMEOUT)."""
+    settings = getattr(coach, "settings", None)
+    return settings.llm_timeout if settings is not None else Settings().llm_timeout
+
+
+def told(turn: Turn, budget: TurnBudget, lang: Lang) -> Turn:
+    """The turn's mode and notices as the budget saw the model's steps: the offline coach is named when it wrote."""
+    turn.mode = budget.mode(turn.mode)
+    turn.notices += [notice for notice in budget.notice_texts(lang) if notice not in turn.notices]
     return turn
 
 
@@ -59,10 +76,13 @@ def history_of(conversation: Conversation, turns: int = 6) -> list[tuple[str, st
 
 def start_diagnostic(coach: CoachLike, conversation: Conversation, add: bool = True) -> Turn:
     """Open (or restart) the diagnostic; evidence from an earlier run is kept."""
-    state, step = start(coach.diagnostic_context(), conversation.lang, conversation.dialogue)
-    conversation.dialogue = state
-    conversation.summary = None
-    turn = step_turn(step, coach_mode(coach)) if step else _summary_turn(coach, conversation)
+    with model_turn(_turn_seconds(coach)) as budget:
+        state, step = start(coach.diagnostic_context(), conversation.lang, conversation.dialogue)
+        conversation.dialogue = state
+        conversation.summary = None
+        turn = step_turn(step, coach_mode(coach)) if step else _summary_turn(coach, conversation)
+        if add:
+            told(turn, budget, conversation.lang)
     if add:
         conversation.turns.append(turn)
     return turn
@@ -78,7 +98,8 @@ def _diagnostic_turn(coach: CoachLike, conversation: Conversation, text: str) ->
 
 def finish_diagnostic(coach: CoachLike, conversation: Conversation) -> Turn:
     """Give the summary now (the marketer asked for it, or the answers ran out)."""
-    turn = _summary_turn(coach, conversation)
+    with model_turn(_turn_seconds(coach)) as budget:
+        turn = told(_summary_turn(coach, conversation), budget, conversation.lang)
     conversation.turns.append(turn)
     return turn
 
