@@ -37,6 +37,10 @@ class DeadlineExceeded(TimeoutError):
     """The turn's time for the model ran out."""
 
 
+class NoTimeLeft(DeadlineExceeded):
+    """The turn's time was used up before this call: the model was not asked (not a failure of the model)."""
+
+
 class ModelPaused(RuntimeError):
     """The circuit breaker is open: the model is skipped for now."""
 
@@ -44,7 +48,7 @@ class ModelPaused(RuntimeError):
 def within(seconds: float, call: Callable[[], T]) -> T:
     """`call()` in a worker thread, waited for at most `seconds`; DeadlineExceeded after that."""
     if seconds <= 0:
-        raise DeadlineExceeded("no time left in this turn")
+        raise NoTimeLeft("no time left in this turn")
     outcome: dict[str, object] = {}
     done = threading.Event()
 
@@ -66,6 +70,8 @@ def within(seconds: float, call: Callable[[], T]) -> T:
 
 def stream_within(budget: TurnBudget, chunks: Callable[[], Iterator[T]]) -> Iterator[T]:
     """The items of `chunks()`, read in a worker thread, until the turn's deadline (then DeadlineExceeded)."""
+    if budget.remaining() <= 0:
+        raise NoTimeLeft("no time left in this turn")
     items: queue.SimpleQueue = queue.SimpleQueue()
     stop = threading.Event()
 
@@ -117,6 +123,8 @@ def _retry_after(response: httpx.Response | None) -> float | None:
 
 def is_outage(error: BaseException) -> bool:
     """Whether an error says the model is unreachable or unhealthy (not that one reply was unusable)."""
+    if isinstance(error, NoTimeLeft):
+        return False
     return isinstance(error, DeadlineExceeded | openai.APIError | httpx.HTTPError | ConnectionError)
 
 

@@ -213,3 +213,23 @@ def test_export_never_replaces_a_symlink_or_a_fifo(tmp_path, stored):
         assert result.stderr.strip() == f"error: cannot write {path}: it is {kind}; give a regular file or a new name"
     assert link.is_symlink() and target.read_text(encoding="utf-8") == "keep me"
     assert fifo.is_fifo()
+
+
+def test_the_pdf_prints_a_long_conversation_up_to_its_cap_with_a_note(monkeypatch):
+    import io
+
+    from pypdf import PdfReader
+
+    from coach.readiness.model import load_model
+    from coach.records import pdf
+    from coach.records.conversation import Turn
+
+    monkeypatch.setattr(pdf, "MAX_PDF_CHARS", 3000)
+    monkeypatch.setattr(pdf, "MAX_PDF_TURN_CHARS", 1000)
+    conversation = sample_conversation()
+    conversation.lang = "en"
+    conversation.turns = [Turn("user", f"Message {number} " + "word " * 300) for number in range(40)]
+    data = pdf.pdf_bytes(load_model(PROJECT_ROOT / "knowledge" / "readiness.yaml"), conversation)
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
+    assert "The PDF shows the first 3 of 40 messages" in text and "Message 3 " not in text
+    assert text.count("(This message is longer than 1,000 characters; the PDF shows its beginning.)") == 3

@@ -234,7 +234,7 @@ class KnowledgeIndex:
 
     def stored_hashes(self) -> dict[str, str]:
         """Chunk id -> content hash of what is indexed now."""
-        stored = self._chunks.get(include=["metadatas"])
+        stored = self._read(self._chunks, include=["metadatas"])
         return {cid: meta["hash"] for cid, meta in zip(stored["ids"], stored["metadatas"], strict=True)}
 
     def is_current(self, chunks: list[Chunk]) -> bool:
@@ -410,8 +410,16 @@ class KnowledgeIndex:
             self._questions = self._text_table(self._question_store)
         return self._questions
 
+    def _read(self, collection, **options) -> dict:
+        """`collection.get(...)`; a damaged store becomes the error naming the folder and the rebuild."""
+        try:
+            return collection.get(**options)
+        except chromadb.errors.ChromaError as error:
+            log.error("The index at %s failed a read: %s", self.location, error)
+            raise self.unusable(_first_line(error)) from None
+
     def _text_table(self, collection) -> TextTable:
-        stored = collection.get(include=["metadatas", "documents", "embeddings"])
+        stored = self._read(collection, include=["metadatas", "documents", "embeddings"])
         vectors = np.asarray(stored["embeddings"], dtype=np.float32).reshape(-1, self.embedder.dimension)
         return TextTable([meta["chunk_id"] for meta in stored["metadatas"]], stored["documents"], vectors)
 
@@ -419,7 +427,7 @@ class KnowledgeIndex:
         """All passages with vectors, loaded once per sync."""
         table = self._chunk_table
         if table is None:
-            stored = self._chunks.get(include=["metadatas", "documents", "embeddings"])
+            stored = self._read(self._chunks, include=["metadatas", "documents", "embeddings"])
             metas = stored["metadatas"]
             vectors = np.asarray(stored["embeddings"], dtype=np.float32).reshape(-1, self.embedder.dimension)
             texts = [

@@ -58,7 +58,7 @@ def reply_to(coach: CoachLike, conversation: Conversation, text: str, on_token: 
 def _turn_seconds(coach: CoachLike) -> float:
     """The time a model may take in one turn (COACH_LLM_TIMEOUT)."""
     settings = getattr(coach, "settings", None)
-    return settings.llm_timeout if settings is not None else Settings().llm_timeout
+    return settings.llm_timeout if settings is not None else Settings.model_fields["llm_timeout"].default
 
 
 def told(turn: Turn, budget: TurnBudget, lang: Lang) -> Turn:
