@@ -29,6 +29,9 @@ FAILURES_TO_OPEN = 3
 """Consecutive failed model calls before the breaker opens: one unlucky turn is not an outage, three are."""
 COOLDOWN_SECONDS = 60.0
 """How long an open breaker skips the model before one call tries it again."""
+MIN_CALL_SECONDS = 0.5
+"""A call with less of the turn's time left than this is not made: it could only time out, and a timeout
+it never had a chance to beat would count against the model."""
 BACKOFF_SECONDS = 0.5
 """The first retry's wait when the server names none; doubled for each further retry."""
 
@@ -47,7 +50,7 @@ class ModelPaused(RuntimeError):
 
 def within(seconds: float, call: Callable[[], T]) -> T:
     """`call()` in a worker thread, waited for at most `seconds`; DeadlineExceeded after that."""
-    if seconds <= 0:
+    if seconds < MIN_CALL_SECONDS:
         raise NoTimeLeft("no time left in this turn")
     outcome: dict[str, object] = {}
     done = threading.Event()
@@ -70,7 +73,7 @@ def within(seconds: float, call: Callable[[], T]) -> T:
 
 def stream_within(budget: TurnBudget, chunks: Callable[[], Iterator[T]]) -> Iterator[T]:
     """The items of `chunks()`, read in a worker thread, until the turn's deadline (then DeadlineExceeded)."""
-    if budget.remaining() <= 0:
+    if budget.remaining() < MIN_CALL_SECONDS:
         raise NoTimeLeft("no time left in this turn")
     items: queue.SimpleQueue = queue.SimpleQueue()
     stop = threading.Event()
@@ -131,16 +134,22 @@ def is_outage(error: BaseException) -> bool:
 class CircuitBreaker:
     """Open after FAILURES_TO_OPEN consecutive outages; after COOLDOWN_SECONDS one call tries again."""
 
-    def __init__(self, failures_to_open: int = FAILURES_TO_OPEN, cooldown: float = COOLDOWN_SECONDS) -> None:
+    def __init__(
+        self,
+        failures_to_open: int = FAILURES_TO_OPEN,
+        cooldown: float = COOLDOWN_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.failures_to_open = failures_to_open
         self.cooldown = cooldown
+        self.clock = clock
         self._failures = 0
         self._open_until: float | None = None
         self._lock = threading.Lock()
 
     def allows(self) -> bool:
         with self._lock:
-            return self._open_until is None or time.monotonic() >= self._open_until
+            return self._open_until is None or self.clock() >= self._open_until
 
     def succeeded(self) -> None:
         with self._lock:
@@ -153,7 +162,7 @@ class CircuitBreaker:
             if self._failures < self.failures_to_open:
                 return False
             was_closed = self._open_until is None
-            self._open_until = time.monotonic() + self.cooldown
+            self._open_until = self.clock() + self.cooldown
             return was_closed
 
 

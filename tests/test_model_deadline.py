@@ -134,13 +134,16 @@ def test_diagnostic_turns_say_offline_when_every_model_step_failed(knowledge_coa
 
 
 def test_the_breaker_lets_one_call_through_after_its_cooldown(coach, fault_server):
-    coach.backend.guard.breaker = CircuitBreaker(failures_to_open=2, cooldown=1.0)
+    now = [0.0]
+    coach.backend.guard.breaker = CircuitBreaker(failures_to_open=2, cooldown=60.0, clock=lambda: now[0])
     fault_server.plan(*["status 500"] * 6, "ok")
     first, second, third = (coach.ask(QUESTION) for _ in range(3))
     assert len(fault_server.requests) == 6  # two turns of three attempts; the third turn skipped the model
     assert first.mode == second.mode == third.mode == "offline"
     assert PAUSED in second.notices and PAUSED not in third.notices and MODEL_UNAVAILABLE["en"] in third.notices
-    time.sleep(1.1)
+    now[0] = 59.0
+    assert coach.ask(QUESTION).mode == "offline" and len(fault_server.requests) == 6
+    now[0] = 60.0
     assert coach.ask(QUESTION).mode == "llm" and len(fault_server.requests) == 7
 
 
