@@ -109,8 +109,9 @@ class ModelBackend:
         self.phrase_question: PhraseQuestion | None = self.diagnostic.phrase_question
 
     def _plain_call(self, step):
-        """`step(plain model)` through the guard."""
-        return self.guard.run(lambda: step(self.models.plain))
+        """`step(plain model)` through the guard (the model is built first: building is not the model's time)."""
+        model = self.models.plain
+        return self.guard.run(lambda: step(model))
 
     def score(self, text: str, turn: int = 0, focus: str | None = None) -> ScoredText:
         return self.diagnostic.score(text, turn, focus)
@@ -129,9 +130,8 @@ class ModelBackend:
         if not (on_topic or covered(self.offline.index, retrieved)):
             return self.offline.answer(retrieved, question, lang, on_token, on_topic)
         try:
-            return self.guard.run(
-                lambda: model_answer(self.models.streaming, retrieved.hits, question, lang, on_token), threaded=False
-            )
+            model = self.models.streaming  # built before the turn's clock runs
+            return self.guard.run(lambda: model_answer(model, retrieved.hits, question, lang, on_token), threaded=False)
         except IncompleteAnswer as partial:
             if isinstance(partial.cause, TooLong):
                 log.warning("The model's answer passed %d characters; keeping its beginning", MAX_REPLY_CHARS)
