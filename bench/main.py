@@ -51,6 +51,7 @@ PARTS = (
     "turn",
     "strategy",
     "overhead",
+    "faults",
 )
 # Ranks beyond this count as misses for MRR (retrieval returns one passage per article).
 RANK_DEPTH = 10
@@ -278,6 +279,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_strategy(coach, max(args.repeat // 5, 3))
         if "overhead" in parts:
             _bench_overhead(coach, args.overhead_repeat)
+        if "faults" in parts:
+            from bench.faults import bench_faults
+
+            bench_faults(coach)
     return 0
 
 

@@ -182,7 +182,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     streamed: list[str] = []
 
+    from coach.text import strip_controls
+
     def show_token(token: str) -> None:
+        token = strip_controls(token)  # a model's terminal escapes never reach the terminal
         streamed.append(token)
         sys.stdout.write(token)
         sys.stdout.flush()
@@ -207,13 +210,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _read_description(source: str) -> str:
-    if source == "-":
-        return sys.stdin.read()
-    path = Path(source)
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise BadInput(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from error
+    """A file's text or standard input's, read up to its limit (an endless input is refused, not read)."""
+    from coach.reading import read_text
+
+    return read_text(source, sys.stdin.buffer)
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
@@ -256,12 +256,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
+    from coach.reading import answer_lines
     from coach.records.transcript import diagnose_json
     from coach.terminal import run_diagnostic
 
     answers = None
     if args.answers is not None:
-        answers = _read_description(str(args.answers)).splitlines()
+        answers = answer_lines(_read_description(str(args.answers)))
     coach = _start_coach(_settings())
     show = None if args.json else print
     conversation = run_diagnostic(coach, answers, show=show, lang=args.lang)
@@ -284,11 +285,15 @@ def _stored(store, conversation_id: str):
 
 
 def cmd_conversations(args: argparse.Namespace) -> int:
+    from coach.text import strip_controls
+
     for info in _store(_settings()).recent(limit=1000, viewer=MACHINE_OWNER):
         stage = "-" if info.stage is None else str(info.stage)
         owner = info.owner_email or "(unowned)"
         team = "  team" if info.team_shared else ""
-        print(f"{info.id}  {info.updated_at}  stage {stage}  {info.lang}  {owner}{team}  {info.title}")
+        # Stored before imports were cleaned, a title could still hold a terminal escape: never print one.
+        title = " ".join(info.title.split())
+        print(strip_controls(f"{info.id}  {info.updated_at}  stage {stage}  {info.lang}  {owner}{team}  {title}"))
     return 0
 
 
@@ -317,6 +322,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from coach.records.transcript import markdown, record_json
 
     settings = _settings()
+    if args.output is not None:
+        _check_output(args.output)
     conversation = _stored(_store(settings), args.id)
     model = load_model(settings.readiness_file)
     if args.format == "pdf":
@@ -335,6 +342,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_output(path: Path) -> None:
+    """Only a regular file (new or existing) is written: never a symlink, a pipe, a device or a folder."""
+    import os
+    import stat
+
+    if not path.name:
+        raise BadInput("the output file name is empty")
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise BadInput(f"cannot write {path}: {error.strerror or error}") from error
+    if not stat.S_ISREG(mode):
+        kind = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+        raise BadInput(f"cannot write {path}: it is {kind}; give a regular file or a new name")
+
+
 def _write_file(path: Path, data: bytes) -> None:
     """Write all of `data` or nothing: a temporary file next to `path`, then a rename."""
     partial = path.with_name(path.name + ".partial")
@@ -349,16 +374,14 @@ def _write_file(path: Path, data: bytes) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     import uuid
 
-    from coach.records.transcript import read_record
+    from coach.reading import read_capped, read_file_capped
+    from coach.records.transcript import MAX_RECORD_BYTES, read_record
     from coach.session.keeper import is_conversation_id
 
     if args.file == "-":
-        raw = sys.stdin.buffer.read()
+        raw = read_capped(sys.stdin.buffer, MAX_RECORD_BYTES, "the standard input")
     else:
-        try:
-            raw = Path(args.file).read_bytes()
-        except OSError as error:
-            raise BadInput(f"cannot read {args.file}: {error.strerror or error}") from error
+        raw = read_file_capped(Path(args.file), MAX_RECORD_BYTES)
     conversation = read_record(raw)
     store = _store(_settings())
     if not is_conversation_id(conversation.id) or store.load(conversation.id, viewer=MACHINE_OWNER) is not None:

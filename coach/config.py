@@ -79,12 +79,13 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(
         30.0,
         validation_alias=_env("COACH_LLM_TIMEOUT", "llm_timeout"),
-        description="Seconds before one model request is abandoned.",
+        description="Seconds the model may take in one turn, retries, Retry-After waits and streaming included; "
+        "then the turn keeps what arrived or falls back to the offline coach.",
     )
     llm_max_retries: int = Field(
         2,
         validation_alias=_env("COACH_LLM_MAX_RETRIES", "llm_max_retries"),
-        description="Retries of a failed model request, with backoff.",
+        description="Retries of a failed model request, with backoff, while the turn's time allows.",
     )
     llm_max_tokens: int | None = Field(
         None,

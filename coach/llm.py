@@ -21,7 +21,11 @@ def _api_key(settings: Settings) -> str:
 
 
 def build_chat_model(settings: Settings, streaming: bool = True) -> ChatOpenAI:
-    """The configured chat model, with an explicit timeout and retry budget."""
+    """The configured chat model, with an explicit timeout; it never retries on its own.
+
+    Retries (and a server's Retry-After) are `coach.model_calls.ModelGuard`'s, within the turn's deadline:
+    the client would wait out a Retry-After of minutes.
+    """
     if not settings.model:
         raise ConfigError("No chat model configured: set COACH_MODEL (and OPENAI_BASE_URL).")
     return ChatOpenAI(
@@ -29,7 +33,7 @@ def build_chat_model(settings: Settings, streaming: bool = True) -> ChatOpenAI:
         api_key=_api_key(settings),
         base_url=settings.openai_base_url,
         timeout=settings.llm_timeout,
-        max_retries=settings.llm_max_retries,
+        max_retries=0,
         streaming=streaming,
         temperature=0.2,
         max_tokens=settings.llm_max_tokens,

@@ -1,8 +1,10 @@
 """Small text helpers shared by ingest, answers and the diagnostic: cleaning, sentences, language."""
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 # Zero-width and bidi controls hide text from a reader but not from a model: drop them too.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u202a", "\u202b", "\u202c"}
@@ -29,6 +31,41 @@ def strip_controls(text: str) -> str:
         else:
             kept.append(char)
     return "".join(kept)
+
+
+class UnusableDocument(ValueError):
+    """A nested document that is too deep or holds a number that is not finite."""
+
+
+def clean_document(data: Any, max_depth: int = 64) -> Any:
+    """A JSON-like document (dicts, lists, scalars) with every string, keys too, put through `strip_controls`.
+
+    Walks without recursion and raises `UnusableDocument` beyond `max_depth` levels or at a NaN or an
+    infinity (naming where), so a hostile document can neither exhaust the stack, nor smuggle control
+    characters (terminal escapes, bidi overrides, lone surrogates) or non-numbers into what is stored.
+    """
+    root: list[Any] = [None]
+    pending: list[tuple[Any, Any, Any, tuple]] = [(data, root, 0, ())]
+    while pending:
+        value, parent, slot, where = pending.pop()
+        if len(where) > max_depth:
+            raise UnusableDocument(f"nested more than {max_depth} levels deep")
+        if isinstance(value, str):
+            parent[slot] = strip_controls(value)
+        elif isinstance(value, dict):
+            keys = [strip_controls(str(key)) for key in value]
+            copy = dict.fromkeys(keys)
+            parent[slot] = copy
+            pending += [(item, copy, key, (*where, key)) for key, item in zip(keys, value.values(), strict=True)]
+        elif isinstance(value, list | tuple):
+            copy = [None] * len(value)
+            parent[slot] = copy
+            pending += [(item, copy, index, (*where, index)) for index, item in enumerate(value)]
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise UnusableDocument(f"{'.'.join(map(str, where)) or 'the value'} is {value}, not a finite number")
+        else:
+            parent[slot] = value
+    return root[0]
 
 
 def clean_message(text: str, max_chars: int) -> CleanText:

@@ -57,7 +57,7 @@ def test_the_json_record_is_versioned_and_readable(model):
         ("{not json", "not valid JSON"),
         ("[1, 2]", "not a conversation export"),
         ('{"schema": "other", "version": 1}', "not a conversation export"),
-        (f'{{"schema": "{RECORD_SCHEMA}"}}', "no valid"),
+        (f'{{"schema": "{RECORD_SCHEMA}"}}', "must be a whole number"),
         (f'{{"schema": "{RECORD_SCHEMA}", "version": 99, "conversation": {{}}}}', "reads up to version 1"),
         (f'{{"schema": "{RECORD_SCHEMA}", "version": 1, "conversation": {{"turns": "x"}}}}', "turns"),
         (f'{{"schema": "{RECORD_SCHEMA}", "version": 1, "conversation": {{"lang": "fr"}}}}', "lang"),

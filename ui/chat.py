@@ -1,6 +1,7 @@
 """The chat: the welcome, the turns, the quick replies, and a typed message on its way to the coach's reply."""
 
 import logging
+import time
 
 import streamlit as st
 
@@ -9,7 +10,7 @@ from coach.errors import BadInput, CoachError
 from coach.lang.detect import Lang
 from coach.records.conversation import Conversation, Turn
 from coach.records.transcript import corrected_note
-from coach.safety import inert
+from coach.safety import InertStream, inert
 from coach.session import intake
 from ui import checker, resources, state
 from ui import text as ui_text
@@ -125,16 +126,35 @@ def reply(shared: intake.SharedCoach, talk: Conversation, accepted: intake.Accep
 
 
 def stream_reply(shared: intake.SharedCoach, talk: Conversation, accepted: intake.Accepted) -> tuple[Turn, bool]:
-    """Show a model's tokens as they arrive (the whole text so far, inert, each time); then the
-    placeholder goes and the checked answer is rendered in its place. Returns the turn and whether
-    any token was shown (none offline: the answer is then shown sentence by sentence)."""
-    slot, text = st.empty(), ""
+    """Show a model's tokens as they arrive; then the placeholder goes and the checked answer is rendered
+    in its place. Returns the turn and whether any token was shown (none offline: the answer is then
+    shown sentence by sentence)."""
+    slot = st.empty()
     reply_stream = intake.StreamedReply(shared.coach, talk, accepted)
-    for token in reply_stream:
-        text += token
-        slot.markdown(inert(text))
+    shown = render_stream(reply_stream, slot.markdown)
     slot.empty()
-    return reply_stream.turn, bool(text)
+    return reply_stream.turn, shown
+
+
+RENDER_INTERVAL = 0.1
+"""Seconds between two renders of a streaming answer: smooth to the eye, and a long answer's thousands of
+tokens cost a few dozen renders instead of one each (every render sends the whole text so far)."""
+
+
+def render_stream(tokens, show, interval: float = RENDER_INTERVAL, clock=time.monotonic) -> bool:
+    """Show the growing text, made inert piece by piece (linear in its length), at most every `interval`
+    seconds and once at the end; whether any token came."""
+    text = InertStream()
+    came, last = False, None
+    for token in tokens:
+        text.add(token)
+        came = True
+        if last is None or clock() - last >= interval:
+            show(text.markdown())
+            last = clock()
+    if came:
+        show(text.markdown())
+    return came
 
 
 def render_history(talk: Conversation, offer_replies: bool) -> None:

@@ -15,13 +15,24 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from coach.answer.extractive import Answer, Source
 from coach.answer.structure import points_back
 from coach.knowledge.index import Hit
+from coach.lang.copy import texts
 from coach.lang.detect import Lang
+from coach.model_calls import stream_within
 from coach.prompts import render
+from coach.safety import neutralise
+from coach.text import strip_controls
+from coach.turns import current_budget
 
 log = logging.getLogger(__name__)
 
 LANGUAGE = {"en": "English", "de": "German"}
-_MARKER = re.compile(r"\s?\[(\d{1,2})\]")
+MODEL_MARKUP = texts("session", "model_markup")
+MAX_REPLY_CHARS = 20_000
+"""A good answer is a few paragraphs; a model writing on and on is cut here (and told so)."""
+# A citation marker of any shape a model writes: [1], [ 1 ], [01], [^1], [1, 7], [1; 2], [1-3], 【1】, 【1†source】.
+_MARKER = re.compile(r"\s?(?:\[\^?|【)\s*(\d+(?:\s*(?:[,;]|[-–]|\s)\s*\d+)*)\s*(?:†[^】\]]*)?(?:\]|】)")
+_NUMBER_OR_RANGE = re.compile(r"(\d+)(?:\s*[-–]\s*(\d+))?")
+MAX_RANGE = 20
 # The end of the first sentences of a model's answer (a line break ends one too).
 _SENTENCE = re.compile(r"(?:(?<=[.!?])|(?<=\]))\s+(?=[A-ZÄÖÜ\"„])")
 HISTORY_TURNS = 6
@@ -39,6 +50,7 @@ class IncompleteAnswer(Exception):
     def __init__(self, text: str, cause: BaseException):
         super().__init__(f"the model's answer broke off: {type(cause).__name__}")
         self.text = text
+        self.cause = cause
 
 
 def context_block(hits: Sequence[Hit]) -> str:
@@ -54,35 +66,45 @@ def answer_messages(hits: Sequence[Hit], question: str, lang: Lang) -> list[Base
 
 
 def check_citations(text: str, passages: int) -> tuple[str, list[int], int]:
-    """Remove markers that point to no passage; returns the text, the cited numbers, and how many went."""
+    """Markers rewritten as [n] for the passages they point to, the rest removed; returns the text, the
+    cited numbers, and how many numbers pointed to no passage."""
     cited: list[int] = []
     removed = 0
 
     def keep(match: re.Match) -> str:
         nonlocal removed
-        number = int(match.group(1))
-        if 1 <= number <= passages:
-            if number not in cited:
-                cited.append(number)
-            return match.group(0)
-        removed += 1
-        return ""
+        numbers = _marker_numbers(match.group(1))
+        valid = [number for number in numbers if 1 <= number <= passages]
+        removed += len(numbers) - len(valid)
+        cited.extend(number for number in valid if number not in cited)
+        kept = "".join(f"[{number}]" for number in dict.fromkeys(valid))
+        return (" " if match.group(0)[0].isspace() else "") + kept if kept else ""
 
     return _MARKER.sub(keep, text).strip(), sorted(cited), removed
 
 
+def _marker_numbers(inside: str) -> list[int]:
+    """The numbers a marker names; a range counts as its numbers (a long one as its ends only)."""
+    numbers: list[int] = []
+    for match in _NUMBER_OR_RANGE.finditer(inside):
+        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+        span = range(first, last + 1) if 0 <= last - first <= MAX_RANGE else (first, last)
+        numbers.extend(span)
+    return numbers
+
+
+class TooLong(Exception):
+    """The model's reply passed MAX_REPLY_CHARS; it is cut there."""
+
+
 def stream_text(model, messages: list[BaseMessage], on_token: Callable[[str], None] | None = None) -> str:
-    """The model's reply, streamed; raises EmptyReply, or IncompleteAnswer after partial text."""
+    """The model's reply, streamed within the turn's deadline and cut at MAX_REPLY_CHARS; raises EmptyReply,
+    or IncompleteAnswer after partial text (the stream broke, the deadline passed, or the reply was too long)."""
     parts: list[str] = []
-    finish_reason = None
+    budget = current_budget(getattr(model, "request_timeout", None) or 30.0)
     try:
-        for chunk in model.stream(messages):
-            finish_reason = chunk.response_metadata.get("finish_reason") or finish_reason
-            piece = chunk.content if isinstance(chunk.content, str) else ""
-            if piece:
-                parts.append(piece)
-                if on_token:
-                    on_token(piece)
+        with budget.running():
+            finish_reason = _read_stream(model, messages, budget, parts, on_token)
     except Exception as error:
         if parts:
             raise IncompleteAnswer("".join(parts), error) from error
@@ -94,6 +116,25 @@ def stream_text(model, messages: list[BaseMessage], on_token: Callable[[str], No
         # A stream that ends without "stop" was cut by a proxy or hit the token limit ("length").
         raise IncompleteAnswer(text, EmptyReply(f"the stream ended with finish reason {finish_reason!r}"))
     return text
+
+
+def _read_stream(model, messages, budget, parts: list[str], on_token) -> str | None:
+    """Read the stream into `parts`, passing each piece on, until it ends (returns the finish reason), the
+    deadline passes (DeadlineExceeded) or it passes MAX_REPLY_CHARS (TooLong)."""
+    size = 0
+    finish_reason = None
+    for chunk in stream_within(budget, lambda: model.stream(messages)):
+        finish_reason = chunk.response_metadata.get("finish_reason") or finish_reason
+        piece = chunk.content if isinstance(chunk.content, str) else ""
+        if piece:
+            piece = piece[: MAX_REPLY_CHARS - size]
+            parts.append(piece)
+            size += len(piece)
+            if on_token:
+                on_token(piece)
+            if size >= MAX_REPLY_CHARS:
+                raise TooLong(f"the reply passed {MAX_REPLY_CHARS} characters")
+    return finish_reason
 
 
 class PromptLeak(Exception):
@@ -137,11 +178,18 @@ def opens_with_answer(text: str) -> str:
 
 
 def cited_answer(text: str, hits: Sequence[Hit], lang: Lang, notices: list[str] | None = None) -> Answer:
-    clean, cited, removed = check_citations(opens_with_answer(text), len(hits))
+    """The model's text made safe to pass on: no control characters, no links, images or HTML (with a
+    notice when some were taken out), citation markers only for passages that exist."""
+    safe, neutralised = neutralise(strip_controls(text))
+    clean, cited, removed = check_citations(opens_with_answer(safe), len(hits))
     if removed:
         log.info("Removed %d citation markers that pointed to no passage", removed)
     sources = [Source.from_hit(number, hits[number - 1]) for number in cited]
-    return Answer(text=clean, sources=sources, lang=lang, mode="llm", notices=list(notices or []))
+    notices = list(notices or [])
+    if neutralised:
+        log.info("Took links, images or HTML out of the model's answer")
+        notices.append(MODEL_MARKUP[lang])
+    return Answer(text=clean, sources=sources, lang=lang, mode="llm", notices=notices)
 
 
 def standalone_question(model, question: str, history: Sequence[tuple[str, str]]) -> str:

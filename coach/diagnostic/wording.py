@@ -15,6 +15,7 @@ from coach.knowledge.readiness_keys import DIMENSION_KEYS
 from coach.lang.detect import Lang
 from coach.prompts import render
 from coach.readiness.model import ReadinessModel
+from coach.text import strip_controls
 
 MAX_QUESTION_CHARS = 400
 MAX_PROSE_CHARS = 1500
@@ -28,8 +29,9 @@ class RejectedWording(ValueError):
 
 
 def reply_text(reply) -> str:
+    """The model's reply as plain text, without control characters (a terminal escape never gets through)."""
     content = reply.content if isinstance(reply, AIMessage) else None
-    return content.strip() if isinstance(content, str) else ""
+    return strip_controls(content).strip() if isinstance(content, str) else ""
 
 
 def phrase_question(

@@ -7,17 +7,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import frontmatter
+from frontmatter.default_handlers import YAMLHandler
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 from pydantic import BaseModel, ValidationError, field_validator
 
+from coach.errors import BadInput
 from coach.knowledge.readiness_keys import STAGE_KEYS
 from coach.lang.detect import Lang
-from coach.text import split_sentences, strip_controls
+from coach.reading import read_file_capped, safe_yaml
+from coach.text import clean_document, split_sentences, strip_controls
 
 log = logging.getLogger(__name__)
 
 CHUNK_CHARS = 900
 CHUNK_OVERLAP = 120
+MAX_ARTICLE_BYTES = 1_000_000
+"""An article is a few pages; a file larger than this is not one (read no further)."""
+MAX_FRONT_MATTER_CHARS = 20_000
+"""Front matter holds a title, topics and some questions: a few KB."""
+
+
+class _LimitedYAML(YAMLHandler):
+    """Front matter parsed with limits: its size, no aliases (no expansion bombs), a bounded depth."""
+
+    def load(self, fm: str, **kwargs: object):
+        if len(fm) > MAX_FRONT_MATTER_CHARS:
+            raise ValueError(f"the front matter is longer than {MAX_FRONT_MATTER_CHARS} characters")
+        return safe_yaml(fm)
 
 
 class ArticleMeta(BaseModel):
@@ -89,8 +105,11 @@ class Chunk:
 def load_article(path: Path) -> Article:
     """Parse one file; raises ValueError naming the file when the front matter is unusable."""
     try:
-        post = frontmatter.load(path)
-        meta = ArticleMeta.model_validate(post.metadata)
+        raw = read_file_capped(path, MAX_ARTICLE_BYTES, "the file")
+        post = frontmatter.loads(raw.decode("utf-8"), handler=_LimitedYAML())
+        meta = ArticleMeta.model_validate(clean_document(post.metadata))
+    except BadInput as error:
+        raise ValueError(f"{path}: {error}") from error
     except (ValidationError, ValueError, TypeError, UnicodeDecodeError) as error:
         raise ValueError(f"{path}: broken front matter: {_first_line(error)}") from error
     except Exception as error:  # the YAML parser raises its own types

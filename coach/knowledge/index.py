@@ -8,16 +8,20 @@ gets fresh collections, and the old ones are dropped, so vectors of two models n
 
 import hashlib
 import logging
+import re
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
 import chromadb
+import chromadb.errors
 import numpy as np
 from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
@@ -145,9 +149,12 @@ def open_client(settings: Settings) -> tuple[chromadb.ClientAPI, str]:
 
 
 def _open_persistent(path: Path) -> chromadb.ClientAPI:
+    if path.is_dir() and not (path / "chroma.sqlite3").exists() and _segment_folders(path):
+        log.warning("The index at %s lost its database file; it is rebuilt", path)
     try:
         client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
         client.list_collections()
+        remove_orphan_segments(path)
         return client
     except Exception as error:  # a damaged store raises whatever its parser hits first
         aside = path.with_name(f"{path.name}.broken-{int(time.time())}")
@@ -157,6 +164,30 @@ def _open_persistent(path: Path) -> chromadb.ClientAPI:
         # the reopen below would get the broken one back.
         SharedSystemClient._identifier_to_system.pop(str(path), None)
         return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+
+
+_SEGMENT_FOLDER = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _segment_folders(path: Path) -> list[Path]:
+    return [folder for folder in path.iterdir() if folder.is_dir() and _SEGMENT_FOLDER.match(folder.name)]
+
+
+def remove_orphan_segments(path: Path) -> list[str]:
+    """Delete the vector segment folders no collection of the store refers to (left by a lost database
+    file or a damaged segment); returns their names."""
+    try:
+        with closing(sqlite3.connect(f"file:{path / 'chroma.sqlite3'}?mode=ro", uri=True)) as database:
+            known = {row[0] for row in database.execute("SELECT id FROM segments")}
+    except sqlite3.Error as error:  # another chromadb schema: leave the folders alone
+        log.debug("Cannot list the segments of %s: %s", path, error)
+        return []
+    orphans = [folder for folder in _segment_folders(path) if folder.name not in known]
+    for folder in orphans:
+        shutil.rmtree(folder, ignore_errors=True)
+    if orphans:
+        log.warning("Removed %d leftover index folders from %s", len(orphans), path)
+    return [folder.name for folder in orphans]
 
 
 class KnowledgeIndex:
@@ -203,12 +234,36 @@ class KnowledgeIndex:
 
     def stored_hashes(self) -> dict[str, str]:
         """Chunk id -> content hash of what is indexed now."""
-        stored = self._chunks.get(include=["metadatas"])
+        stored = self._read(self._chunks, include=["metadatas"])
         return {cid: meta["hash"] for cid, meta in zip(stored["ids"], stored["metadatas"], strict=True)}
 
     def is_current(self, chunks: list[Chunk]) -> bool:
         """True when the index holds exactly these chunks."""
         return self.stored_hashes() == {chunk.id: chunk.content_hash for chunk in chunks}
+
+    def damage(self) -> str | None:
+        """Why the index cannot be read (a deleted or truncated vector segment), or None when it can.
+
+        Reads one vector of each collection and runs one query: a damaged segment fails here, on open,
+        instead of on the marketer's first question.
+        """
+        probe = np.full(self.embedder.dimension, self.embedder.dimension**-0.5, dtype=np.float32)
+        try:
+            for store in (self._chunks, self._sentence_store, self._question_store):
+                if store.count():
+                    store.get(limit=1, include=["embeddings"])
+                    store.query(query_embeddings=[probe], n_results=1, include=["distances"])
+        except Exception as error:  # chromadb raises its own errors (InternalError: Error executing plan ...)
+            return _first_line(error)
+        return None
+
+    def unusable(self, reason: str) -> IndexUnavailable:
+        """The error for an index that cannot be read or repaired here: where it is and how to rebuild it."""
+        return IndexUnavailable(
+            f"The knowledge index at {self.location} is damaged ({reason}). Rebuild it with "
+            "`python -m coach ingest --rebuild`; if that fails too, delete that folder and run "
+            "`python -m coach ingest`."
+        )
 
     def sync(self, chunks: list[Chunk], progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
         """Make the index hold exactly `chunks`: embed new and changed ones, delete removed ones."""
@@ -328,12 +383,16 @@ class KnowledgeIndex:
         count = len(self.chunk_table().ids)  # known since the last sync: no round trip per question
         if count == 0:
             return []
-        result = self._chunks.query(
-            query_embeddings=[query_vector],
-            n_results=min(limit, count),
-            where=where,
-            include=["metadatas", "documents", "distances"],
-        )
+        try:
+            result = self._chunks.query(
+                query_embeddings=[query_vector],
+                n_results=min(limit, count),
+                where=where,
+                include=["metadatas", "documents", "distances"],
+            )
+        except chromadb.errors.ChromaError as error:  # damaged since it was opened
+            log.error("The index at %s failed a query: %s", self.location, error)
+            raise self.unusable(_first_line(error)) from None
         rows = zip(
             result["ids"][0], result["metadatas"][0], result["documents"][0], result["distances"][0], strict=True
         )
@@ -351,8 +410,16 @@ class KnowledgeIndex:
             self._questions = self._text_table(self._question_store)
         return self._questions
 
+    def _read(self, collection, **options) -> dict:
+        """`collection.get(...)`; a damaged store becomes the error naming the folder and the rebuild."""
+        try:
+            return collection.get(**options)
+        except chromadb.errors.ChromaError as error:
+            log.error("The index at %s failed a read: %s", self.location, error)
+            raise self.unusable(_first_line(error)) from None
+
     def _text_table(self, collection) -> TextTable:
-        stored = collection.get(include=["metadatas", "documents", "embeddings"])
+        stored = self._read(collection, include=["metadatas", "documents", "embeddings"])
         vectors = np.asarray(stored["embeddings"], dtype=np.float32).reshape(-1, self.embedder.dimension)
         return TextTable([meta["chunk_id"] for meta in stored["metadatas"]], stored["documents"], vectors)
 
@@ -360,7 +427,7 @@ class KnowledgeIndex:
         """All passages with vectors, loaded once per sync."""
         table = self._chunk_table
         if table is None:
-            stored = self._chunks.get(include=["metadatas", "documents", "embeddings"])
+            stored = self._read(self._chunks, include=["metadatas", "documents", "embeddings"])
             metas = stored["metadatas"]
             vectors = np.asarray(stored["embeddings"], dtype=np.float32).reshape(-1, self.embedder.dimension)
             texts = [
@@ -422,3 +489,8 @@ def _hit(chunk_id: str, meta: dict, text: str, distance: float) -> Hit:
         text=text,
         score=1.0 - float(distance),
     )
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:300] if text else type(error).__name__

@@ -40,6 +40,12 @@ SYSTEM_FALLBACKS = (
 )
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*|(?<!\w)_(.+?)_(?!\w)", re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+MAX_PDF_CHARS = 200_000
+"""What the PDF prints of the transcript: about a hundred pages; fpdf2 lays text out slowly and in memory."""
+MAX_PDF_TURNS = 600
+"""What the PDF prints of a conversation's messages: a diagnostic has about twenty, a long chat a few hundred."""
+MAX_PDF_TURN_CHARS = 20_000
+"""What the PDF prints of one message (a question is capped at 4,000 characters, an answer at 12,000)."""
 INK, MUTED, ACCENT, TRACK = (33, 37, 41), (108, 117, 125), (38, 110, 180), (225, 229, 235)
 
 
@@ -60,8 +66,13 @@ def pdf_bytes(model: ReadinessModel, conversation: Conversation, exported_at: st
     _heading(pdf, text["transcript"], size=14)
     if not conversation.turns:
         _paragraph(pdf, text["empty"])
-    for turn in conversation.turns:
-        _turn(pdf, model, turn, conversation.lang)
+    printed = 0
+    for shown, turn in enumerate(conversation.turns):
+        if printed >= MAX_PDF_CHARS or shown >= MAX_PDF_TURNS:
+            total = len(conversation.turns)
+            _muted(pdf, text["pdf_cut"].format(shown=shown, total=total, limit=f"{MAX_PDF_CHARS:,}"))
+            break
+        printed += _turn(pdf, model, turn, conversation.lang)
     return bytes(pdf.output())
 
 
@@ -149,7 +160,8 @@ def _dimension_row(pdf: FPDF, name: str, result, labels: dict[str, str], lang: L
         pdf.set_text_color(*INK)
 
 
-def _turn(pdf: FPDF, model: ReadinessModel, turn: Turn, lang: Lang) -> None:
+def _turn(pdf: FPDF, model: ReadinessModel, turn: Turn, lang: Lang) -> int:
+    """Print one turn (its text cut at MAX_PDF_TURN_CHARS, with a note); returns the characters printed."""
     text = LABELS[lang]
     if pdf.will_page_break(18):
         pdf.add_page()
@@ -159,17 +171,21 @@ def _turn(pdf: FPDF, model: ReadinessModel, turn: Turn, lang: Lang) -> None:
     _line(pdf, f"{text[turn.role]} · {readable_time(turn.created_at)}", 6)
     pdf.set_text_color(*INK)
     pdf.set_font(FAMILY, "", 10)
+    body = turn.text[:MAX_PDF_TURN_CHARS]
     if check := check_of(turn):
         pdf_check(pdf, check, FAMILY)
     else:
-        _paragraph(pdf, plain(turn.text) if turn.role == "coach" else _CONTROL.sub("", turn.text))
+        _paragraph(pdf, plain(body) if turn.role == "coach" else _CONTROL.sub("", body))
+        if len(turn.text) > MAX_PDF_TURN_CHARS:
+            _muted(pdf, text["pdf_turn_cut"].format(limit=f"{MAX_PDF_TURN_CHARS:,}"))
     if turn.corrected:
         _muted(pdf, corrected_note(model, turn, lang))
-    for notice in turn.notices:
-        _muted(pdf, notice)
+    for notice in turn.notices[:5]:
+        _muted(pdf, _CONTROL.sub("", notice[:1000]))
     if turn.sources:
-        listed = "; ".join(f"[{s.number}] {s.title} ({s.section})" for s in turn.sources)
-        _muted(pdf, f"{text['sources']}: {listed}")
+        listed = "; ".join(f"[{s.number}] {s.title} ({s.section})" for s in turn.sources[:20])
+        _muted(pdf, _CONTROL.sub("", f"{text['sources']}: {listed}"))
+    return len(body)
 
 
 def _heading(pdf: FPDF, text: str, size: int) -> None:

@@ -108,6 +108,16 @@ class Store:
         """Who owns the conversations of a store older than ownership, by email (None: admins only)."""
         self._ready = False
         self._setup_lock = threading.Lock()
+        self._problem: StoreUnavailable | None = None
+        try:
+            parsed = parse_url(url)
+        except StoreUnavailable as problem:  # raised on first use, where callers expect it
+            self._problem, self.where, self._password = problem, "COACH_DATABASE_URL", None
+            return
+        self.engine = _engine(parsed, LOCK_TIMEOUT if lock_timeout is None else lock_timeout)
+        self._writer = self.engine.execution_options(coach_writes=True)
+        self.where = parsed.render_as_string(hide_password=True)
+        self._password = parsed.password
 
     # -- conversations ---------------------------------------------------------------------------
 
@@ -353,6 +363,8 @@ class Store:
         """Create, migrate or check the schema once; retried on the next call when the store was unavailable."""
         if self._ready:
             return
+        if self._problem is not None:
+            raise self._problem
         with self._setup_lock:
             if self._ready:
                 return
@@ -374,7 +386,8 @@ class Store:
             self._ready = True
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._problem is None:
+            self.engine.dispose()
 
 
 @dataclass(frozen=True)
@@ -440,8 +453,31 @@ class _Guarded:
         return False
 
 
+def parse_url(url: str) -> sa.URL:
+    """The store's URL parsed by SQLAlchemy, or StoreUnavailable saying what is wrong without repeating it.
+
+    The URL may hold a password, so it is only ever shown through `render_as_string(hide_password=True)`;
+    an unescaped `@` in the password would leave part of it in the host, where hiding cannot reach it.
+    """
+    try:
+        parsed = sa.engine.make_url(url)
+    except (sa.exc.ArgumentError, ValueError):
+        raise StoreUnavailable(
+            "COACH_DATABASE_URL is not a database URL (dialect+driver://user:password@host/database); "
+            "it is not shown because it may hold a password"
+        ) from None
+    if "@" in (parsed.host or "") or "@" in (parsed.username or ""):
+        raise StoreUnavailable(
+            "COACH_DATABASE_URL has more than one '@': write an '@' in the user name or password as %40 "
+            "(the URL is not shown because it holds a password)"
+        )
+    return parsed
+
+
 def _unavailable(store: Store, error: sa.exc.DBAPIError) -> StoreUnavailable:
     reason = str(error.orig).splitlines()[0] if error.orig is not None else type(error).__name__
+    if store._password:  # a driver may quote what it was given; the password never leaves
+        reason = reason.replace(store._password, "***")
     log.debug("The conversation store at %s is unavailable: %s", store.where, reason)
     return StoreUnavailable(f"the conversation store at {store.where} is unavailable: {reason}")
 
@@ -474,8 +510,8 @@ def _write_turns(connection: Connection, conversation_id: str, data: list[dict[s
         connection.execute(turns.insert(), new)
 
 
-def _engine(url: str, lock_timeout: float) -> Engine:
-    if not url.startswith("sqlite"):
+def _engine(url: sa.URL, lock_timeout: float) -> Engine:
+    if url.get_backend_name() != "sqlite":
         return sa.create_engine(url, pool_pre_ping=True)
     engine = sa.create_engine(url, connect_args={"timeout": lock_timeout, "check_same_thread": False})
 

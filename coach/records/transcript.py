@@ -20,11 +20,14 @@ from coach.readiness.model import ReadinessModel
 from coach.records.check_export import check_summary
 from coach.records.conversation import Conversation, Turn, now
 from coach.safety import inert
+from coach.text import UnusableDocument, clean_document
 
 TRANSCRIPT_VERSION = 1
 RECORD_SCHEMA = "social-media-coach/conversation"
 RECORD_VERSION = 1
 MAX_RECORD_BYTES = 20_000_000
+MAX_RECORD_DEPTH = 64
+"""A conversation record is about eight levels deep; anything far deeper is not one."""
 
 _CONVERSATION = TypeAdapter(Conversation)
 
@@ -101,8 +104,14 @@ def read_record(raw: bytes | str) -> Conversation:
         raise BadInput(f"the file is larger than {MAX_RECORD_BYTES // 1_000_000} MB")
     try:
         document = json.loads(raw)
+    except RecursionError:
+        raise BadInput(f"not a conversation export: nested more than {MAX_RECORD_DEPTH} levels deep") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise BadInput(f"not valid JSON ({error})") from None
+    try:  # every text cleaned like typed text; NaN and infinities (which Python's parser accepts) refused
+        document = clean_document(document, MAX_RECORD_DEPTH)
+    except UnusableDocument as error:
+        raise BadInput(f"invalid conversation record: {error}") from None
     return from_record(document)
 
 
@@ -111,8 +120,8 @@ def from_record(document: Any) -> Conversation:
     if not isinstance(document, dict) or document.get("schema") != RECORD_SCHEMA:
         raise BadInput(f'not a conversation export (expected "schema": "{RECORD_SCHEMA}")')
     version = document.get("version")
-    if not isinstance(version, int) or version < 1:
-        raise BadInput('the export has no valid "version"')
+    if type(version) is not int or version < 1:  # a bool is an int to isinstance: "version": true is not 1
+        raise BadInput('invalid conversation record: "version" must be a whole number, at least 1')
     if version > RECORD_VERSION:
         raise BadInput(f"the export has version {version}; this coach reads up to version {RECORD_VERSION}")
     return conversation_from_data(document.get("conversation"))

@@ -7,7 +7,14 @@ from collections.abc import Callable, Sequence
 
 from coach.answer.extractive import Answer, compose_offline, covered
 from coach.answer.followup import offline_standalone
-from coach.answer.model import IncompleteAnswer, cited_answer, model_answer, standalone_question
+from coach.answer.model import (
+    MAX_REPLY_CHARS,
+    IncompleteAnswer,
+    TooLong,
+    cited_answer,
+    model_answer,
+    standalone_question,
+)
 from coach.answer.reading import Kind
 from coach.config import Settings
 from coach.diagnostic.model import ModelDiagnostic, Score
@@ -15,6 +22,7 @@ from coach.diagnostic.summary import Summary
 from coach.knowledge.index import KnowledgeIndex
 from coach.lang.copy import texts
 from coach.lang.detect import Lang
+from coach.model_calls import CircuitBreaker, ModelGuard
 from coach.readiness.model import ReadinessModel
 from coach.readiness.scorer import ScoredText
 from coach.retrieval.reranker import Retrieved
@@ -26,6 +34,7 @@ log = logging.getLogger(__name__)
 
 MODEL_UNAVAILABLE = texts("session", "model_unavailable")
 MODEL_INCOMPLETE = texts("session", "model_incomplete")
+MODEL_TOO_LONG = texts("session", "model_too_long")
 OnToken = Callable[[str], None]
 PhraseQuestion = Callable[[str, str, Lang, str], str]
 LabelStatements = Callable[[Sequence[Piece], Lang], list[Labelled]]
@@ -103,13 +112,25 @@ class ModelBackend:
     mode = "llm"
 
     def __init__(
-        self, models: ChatModels, offline: OfflineBackend, settings: Settings, readiness: ReadinessModel
+        self,
+        models: ChatModels,
+        offline: OfflineBackend,
+        settings: Settings,
+        readiness: ReadinessModel,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.models = models
         self.offline = offline
         self.settings = settings
-        self.diagnostic = ModelDiagnostic(lambda: models.plain, settings, readiness, offline.score)
+        self.guard = ModelGuard(settings, breaker)
+        """Every model call of every session: the turn's deadline, retries, and one circuit breaker."""
+        self.diagnostic = ModelDiagnostic(self._plain_call, settings, readiness, offline.score)
         self.phrase_question: PhraseQuestion | None = self.diagnostic.phrase_question
+
+    def _plain_call(self, step):
+        """`step(plain model)` through the guard (the model is built first: building is not the model's time)."""
+        model = self.models.plain
+        return self.guard.run(lambda: step(model))
 
     def score(self, text: str, turn: int = 0, focus: str | None = None) -> ScoredText:
         return self.diagnostic.score(text, turn, focus)
@@ -117,7 +138,7 @@ class ModelBackend:
     def standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         """The question rewritten to stand on its own, from the conversation so far."""
         try:
-            return standalone_question(self.models.plain, question, history)
+            return self._plain_call(lambda model: standalone_question(model, question, history))
         except Exception as error:  # the original question still works for retrieval
             log.warning("Could not make the question standalone (%s)", type(error).__name__)
             return question
@@ -134,10 +155,16 @@ class ModelBackend:
         if not (on_topic or covered(self.offline.index, retrieved)):
             return self.offline.answer(retrieved, question, lang, on_token, on_topic, kind)
         try:
-            return model_answer(self.models.streaming, retrieved.hits, question, lang, on_token)
+            model = self.models.streaming  # built before the turn's clock runs
+            return self.guard.run(lambda: model_answer(model, retrieved.hits, question, lang, on_token), threaded=False)
         except IncompleteAnswer as partial:
-            log.warning("The model's answer broke off; keeping the part that arrived")
-            return cited_answer(partial.text, retrieved.hits, lang, [MODEL_INCOMPLETE[lang]])
+            if isinstance(partial.cause, TooLong):
+                log.warning("The model's answer passed %d characters; keeping its beginning", MAX_REPLY_CHARS)
+                notice = MODEL_TOO_LONG[lang].format(limit=f"{MAX_REPLY_CHARS:,}")
+            else:
+                log.warning("The model's answer broke off (%s); keeping the part that arrived", partial.cause)
+                notice = MODEL_INCOMPLETE[lang]
+            return cited_answer(partial.text, retrieved.hits, lang, [notice])
         except Exception as error:
             log.warning("The model is unavailable (%s); answering from the articles", type(error).__name__)
             answer = self.offline.answer(retrieved, question, lang, on_token, on_topic, kind)

