@@ -68,10 +68,9 @@ def render_check_turn(turn: Turn, lang: Lang) -> bool:
         st.markdown(f"{icon} {copy['check_' + item.name]} — _{copy['passed' if item.passed else 'failed']}_")
     st.markdown(f"**{copy['statements_heading']}**")
     st.caption(copy["legend"])
-    for statement in check.statements:
-        with st.container(horizontal=True, vertical_alignment="center"):
-            st.badge(label_word(statement.label, check.lang), color=COLOURS[statement.label], width="content")
-            st.markdown(inert(statement.text))
+    for statement in check.statements:  # badge and text in one paragraph, so a long statement wraps beside it
+        badge = f":{COLOURS[statement.label]}-badge[{label_word(statement.label, check.lang)}]"
+        st.markdown(f"{badge} {inert(statement.text)}")
     with st.expander(copy["reasons"], icon=":material/help:"):
         for number, statement in enumerate(check.statements):
             label = label_word(statement.label, check.lang)
