@@ -101,9 +101,6 @@ class Store:
     """
 
     def __init__(self, url: str, lock_timeout: float | None = None, legacy_owner: str | None = None):
-        self.engine = _engine(url, LOCK_TIMEOUT if lock_timeout is None else lock_timeout)
-        self._writer = self.engine.execution_options(coach_writes=True)
-        self.where = self.engine.url.render_as_string(hide_password=True)
         self.legacy_owner = legacy_owner
         """Who owns the conversations of a store older than ownership, by email (None: admins only)."""
         self._ready = False
