@@ -13,6 +13,7 @@ import pytest
 
 import coach.llm
 import coach.session.coach
+from coach.lang.copy import texts
 from coach.readiness.model_evidence import ModelEvidence, evidence_messages
 from coach.records.access import MACHINE_OWNER
 from coach.records.conversation import Conversation
@@ -74,10 +75,16 @@ def forced_reply(monkeypatch: pytest.MonkeyPatch):
     return force
 
 
+# COACH_LLM_TIMEOUT bounds a whole turn now: generous, as for llama_coach, so a busy CI machine still
+# measures the plumbing and not its own speed.
+CLI_TURN_SECONDS = "120"
+
+
 def test_the_cli_answers_through_the_server_and_says_so(llama, knowledge_data_dir, monkeypatch):
     monkeypatch.setenv("OPENAI_BASE_URL", llama.base_url)
     monkeypatch.setenv("COACH_MODEL", MODEL_ALIAS)
     monkeypatch.setenv("COACH_LLM_MAX_TOKENS", str(MAX_TOKENS))
+    monkeypatch.setenv("COACH_LLM_TIMEOUT", CLI_TURN_SECONDS)
     result = run_coach("ask", QUESTION, "--json", data_dir=knowledge_data_dir)
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
@@ -89,13 +96,19 @@ def test_the_cli_diagnoses_through_the_server_and_says_so(llama, knowledge_data_
     monkeypatch.setenv("OPENAI_BASE_URL", llama.base_url)
     monkeypatch.setenv("COACH_MODEL", MODEL_ALIAS)
     monkeypatch.setenv("COACH_LLM_MAX_TOKENS", str(MAX_TOKENS))
+    monkeypatch.setenv("COACH_LLM_TIMEOUT", CLI_TURN_SECONDS)
     answers = tmp_path / "answers.txt"
     answers.write_text("We have a company page on LinkedIn and post now and then.\nsummary\n", encoding="utf-8")
     result = run_coach("diagnose", "--answers", str(answers), "--json", data_dir=knowledge_data_dir)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["stage"] in (0, 1, 2, 3) and report["transcript"][-1]["kind"] == "summary"
-    assert {turn["mode"] for turn in report["transcript"] if turn["role"] == "coach"} == {"llm"}
+    # Each turn says who wrote it: the tiny test model's wording often fails a check, and such a turn is
+    # the offline coach's, with the notice that says so.
+    coach_turns = [turn for turn in report["transcript"] if turn["role"] == "coach"]
+    fallback = texts("session", "model_fallback")["en"]
+    assert all(turn["mode"] == "llm" or fallback in turn["notices"] for turn in coach_turns)
+    assert any(turn["mode"] == "llm" for turn in coach_turns)
 
 
 def test_the_answer_streams_token_by_token_through_the_coach(llama_coach):
