@@ -19,6 +19,7 @@ from coach.config import PROJECT_ROOT
 from coach.errors import BadInput
 from coach.knowledge.articles import load_article, load_articles
 from coach.reading import MAX_ANSWER_LINES, answer_lines, read_capped, safe_yaml
+from coach.records.access import MACHINE_OWNER
 from coach.records.store import Store
 from coach.records.transcript import RECORD_SCHEMA, conversation_data, read_record
 from tests.support.processes import run_coach
@@ -170,6 +171,7 @@ def test_imported_text_is_cleaned_like_typed_text_and_never_reaches_the_terminal
     hostile = "\x1b]0;PWNED\x07\x1b[2J Titel \ud800 mit \u202eEscapes"
     record = _record()
     record["conversation"]["turns"][0]["text"] = hostile
+    record["conversation"]["dialogue"] = record["conversation"]["summary"] = None  # titled by its first message
     path = tmp_path / "hostile.json"
     path.write_text(json.dumps(record), encoding="utf-8")  # ensure_ascii: the surrogate travels as \\ud800
     imported = run_coach("import", str(path), data_dir=tmp_path)
@@ -183,7 +185,8 @@ def test_imported_text_is_cleaned_like_typed_text_and_never_reaches_the_terminal
 
 def test_a_title_stored_with_escapes_is_printed_without_them(tmp_path):
     conversation = sample_conversation("\x1b[2J\x1b]0;PWNED\x07 hello")
-    Store(f"sqlite:///{tmp_path / 'conversations.db'}").save(conversation, 0)
+    conversation.dialogue = conversation.summary = None  # a conversation of questions: titled by its first message
+    Store(f"sqlite:///{tmp_path / 'conversations.db'}").save(conversation, 0, viewer=MACHINE_OWNER)
     listed = run_coach("conversations", data_dir=tmp_path)
     assert listed.returncode == 0 and "[2J]0;PWNED hello" in listed.stdout and "\x1b" not in listed.stdout
 
@@ -191,7 +194,7 @@ def test_a_title_stored_with_escapes_is_printed_without_them(tmp_path):
 @pytest.fixture
 def stored(tmp_path: Path):
     conversation = sample_conversation()
-    Store(f"sqlite:///{tmp_path / 'conversations.db'}").save(conversation, 0)
+    Store(f"sqlite:///{tmp_path / 'conversations.db'}").save(conversation, 0, viewer=MACHINE_OWNER)
     return conversation
 
 
