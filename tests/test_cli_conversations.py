@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from coach.records.access import MACHINE_OWNER, Viewer
 from coach.records.store import Store
-from coach.records.transcript import read_record
+from coach.records.transcript import read_record, title_of
 from tests.support.processes import run_coach
 from tests.support.store_support import sample_conversation
 
@@ -29,7 +29,7 @@ def test_conversations_lists_what_is_stored(stored):
     data_dir, conversation = stored
     result = run_coach("conversations", data_dir=data_dir)
     assert result.returncode == 0, result.stderr
-    assert conversation.id in result.stdout and "Grüße" in result.stdout
+    assert conversation.id in result.stdout and title_of(conversation) in result.stdout  # "Diagnose · date"
 
 
 def test_export_json_then_import_gives_the_same_conversation_under_a_new_id(stored, tmp_path):
@@ -160,6 +160,7 @@ def test_conversations_users_and_delete_user_show_and_remove_owners(stored):
     store = Store(f"sqlite:///{data_dir / 'conversations.db'}")
     anna = Viewer("member", "http://idp.example#anna", "anna@acme.example", "Anna Albers")
     annas = sample_conversation("Annas Frage")
+    annas.dialogue = None  # a plain question: titled by its first message
     store.save(annas, 0, viewer=anna)
     token = store.share(annas.id, {"id": annas.id}, viewer=anna)
     listed = run_coach("conversations", data_dir=data_dir).stdout
