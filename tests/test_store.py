@@ -57,6 +57,7 @@ def test_a_stale_writer_gets_a_conflict_instead_of_overwriting(store):
 
 def test_recent_lists_newest_first_with_title_and_stage(store):
     first, second = sample_conversation("Erste Frage"), sample_conversation("Zweite Frage")
+    first.dialogue = second.dialogue = None  # plain questions: titled by the first message, not "Diagnose · date"
     store.save(first, 0, viewer=MACHINE_OWNER)
     store.save(second, 0, viewer=MACHINE_OWNER)
     store.save(first, 1, viewer=MACHINE_OWNER)  # updated last
