@@ -102,7 +102,8 @@ def test_i_dont_know_to_every_question_ends_in_an_honest_summary(knowledge_coach
     talk = run_diagnostic(knowledge_coach, [unsure] * 25, show=None, lang=lang)
     assert talk.summary is not None and talk.summary.assessment.provisional
     assert talk.summary.assessment.confidence <= 0.75
-    assert ("Stayed unknown" if lang == "en" else "Unbekannt geblieben") in talk.turns[-1].text
+    summary = next(turn for turn in reversed(talk.turns) if turn.kind == "summary")
+    assert ("Stayed unknown" if lang == "en" else "Unbekannt geblieben") in summary.text
 
 
 def test_corrections_with_nothing_to_correct_and_messages_in_another_language_lose_nothing(knowledge_coach) -> None:

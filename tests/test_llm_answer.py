@@ -96,6 +96,8 @@ def test_every_prompt_file_is_used_with_exactly_its_variables() -> None:
         "evidence_user": {"focus", "message"},
         "next_question": {"language", "dimension", "description", "template", "last_answer"},
         "summary_prose": {"language", "assessment", "steps"},
+        "strategy_system": set(),
+        "strategy_user": {"statements"},
     }
     assert {path.stem for path in PROMPTS.glob("*.md")} == set(expected)
     for name, names in expected.items():
@@ -119,7 +121,8 @@ def test_the_chat_model_has_an_explicit_timeout_retries_and_a_placeholder_key_fo
 
     settings = Settings(model="gemma", openai_base_url="http://127.0.0.1:8080/v1", llm_timeout=7, llm_max_retries=1)
     model = coach.llm.build_chat_model(settings)
-    assert model.request_timeout == 7 and model.max_retries == 1
+    # The client never retries on its own: retries happen inside the turn's deadline (coach.model_calls).
+    assert model.request_timeout == 7 and model.max_retries == 0
     assert model.openai_api_key.get_secret_value() == coach.llm.PLACEHOLDER_KEY
 
 
