@@ -17,8 +17,10 @@ from coach.lang.copy import texts
 from coach.readiness.model_evidence import ModelEvidence, evidence_messages
 from coach.records.access import MACHINE_OWNER
 from coach.records.conversation import Conversation
+from coach.safety import neutralise
 from coach.session.coach import READ_AS, Coach
 from coach.session.intake import take
+from coach.text import strip_controls
 from tests.follow_up_pairs import FOLLOW_UP_PAIRS
 from tests.support.llama_server import MODEL_ALIAS, LlamaServer
 from tests.support.processes import run_coach
@@ -116,7 +118,9 @@ def test_the_answer_streams_token_by_token_through_the_coach(llama_coach):
     answer = llama_coach.ask(QUESTION, on_token=tokens.append)
     assert answer.mode == "llm"
     assert len(tokens) >= 3, tokens
-    assert "".join(tokens).strip().startswith(answer.text[:10])
+    # The answer is the stream made safe: a tiny model may echo the prompt's <context> tag, which is taken out.
+    streamed, _ = neutralise(strip_controls("".join(tokens)))
+    assert answer.text[:10] in streamed
 
 
 def test_a_follow_up_is_rewritten_by_the_server_before_retrieval(llama_coach, monkeypatch):

@@ -6,6 +6,7 @@ turn's budget (COACH_LLM_TIMEOUT) plus a generous slack for the coach's own work
 that waits out a Retry-After of 30 s or a stream that drips for minutes, not a speed claim.
 """
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -45,9 +46,17 @@ def _coach(knowledge_coach: Coach, server: FaultServer) -> Coach:
 @pytest.fixture
 def coach(knowledge_coach: Coach, fault_server: FaultServer) -> Coach:
     coach = _coach(knowledge_coach, fault_server)
+    fault_server.plan("ok")
     coach.ask(QUESTION[:20])  # warm: retrieval's first use builds its tables (not the model's time)
-    fault_server.requests.clear()
+    _wait_for_model_threads()  # on a loaded machine a warm-up request may still be on its way
+    fault_server.reset()
     return coach
+
+
+def _wait_for_model_threads(seconds: float = 30.0) -> None:
+    for thread in threading.enumerate():
+        if thread.name.startswith("coach-model-"):
+            thread.join(seconds)
 
 
 def _timed(call):

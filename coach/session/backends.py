@@ -137,6 +137,8 @@ class ModelBackend:
 
     def standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         """The question rewritten to stand on its own, from the conversation so far."""
+        if not history:
+            return question  # no call: a call that never reached the model must not count as its success
         try:
             return self._plain_call(lambda model: standalone_question(model, question, history))
         except Exception as error:  # the original question still works for retrieval

@@ -96,6 +96,12 @@ class FaultServer:
             self._plan.extend(behaviours)
         return self
 
+    def reset(self) -> None:
+        """Forget the requests so far and what is left of the plan."""
+        with self._lock:
+            self._plan.clear()
+            self.requests.clear()
+
     def next_behaviour(self) -> Behaviour | None:
         with self._lock:
             return self._plan.popleft() if self._plan else self.default
