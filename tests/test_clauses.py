@@ -230,3 +230,52 @@ def test_not_knowing_is_recognised(clause: str, unsure: bool) -> None:
 )
 def test_a_question_is_recognised(clause: str, question: bool) -> None:
     assert is_question(clause) is question
+
+
+@pytest.mark.parametrize(
+    ("sentence", "pasts"),
+    [
+        ("Fifteen years ago, the board wouldn't let anyone near Twitter.", [True, True]),
+        ("Back in 2016 the trainees ran a blog for us, but it died after a year.", [True, True]),
+        ("Vor zehn Jahren durfte bei uns niemand ohne Freigabe posten.", [True]),
+        ("Unser Podcast ist eingeschlafen, aber Instagram läuft gut.", [True, False]),
+        ("Two years ago we set up a central team.", [False]),
+        ("Seit 2018 haben wir eine Social-Media-Managerin.", [False]),
+    ],
+)
+def test_a_time_in_the_past_or_something_that_ended_is_no_evidence_of_today(sentence: str, pasts: list[bool]) -> None:
+    assert [clause.past for clause in read_sentence(sentence)] == pasts
+
+
+@pytest.mark.parametrize(
+    ("sentence", "aspirations"),
+    [
+        ("Nächstes Jahr zeigen wir vielleicht unser Team auf TikTok, aber das ist noch offen.", [True, True]),
+        ("We might open a LinkedIn page next year, but that is not decided.", [True, True]),
+        ("We post twice a week, and that works well.", [False, False]),
+    ],
+)
+def test_a_short_clause_that_points_back_keeps_what_its_predecessor_is(sentence: str, aspirations: list[bool]) -> None:
+    assert [clause.aspiration for clause in read_sentence(sentence)] == aspirations
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Ich frage mich oft, ob wir so Kundschaft verlieren.", "I sometimes wonder whether we lose applicants that way."],
+)
+def test_wondering_aloud_says_nothing_about_the_company(sentence: str) -> None:
+    assert read_sentence(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "view"),
+    [
+        ("Unsere Geschäftsführung hält Facebook für Spielerei.", True),
+        ("The founders think LinkedIn is a waste of time.", True),
+        ("Der Chef sagt immer, Kunden kämen über die Messe.", True),
+        ("Our management team reviews the KPIs every month.", False),
+        ("Wir sagen unseren Kunden offen, wenn etwas schiefläuft.", False),
+    ],
+)
+def test_the_leaderships_view_of_social_media_is_read_as_culture(sentence: str, view: bool) -> None:
+    assert all(clause.view == view for clause in read_sentence(sentence))

@@ -2,10 +2,11 @@
 
 import pytest
 
-from coach.diagnostic.summary import holding_gaps
+from coach.diagnostic.summary import SECOND_QUOTE_CONFIDENCE, holding_gaps, shown_quotes
 from coach.knowledge.readiness_keys import DIMENSION_KEYS
 from coach.readiness.rules import (
     DECISIVE,
+    DimensionResult,
     Evidence,
     assess_evidence,
     decide_stage,
@@ -185,3 +186,17 @@ def test_below_the_last_stage_known_shortfalls_come_before_unknown_dimensions():
     assessment = _assessed(roles=2, processes=2, resources=2, coordination=2, integration=2)
     assert assessment.stage == 2
     assert holding_gaps(assessment, 3) == ["integration", "culture", "alignment"]
+
+
+def test_a_second_quote_is_shown_only_when_the_scorer_is_sure_of_it() -> None:
+    def result(second: float) -> DimensionResult:
+        evidence = [
+            Evidence("roles", 2, 0.9, "Each channel has a named owner."),
+            Evidence("roles", 2, second, "Tina does LinkedIn."),
+            Evidence("roles", 2, 0.95, "Tina does Instagram.", primary=False),
+            Evidence("roles", 1, 0.99, "Nobody answers comments."),
+        ]
+        return DimensionResult(2, 0.8, evidence)
+
+    assert shown_quotes(result(SECOND_QUOTE_CONFIDENCE)) == ["Each channel has a named owner.", "Tina does LinkedIn."]
+    assert shown_quotes(result(SECOND_QUOTE_CONFIDENCE - 0.01)) == ["Each channel has a named owner."]

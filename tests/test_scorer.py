@@ -171,3 +171,15 @@ def test_the_example_vectors_are_cached_per_text(counting_embedder, tmp_path: Pa
     with caplog.at_level(logging.WARNING, logger="coach.readiness.scorer"):
         again = EvidenceScorer(model, counting_embedder, tmp_path).bank
     assert "unreadable" in caplog.text and np.allclose(again.vectors, first.vectors, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unser Geschäftsführer hält LinkedIn für reine Spielerei.",
+        "The board says a company like ours has no business being on TikTok.",
+    ],
+)
+def test_the_leaderships_view_is_evidence_of_the_culture_only(scorer: EvidenceScorer, text: str) -> None:
+    scored = scorer.score(text)
+    assert scored.evidence and {item.dimension for item in scored.evidence} == {"culture"}

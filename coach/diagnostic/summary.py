@@ -205,6 +205,9 @@ def _dimension_line(model: ReadinessModel, assessment: Assessment, key: str, lan
 
 # At most this many quotes stand under a dimension: the clearest.
 SHOWN_QUOTES = 2
+SECOND_QUOTE_CONFIDENCE = 0.5
+"""A second quote is shown only when the scorer is at least this sure of it: on the tuning descriptions
+(dev8) most second quotes below it came from a sentence about another dimension."""
 
 
 def shown_quotes(result: DimensionResult) -> list[str]:
@@ -215,7 +218,11 @@ def shown_quotes(result: DimensionResult) -> list[str]:
     """
     backing = [item for item in result.evidence if item.level == result.level and item.primary]
     ranked = sorted(backing, key=lambda item: -item.confidence)
-    return list(dict.fromkeys(item.quote for item in ranked))[:SHOWN_QUOTES]
+    quotes: list[str] = []
+    for item in ranked:
+        if item.quote not in quotes and (not quotes or item.confidence >= SECOND_QUOTE_CONFIDENCE):
+            quotes.append(item.quote)
+    return quotes[:SHOWN_QUOTES]
 
 
 def steps_heading(model: ReadinessModel, summary: Summary) -> str:

@@ -6,7 +6,7 @@ wish, a past state, a question, "I don't know", or about someone's private accou
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MIN_WORDS = 3
 """Parts of a sentence shorter than this are joined to a neighbour."""
@@ -43,16 +43,43 @@ _AGO_AND_STATE_VERB = tuple(
     (re.compile(ago, re.IGNORECASE), re.compile(verb, re.IGNORECASE))
     for ago, verb in (
         (
-            r"\b(?:(?:years?|months?|decades?|a while) ago|until (?:\w+ ){0,2}(?:(?:19|20)\d\d|recently|last \w+))\b",
-            r"\b(?:had|was|were|ran|did|handled|managed|looked after)\b",
+            r"\b(?:(?:years?|months?|decades?|a while) ago|back in (?:the )?(?:19|20)\d\ds?|"
+            r"until (?:\w+ ){0,2}(?:(?:19|20)\d\d|recently|last \w+))\b",
+            r"\b(?:had|was|were|ran|did|handled|managed|looked after|would(?:n't| not)?|could(?:n't| not)?|"
+            r"had to|died|fizzled|folded|shut down|closed down|abandoned)\b",
         ),
         (
             r"\b(?:vor (?:\w+ ){0,2}(?:jahren|jahr|monaten|jahrzehnten)|"
             r"bis (?:\w+\.? ){0,2}(?:(?:19|20)\d\d|letzte[ns]? \w+))\b",
-            r"\b(?:hatten?|war|waren|gab|lief|liefen|machte|machten|kümmerte|betreute)\b",
+            r"\b(?:hatten?|war|waren|gab|lief|liefen|machte|machten|kümmerte|betreute|"
+            r"musste|mussten|durfte|durften|konnte|konnten)\b",
         ),
     )
 )
+# A time in the past that opens a sentence as a clause of its own ("Fifteen years ago, the board
+# wouldn't…", "Vor fünf Jahren: …") sets the whole sentence in the past.
+_PAST_FRAME = re.compile(
+    r"^\W*(?:(?:some |about |around |over |more than |rund |etwa |gut )?(?:\w+ )?"
+    r"(?:years?|decades?|jahren?|jahrzehnten?)(?: ago)?|back in (?:the )?(?:19|20)\d\ds?|"
+    r"(?:im jahr |anno )?(?:19|20)\d\d|vor (?:\w+ ){0,2}(?:jahren|jahrzehnten))\W*$",
+    re.IGNORECASE,
+)
+# Wondering aloud ("I wonder whether…", "Ich frage mich, ob…") asks, it does not tell.
+_WONDERING = re.compile(
+    r"^\W*(?:(?:and |but |und |aber )?(?:i|we) (?:sometimes |often |really )?wonder\b|"
+    r"(?:und |aber )?(?:ich frage mich|wir fragen uns)\b)",
+    re.IGNORECASE,
+)
+# Something that ended ("…, but it died within months", "ist wieder eingeschlafen") puts its sentence in the past.
+_ENDED = re.compile(
+    r"\b(?:died|fizzled out|petered out|was (?:shut|closed) down|was abandoned|"
+    r"(?:ist|sind|war|waren) (?:\w+ ){0,2}(?:eingeschlafen|eingestellt|aufgegeben))\b",
+    re.IGNORECASE,
+)
+# A short clause that only points back at the one before ("aber das ist noch nicht entschieden",
+# "but that's not decided yet") says what that one says: a plan stays a plan, a past state stays past.
+_POINTS_BACK = re.compile(r"^\W*(?:(?:but|and|aber|und|doch)\s+)?(?:das|dies|that|this|it)\b", re.IGNORECASE)
+POINTS_BACK_MAX_WORDS = 7
 # What turns a sentence from a past state back to today: a contrast or a word for the present.
 _TURN_TO_TODAY = re.compile(
     r"\b(?:but|however|although|though|whereas|yet|now|today|nowadays|these days|currently|since then|"
@@ -108,6 +135,20 @@ _PRIVATE = re.compile(
     rf"\b(?:privat\w*|private|privately|personal (?:\w+ )?{_ACCOUNT}|(?:his|her) own (?:\w+ )?{_ACCOUNT})\b",
     re.IGNORECASE,
 )
+# What the leadership says or thinks of social media ("Der Seniorpartner sagt, …", "the board sees social
+# media as …") is evidence of the culture, whatever platform or practice it names.
+_LEADERS = (
+    r"(?:chef\w*|geschäftsführ\w*|geschäftsleitung|unternehmensleitung|leitung|vorstand\w*|inhaber\w*|"
+    r"(?:senior)?partner\w*|gesellschafter\w*|gründer\w*|aufsichtsrat|"
+    r"boss|ceo|owners?|founders?|board|management|leadership|directors?|managing director|chair\w*|"
+    r"(?:senior )?partners?|principal)"
+)
+_LEADERS_VIEW = re.compile(
+    rf"^\W*(?:(?:der|die|das|unser\w*|mein\w*|our|the|my)\s+)?(?:\w+\s+){{0,2}}{_LEADERS}\s+(?:\w+\s+){{0,2}}"
+    r"(?:sagt|sagen|meint|meinen|findet|finden|hält|halten|glaubt|glauben|sieht|sehen|nennt|nennen|"
+    r"says|say|thinks|think|believes|believe|sees|see|considers|consider|calls|call|feels|feel|regards)\b",
+    re.IGNORECASE,
+)
 # "I don't know", "keine Ahnung": the marketer says nothing about the company. Only a short clause:
 # "we don't know what social media should achieve for us" is evidence (of unclear goals).
 _UNSURE = re.compile(
@@ -153,6 +194,8 @@ class Clause:
     aspiration: bool
     past: bool = False
     private: bool = False
+    view: bool = False
+    """What the leadership says or thinks: read as the culture only."""
 
     @property
     def says_nothing(self) -> bool:
@@ -238,9 +281,20 @@ def read_sentence(sentence: str) -> list[Clause]:
     """
     parts = []
     clauses = clauses_of(sentence)
-    past_sentence = bool(clauses) and is_past(clauses[0]) and not _TURN_TO_TODAY.search(sentence)
+    opening = clauses[0] if clauses else ""
+    if _WONDERING.match(opening):
+        return []  # wondering aloud, the "whether" clause included, tells nothing
+    view = bool(_LEADERS_VIEW.match(sentence))
+    framed = is_past(opening) or bool(_PAST_FRAME.match(opening.split(",")[0]))
+    past_sentence = framed and not _TURN_TO_TODAY.search(sentence)
+    before = Clause("", False, False)
     for clause in clauses:
         aspiration, past = is_aspiration(clause), past_sentence or is_past(clause)
+        if _POINTS_BACK.match(clause) and len(clause.split()) <= POINTS_BACK_MAX_WORDS:
+            aspiration, past = aspiration or before.aspiration, past or before.past
+            if _ENDED.search(clause) and parts:  # "we started a group, but it died": both are the past
+                parts[-1] = replace(parts[-1], past=True)
+        past = past or bool(_ENDED.search(clause))
         # A conditional's comma ends its condition ("wenn Abteilungen posten wollen, läuft das über uns").
         listed = [clause] if _CONDITIONAL.search(clause) else _LIST_BREAK.split(clause)
         items = _joined(item.strip(" ,.") for item in listed) or [clause]
@@ -248,7 +302,8 @@ def read_sentence(sentence: str) -> list[Clause]:
         for item in items:
             negated = is_negated(item) if _NEGATION.search(item) else leading
             item_past = is_past(item) or (past and not _TURN_TO_TODAY.search(item))
-            parts.append(Clause(item, negated, aspiration, item_past, is_private(item)))
+            parts.append(Clause(item, negated, aspiration, item_past, is_private(item), view))
+        before = parts[-1] if parts else before
     return parts
 
 

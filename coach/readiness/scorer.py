@@ -134,6 +134,9 @@ class EvidenceScorer:
         if salience < MIN_SALIENCE:
             return []
         where = (sentence, source, turn)
+        if clause.view:  # the leadership's view of social media speaks to the culture, whatever it names
+            culture = DIMENSION_KEYS.index("culture")
+            return [self._evidence(sims, culture, max(scores[culture], MIN_SALIENCE), 0.0, negated, where, weight)]
         found = [self._evidence(sims, dimension, salience, dim_margin, negated, where, weight)]
         second = max((index for index in range(len(DIMENSION_KEYS)) if index != dimension), key=scores.get)
         if scores[second] >= MIN_SALIENCE and salience - scores[second] < SECOND_GAP:
