@@ -62,6 +62,16 @@ def test_someone_elses_conversation_is_the_same_as_an_unknown_one(store):
     assert store.load(anna_id, viewer=ANNA) is not None
 
 
+def test_the_same_subject_and_email_from_another_issuer_is_another_person(store):
+    """An identity is the issuer and the subject: a second provider's "anna" with Anna's email is not Anna."""
+    anna_id = stored_by(store, ANNA)
+    impostor = Viewer("member", subject_of("http://127.0.0.1:9499", "anna"), ANNA.email, "Anna")
+    assert store.recent(viewer=impostor) == []
+    assert store.load(anna_id, viewer=impostor) is None
+    assert not store.delete(anna_id, viewer=impostor)
+    assert store.load(anna_id, viewer=ANNA) is not None
+
+
 def test_refused_changes_change_nothing_in_the_store(store):
     anna_id = stored_by(store, ANNA)
     store.share(anna_id, {"snapshot": 1}, viewer=ANNA)
