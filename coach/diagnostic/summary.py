@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, replace
 
 from coach.answer.extractive import Source
 from coach.knowledge.readiness_keys import CORE_DIMENSIONS, DIMENSION_KEYS
-from coach.lang.copy import section
+from coach.lang.copy import quoted, section
 from coach.lang.detect import Lang
 from coach.readiness.model import ReadinessModel
 from coach.readiness.rules import Assessment, DimensionResult, decisive_levels, stage_reason
@@ -198,8 +198,7 @@ def _dimension_line(model: ReadinessModel, assessment: Assessment, key: str, lan
     name = model.dimension(key).name(lang)
     if result.level is None:
         return f"- {name}: {text['unknown']}"
-    opening, closing = ("„", "“") if lang == "de" else ("“", "”")
-    quotes = "; ".join(f"{opening}{quote}{closing}" for quote in shown_quotes(result))
+    quotes = "; ".join(quoted(quote, lang) for quote in shown_quotes(result))
     return f"- {name}: {text['level']} {result.level}" + (f" – {quotes}" if quotes else "")
 
 

@@ -28,3 +28,9 @@ def section(name: str) -> dict[Lang, dict[str, str]]:
 def texts(name: str, key: str) -> dict[Lang, str]:
     """One string in every language: {lang: text}."""
     return {lang: block[name][key] for lang, block in _copy().items()}
+
+
+def quoted(text: str, lang: Lang) -> str:
+    """A quote in the language's quotation marks („…“ in German, “…” in English)."""
+    marks = _copy()[lang]["quotes"]
+    return f"{marks['open']}{text}{marks['close']}"

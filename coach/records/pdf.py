@@ -23,11 +23,12 @@ from coach.diagnostic.summary import (
     strengths_heading,
 )
 from coach.knowledge.readiness_keys import DIMENSION_KEYS
+from coach.lang.copy import quoted
 from coach.lang.detect import Lang
 from coach.readiness.model import ReadinessModel
 from coach.records.check_export import check_of, check_summary, pdf_check
 from coach.records.conversation import Conversation, Turn, now
-from coach.records.transcript import LABELS, corrected_note, quoted, readable_time, title_of
+from coach.records.transcript import LABELS, corrected_note, readable_time, title_of
 
 log = logging.getLogger(__name__)
 

@@ -151,12 +151,6 @@ def short_date(iso: str, lang: Lang) -> str:
     return text["date"].format(day=moment.day, month=text["months"][moment.month - 1])
 
 
-def quoted(text: str, lang: Lang) -> str:
-    """A quote in the language's quotation marks („…“ in German, “…” in English)."""
-    labels = LABELS[lang]
-    return f"{labels['quote_open']}{text}{labels['quote_close']}"
-
-
 def readable_time(iso: str) -> str:
     """ "2026-11-27T12:04:29+00:00" -> "2026-11-27 12:04 UTC" (the stored form stays ISO 8601)."""
     try:
