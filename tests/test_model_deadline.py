@@ -14,10 +14,12 @@ import pytest
 
 from coach.answer.model import MAX_REPLY_CHARS, MODEL_MARKUP
 from coach.model_calls import FAILURES_TO_OPEN, CircuitBreaker
+from coach.records.conversation import Turn
 from coach.session.backends import MODEL_INCOMPLETE, MODEL_TOO_LONG, MODEL_UNAVAILABLE
 from coach.session.coach import Coach
+from coach.session.replies import told
 from coach.terminal import run_diagnostic
-from coach.turns import model_turn
+from coach.turns import TurnBudget, model_turn
 from tests.support.fault_server import DRIP_SECONDS, FaultServer
 
 pytestmark = pytest.mark.server
@@ -159,3 +161,11 @@ def test_the_breaker_lets_one_call_through_after_its_cooldown(coach, fault_serve
 def test_a_turn_inside_a_turn_shares_its_budget():
     with model_turn(5.0) as outer, model_turn(1.0) as inner:
         assert inner is outer and outer.seconds == 5.0
+
+
+def test_a_notice_said_in_the_questions_language_is_not_repeated_in_the_conversations() -> None:
+    budget = TurnBudget(5.0, fell_back=True)
+    budget.note("model_paused")
+    answer = Turn("coach", "…", notices=budget.notice_texts("en"))  # an English question in a German conversation
+    told(answer, budget, "de")
+    assert answer.notices == budget.notice_texts("en") and answer.mode == "offline"

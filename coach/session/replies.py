@@ -9,6 +9,7 @@ from coach.answer.extractive import Answer
 from coach.config import Settings
 from coach.diagnostic.dialogue import DIALOGUE, DiagnosticContext, Step, advance, amend, classify_message, start
 from coach.diagnostic.summary import Summary, render_summary
+from coach.lang.copy import texts
 from coach.lang.detect import Lang
 from coach.lang.words import START_REQUEST
 from coach.readiness.model import ReadinessModel
@@ -73,7 +74,11 @@ def _turn_seconds(coach: CoachLike) -> float:
 def told(turn: Turn, budget: TurnBudget, lang: Lang) -> Turn:
     """The turn's mode and notices as the budget saw the model's steps: the offline coach is named when it wrote."""
     turn.mode = budget.mode(turn.mode)
-    turn.notices += [notice for notice in budget.notice_texts(lang) if notice not in turn.notices]
+    for key in budget.notice_keys():
+        variants = texts("session", key)
+        # The answer may have said it already, in the question's language.
+        if not any(text in turn.notices for text in variants.values()):
+            turn.notices.append(variants[lang])
     return turn
 
 
