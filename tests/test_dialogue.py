@@ -8,10 +8,12 @@ from coach.answer.extractive import Answer
 from coach.config import Settings
 from coach.diagnostic.dialogue import (
     MAX_QUESTIONS,
+    Change,
     DiagnosticContext,
     DialogueState,
     advance,
     amend,
+    change_line,
     classify_message,
     next_dimension,
     start,
@@ -296,3 +298,13 @@ def test_the_diagnostic_does_not_end_while_a_dimension_the_stage_depends_on_can_
     state = DialogueState(lang="en", evidence=clear, asked=asked)
     assert state.assessment.open == ["resources", "coordination", "integration"]
     assert next_dimension(state) in ("resources", "coordination")
+
+
+def test_a_change_line_never_claims_a_level_moved_when_it_did_not() -> None:
+    same, moved = Change("processes", 1, 1), Change("resources", 1, 2)
+    assert change_line(MODEL, (same,), "de") == "Notiert – Prozesse bleibt bei Stufe 1."
+    both = "Noted – Processes stays at level 1; Resources: level 1 → level 2."
+    assert change_line(MODEL, (same, moved), "en") == both
+    # A later statement that replaced an earlier one without moving a level is not announced.
+    assert change_line(MODEL, (same,), "de", later=True) == ""
+    assert change_line(MODEL, (same, moved), "en", later=True).endswith("Resources: level 1 → level 2.")

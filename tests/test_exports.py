@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 import coach.records.share_tokens as share_tokens
-from coach.diagnostic.summary import build_summary
+from coach.diagnostic.summary import build_summary, dimension_names
 from coach.errors import BadInput
 from coach.readiness.model import load_model
 from coach.readiness.rules import assess_evidence
@@ -83,6 +83,17 @@ def test_markdown_has_the_summary_on_top_and_the_transcript_inert(model):
     assert "Ihre Stufe" in text and "Strategie (Kern, de)" in text
     assert "<script>" not in text and "<img" not in text and "](https://" not in text
     assert "&lt;script&gt;" in text
+
+
+def test_markdown_ends_a_notice_before_the_sources_and_dimension_lists_use_semicolons(model):
+    conversation = finished(model)
+    answer = next(turn for turn in conversation.turns if turn.sources)
+    answer.notices = ["Ich habe die Frage so verstanden: „…“"]
+    lines = markdown(model, conversation).splitlines()
+    notice = lines.index("> Ich habe die Frage so verstanden: „…“")
+    assert lines[notice + 1] == "" and lines[notice + 2].startswith("**Quellen:**")
+    listed = dimension_names(model, ["resources", "integration"], "de")
+    assert listed == "Ressourcen: Budget, Personal, Tools, Kompetenzen; Integration in Geschäftsprozesse"
 
 
 def test_markdown_without_a_diagnostic_says_so(model):

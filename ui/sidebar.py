@@ -118,7 +118,9 @@ def render_team(talk: Conversation) -> None:
 
 def _open_button(slot, info: ConversationInfo, talk: Conversation, show_owner: bool, key: str = "open") -> None:
     lang = talk.lang
-    stage = "" if info.stage is None else f" · {ui_text.t(lang, 'stage_short', number=info.stage)}"
+    stage_text = "" if info.stage is None else ui_text.t(lang, "stage_short", number=info.stage)
+    # A diagnostic's title names its stage already ("Diagnose · Stufe 2 · 6. Dez."); older titles do not.
+    stage = f" · {stage_text}" if stage_text and stage_text.lower() not in (info.title or "").lower() else ""
     owner = ""
     if show_owner:  # first: a long title is cut off at the end
         owner = f"{inert(info.owner_name or info.owner_email or ui_text.t(lang, 'unowned'))} · "

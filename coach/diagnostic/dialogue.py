@@ -180,8 +180,9 @@ def _take_answer(
     if noted and state.current is not None and not answered:
         return state, replace(_ask_again(context, state, noted + " {question}"), changes=changes, retracted=retracted)
     state, step = _ask_next(context, state, message)
-    if step is not None and noted:
-        step = replace(step, text=f"{noted}\n\n{step.text}", changes=changes, retracted=retracted)
+    if step is not None and (noted or retracted):  # what was taken back is marked even when no level moved
+        text = f"{noted}\n\n{step.text}" if noted else step.text
+        step = replace(step, text=text, changes=changes, retracted=retracted)
     elif step is None and noted:
         step = Step("summary", noted, changes=changes, retracted=retracted)
     return state, step
@@ -229,19 +230,23 @@ def merge(state: DialogueState, scored: ScoredText, correction: bool) -> tuple[D
 def change_line(model: ReadinessModel, changes: tuple[Change, ...], lang: Lang, later: bool = False) -> str:
     """What a correction changed, in the words of the dialogue ("Noted – Resources: level 1 → level 2.")."""
     text = DIALOGUE[lang]
+    if later:  # a later statement replaced an earlier one: worth a line only when a level moved
+        changes = tuple(c for c in changes if c.before != c.after)
+        if not changes:
+            return ""
     if not changes:
         return text["noted_nothing"]
 
     def level(value: int | None) -> str:
         return text["unknown_level"] if value is None else text["level"].format(level=value)
 
-    parts = [
-        text["change"].format(
-            name=model.dimension(c.dimension).short(lang), before=level(c.before), after=level(c.after)
-        )
-        for c in changes
-    ]
-    return text["later_wins" if later else "noted"].format(changes="; ".join(parts))
+    def part(c: Change) -> str:
+        name = model.dimension(c.dimension).short(lang)
+        if c.before == c.after:
+            return text["unchanged"].format(name=name, level=level(c.after))
+        return text["change"].format(name=name, before=level(c.before), after=level(c.after))
+
+    return text["later_wins" if later else "noted"].format(changes="; ".join(part(c) for c in changes))
 
 
 def amend(context: DiagnosticContext, state: DialogueState, message: str) -> tuple[DialogueState, Step | None]:
@@ -255,6 +260,7 @@ def amend(context: DiagnosticContext, state: DialogueState, message: str) -> tup
         return state, None
     state, changes, retracted = merge(state, scored, correction)
     noted = change_line(context.model, changes, state.lang, later=bool(retracted) and not correction)
+    noted = noted or DIALOGUE[state.lang]["noted_nothing"]
     return state, Step("summary", noted, changes=changes, retracted=retracted)
 
 

@@ -147,9 +147,10 @@ def render_summary(model: ReadinessModel, summary: Summary) -> str:
     ]
     for key in DIMENSION_KEYS:
         lines.append(_dimension_line(model, assessment, key, lang))
-    lines += ["", f"**{strengths_heading(summary)}:** {_names(model, summary.strengths, lang) or text['none']}"]
+    strengths = dimension_names(model, summary.strengths, lang) or text["none"]
+    lines += ["", f"**{strengths_heading(summary)}:** {strengths}"]
     if assessment.stage < 3:
-        lines.append(f"**{gaps_heading(summary)}:** {_names(model, summary.gaps, lang) or text['none']}")
+        lines.append(f"**{gaps_heading(summary)}:** {dimension_names(model, summary.gaps, lang) or text['none']}")
     lines += ["", f"**{steps_heading(model, summary)}**"]
     for number, step in enumerate(summary.next_steps, start=1):
         title = step.source.title if step.source else step.article
@@ -157,7 +158,7 @@ def render_summary(model: ReadinessModel, summary: Summary) -> str:
     if assessment.goals:
         lines += ["", f"**{text['goals']}:**", *(f"- {goal}" for goal in assessment.goals)]
     if assessment.unknown:
-        lines += ["", text["unknown_dims_plain"].format(names=_names(model, assessment.unknown, lang))]
+        lines += ["", text["unknown_dims_plain"].format(names=dimension_names(model, assessment.unknown, lang))]
     lines += ["", f"_{text['reminder']}_"]
     return "\n".join(lines)
 
@@ -171,7 +172,7 @@ def reason_line(model: ReadinessModel, assessment: Assessment, lang: Lang) -> st
     verb = text["verb_one"] if len(reason.dimensions) == 1 else text["verb_many"]
     line = text[f"reason_{reason.rule}"].format(names=names, verb=verb)
     if assessment.provisional:
-        line += " " + text["provisional"].format(names=_names(model, assessment.open, lang))
+        line += " " + text["provisional"].format(names=dimension_names(model, assessment.open, lang))
     return line
 
 
@@ -232,8 +233,9 @@ def steps_heading(model: ReadinessModel, summary: Summary) -> str:
     return text["steps"].format(number=stage.number, name=stage.name(summary.lang))
 
 
-def _names(model: ReadinessModel, keys: list[str], lang: Lang) -> str:
-    return ", ".join(model.dimension(key).name(lang) for key in keys)
+def dimension_names(model: ReadinessModel, keys: list[str], lang: Lang) -> str:
+    """Dimensions listed by name; a semicolon between them, since a name may hold commas ("Resources: budget, …")."""
+    return "; ".join(model.dimension(key).name(lang) for key in keys)
 
 
 def summary_json(model: ReadinessModel, summary: Summary) -> dict:

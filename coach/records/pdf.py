@@ -16,6 +16,7 @@ from fpdf.enums import XPos, YPos
 from coach.diagnostic.summary import LABELS as SUMMARY_LABELS
 from coach.diagnostic.summary import (
     Summary,
+    dimension_names,
     gaps_heading,
     reason_line,
     shown_quotes,
@@ -124,8 +125,8 @@ def _summary(pdf: FPDF, model: ReadinessModel, summary: Summary) -> None:
     for key in DIMENSION_KEYS:
         _dimension_row(pdf, model.dimension(key).name(lang), assessment.dimensions[key], labels, lang)
     pdf.ln(2)
-    strengths = ", ".join(model.dimension(key).name(lang) for key in summary.strengths) or labels["none"]
-    gaps = ", ".join(model.dimension(key).name(lang) for key in summary.gaps) or labels["none"]
+    strengths = dimension_names(model, summary.strengths, lang) or labels["none"]
+    gaps = dimension_names(model, summary.gaps, lang) or labels["none"]
     _paragraph(pdf, f"{strengths_heading(summary)}: {strengths}")
     if assessment.stage < 3:
         _paragraph(pdf, f"{gaps_heading(summary)}: {gaps}")

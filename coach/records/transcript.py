@@ -185,7 +185,8 @@ def markdown(model: ReadinessModel, conversation: Conversation, exported_at: str
         lines += [f"### {text[turn.role]} · {readable_time(turn.created_at)}", "", inert(turn.text), ""]
         if turn.corrected:
             lines += [f"_{corrected_note(model, turn, conversation.lang)}_", ""]
-        lines += [f"> {inert(notice)}" for notice in turn.notices]
+        if turn.notices:  # a quote block ends at a blank line, or what follows joins it
+            lines += [*(f"> {inert(notice)}" for notice in turn.notices), ""]
         if turn.sources:
             lines += [f"**{text['sources']}:**"]
             lines += [f"- \\[{s.number}\\] {inert(s.title)} ({inert(s.section)}, {s.lang})" for s in turn.sources]
