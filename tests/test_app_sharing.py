@@ -188,3 +188,13 @@ def test_a_link_can_be_made_to_expire(env, store_url) -> None:
     (link,) = Store(store_url).shares_of(talk(app).id, viewer=MACHINE_OWNER)
     assert link.expires_at is not None and link.active()
     assert "expires" in texts(app)
+
+
+def test_after_a_reload_a_link_says_why_its_address_is_not_shown_again(env) -> None:
+    app = click(send(new_app(), "Is posting three times a week a strategy?"), "share")
+    token = app.session_state["links"][-1]
+    reloaded = new_app(c=talk(app).id)
+    assert_no_exception(reloaded)
+    captions = "\n".join(str(caption.value) for caption in reloaded.caption)
+    assert "shown only once" in captions
+    assert token not in "\n".join(str(code.value) for code in reloaded.code)

@@ -99,6 +99,8 @@ def render_sharing(talk: Conversation, model: ReadinessModel) -> None:
     fresh = {token_hash(token): token for token in st.session_state.get("links", [])}
     if links:
         st.markdown(f"**{ui_text.t(lang, 'links')}**")
+    if any(link.id not in fresh for link in links):  # the store keeps only a hash of each link
+        st.caption(ui_text.t(lang, "link_shown_once"))
     for link in links:
         when = ui_text.t(lang, "link_created", when=readable_time(link.created_at))
         if link.expires_at:
