@@ -1,0 +1,45 @@
+"""The yes, no or "it depends" that opens the answer to a yes/no question, read off the opening sentence.
+
+"Is posting three times a week a strategy?" is answered by a sentence such as "Posting three times a week
+is a tactic, not a strategy." The verdict is that sentence's stance, so it can be explained:
+- it hedges ("depends", "not always", "only if", "rarely", "kommt darauf an", "nicht unbedingt"): it depends;
+- it negates ("not", "no", "never", "nicht", "kein"): no;
+- it affirms what was asked, using most of the question's topic words: yes;
+- anything else: it depends, rather than a yes the sentence does not say.
+"""
+
+import re
+from typing import Literal
+
+from coach.lang.copy import texts
+
+Verdict = Literal["yes", "no", "depends"]
+
+_HEDGE = re.compile(
+    r"\b(depends?|depending|not always|not necessarily|not every|only if|only when|unless|rarely|seldom|"
+    r"some companies|many companies|kommt (?:es )?darauf an|hängt (?:\w+ )*ab|nicht unbedingt|nicht immer|"
+    r"nicht jede[snrm]?|nur wenn|nur dann|es sei denn|selten|manche)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(
+    r"\b(not|no|never|nothing|none|neither|nor|isn't|aren't|doesn't|don't|won't|cannot|can't|"
+    r"nicht|kein\w*|nie|niemals|nichts|weder)\b",
+    re.IGNORECASE,
+)
+# The share of the question's topic words the sentence must use to count as saying yes to it.
+AFFIRMS = 0.5
+VERDICTS = {verdict: texts("answer", f"verdict_{verdict}") for verdict in ("yes", "no", "depends")}
+
+
+def verdict(sentence: str, shared: float) -> Verdict:
+    """The stance of the opening sentence; `shared` is the share of the question's topic words it uses."""
+    if _HEDGE.search(sentence):
+        return "depends"
+    if _NEGATION.search(sentence):
+        return "no"
+    return "yes" if shared >= AFFIRMS else "depends"
+
+
+def with_verdict(text: str, stance: Verdict, lang: str) -> str:
+    """The answer's text opened by its verdict ("No: Posting three times a week ...")."""
+    return f"{VERDICTS[stance][lang]} {text}"
