@@ -57,13 +57,15 @@ _GENERIC = set(
     begin help please tips tip advice ideas idea any anything something ok okay hi hello hey where's what's
     step steps thing things best way good social media doing done even really just new topic whole all am i'm im
     want wants need needs boss know don't dont no clue lost overwhelmed beginner newbie totally completely
-    there here honestly
+    there here honestly bit out figure matters matter most important better improve ideas thoughts explain
+    stuff kind sort
     ein eine einen der die das den dem und oder aber zu für mit auf an bei von wie wo was wer ich wir uns mir
     mich du sie ihr es dies jetzt nun nächstes nächste als erst erste erster ersten schritt schritte anfangen
     fange beginnen beginne soll sollen sollte sollten kann können tun machen mache hilfe bitte tipps tipp rat
     ratschlag ideen idee gibt geht starten start hallo hi am besten gut gute man denn eigentlich dann so ist
     sind bin bist hat habe haben neu thema ganz dem chef chefin will möchte brauche brauchen total völlig keine
-    ahnung überfordert einsteiger anfänger mal überhaupt genau hier damit davon ganzen ganze alles
+    ahnung überfordert einsteiger anfänger mal überhaupt genau hier damit davon ganzen ganze alles bloß bloss
+    kram hab besser verbessern erklär erkläre erklären wichtig wichtigste wichtigsten sachen zeug sollen
     """.split()
 )
 

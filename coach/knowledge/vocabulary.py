@@ -80,7 +80,7 @@ class Vocabulary:
         used = {word.lower() for text in texts for word in _WORD.findall(text)}
         self._umlauted = {fold(word): word for word in used if fold(word) != word and fold(word) not in used}
         articles = fold(" ".join(texts))
-        table = entries or load_vocabulary()
+        table = load_vocabulary() if entries is None else entries
         patterns = [(entry.pattern(articles), entry.adds) for entry in table if not entry.replace]
         self._entries = [(pattern, adds) for pattern, adds in patterns if pattern is not None]
         self._short = [(_pattern(list(entry.words), re.IGNORECASE), entry.adds) for entry in table if entry.replace]
