@@ -103,7 +103,6 @@ class Vocabulary:
 
         return _WORD.sub(spelled, text)
 
-
     def read(self, text: str, lang: str) -> str:
         """The question in the articles' spelling, with the articles' words for its jargon in brackets."""
         spelled = self.restore(text)

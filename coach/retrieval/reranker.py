@@ -40,9 +40,6 @@ GRAM_SIZE = 4
 # A passage in the question's language wins over its translation unless the translation is
 # clearly more similar; e5 scores of a text and its translation differ by a few hundredths.
 SAME_LANGUAGE_BONUS = 0.03
-# What the article of the previous question is worth to a follow-up: about the gap between neighbouring articles'
-# reranked scores, so it decides near ties and never outweighs a clear match (tuned on dev9 and answers1).
-PREFERRED_BONUS = 0.04
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -182,24 +179,11 @@ def prepare(index: KnowledgeIndex) -> None:
     index.derived("reranker", Reranker)
 
 
-def retrieve(
-    index: KnowledgeIndex,
-    query_vector: np.ndarray,
-    lang: str,
-    limit: int,
-    question: str = "",
-    prefer: str | None = None,
-) -> Retrieved:
-    """The `limit` best articles for the query, with the evidence needed to judge and quote them.
-
-    `prefer`: the article a follow-up's conversation is about; it gets PREFERRED_BONUS, so a pointing question
-    ("why?", "an example?") stays with it unless its own words clearly name another article.
-    """
+def retrieve(index: KnowledgeIndex, query_vector: np.ndarray, lang: str, limit: int, question: str = "") -> Retrieved:
+    """The `limit` best articles for the query, with the evidence needed to judge and quote them."""
     candidates, sentence_scores, features = candidate_features(index, query_vector, question)
     weights = ranking_fit(FEATURES).weights
     scores = {key: float(vector @ weights) for key, vector in features.items()}
-    if prefer in scores:
-        scores[prefer] += PREFERRED_BONUS
     ranked = sorted(scores, key=lambda key: scores[key], reverse=True)
     return Retrieved(
         hits=[_in_language(key, candidates, lang) for key in ranked[:limit]],

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coach.answer.extractive import Answer, Source
-from coach.answer.followup import follow_up_query, previous_question
+from coach.answer.followup import follow_up_query
 from coach.answer.orientation import ORIENTATION_QUERY, ask_in_a_sentence, suggested_questions, with_offer
 from coach.answer.reading import focus, has_words, is_situational, is_vague, question_kind
 from coach.answer.topics import DimensionWords
@@ -201,22 +201,13 @@ class Coach:
             elif is_vague(asked):
                 query = ORIENTATION_QUERY[question.lang]
             query, vector = self.query(query, question.lang)
-            prefer = self._conversation_article(history, question.lang) if asked != question.text else None
-            retrieved = retrieve(self.index, vector, question.lang, self.settings.top_k, query, prefer)
+            retrieved = retrieve(self.index, vector, question.lang, self.settings.top_k, query)
             answer = self.backend.answer(retrieved, asked, question.lang, on_token, topic is not None or orient, kind)
             if orient and answer.sources:
                 with_offer(answer, suggested_questions(self.index, vector, retrieved.hits, asked), question.lang)
         told = [notice for notice in budget.notice_texts(question.lang) if notice not in answer.notices]
         answer.notices = notices + answer.notices + told
         return answer
-
-    def _conversation_article(self, history: Sequence[tuple[str, str]], lang: Lang) -> str | None:
-        """The article the previous question was about (retrieved alone), which a follow-up stays with."""
-        previous = previous_question(history)
-        if previous is None:
-            return None
-        hits = self.retrieve(focus(previous), lang, 1).hits
-        return hits[0].key if hits else None
 
     def answer_aside(self, text: str, lang: Lang, open_dimension: str | None) -> Answer:
         """A question asked during the diagnostic, while `open_dimension` is being asked about."""
