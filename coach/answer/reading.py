@@ -87,10 +87,17 @@ _POINTING = re.compile(
 FOLLOW_UP_WORDS = 8
 
 
+# A question that opens with a question word ("which one is it when ...?") asks for a thing, not a yes or no.
+_ASKS_WHICH = re.compile(
+    r"^\W*(?:(?:and|und|but|aber|so|also)\W+)?(?:which|what|who|how|why|where|when|welche\w*|was|wer|wie|warum|wo|wann)\b",
+    re.IGNORECASE,
+)
+
+
 def question_kind(text: str) -> Kind:
     """What the first sentence of the answer has to do; the first matching pattern decides."""
     for kind, pattern in _KINDS:
-        if pattern.search(text):
+        if pattern.search(text) and not (kind == "yes_no" and _ASKS_WHICH.search(text)):
             return kind
     return "other"
 
@@ -115,11 +122,20 @@ def is_vague(text: str) -> bool:
     return has_words(text) and not topic_words(text)
 
 
+# A company's situation is about the articles only when it names social media, a channel or posting: "Ich habe
+# mit dem Stricken angefangen ..." describes the asker too, and must still be declined.
+_SOCIAL = re.compile(
+    r"(?i)(social|soziale|media|medien|instagram|insta|facebook|linkedin|tiktok|youtube|twitter|xing|pinterest|"
+    r"discord|whatsapp|post|kanal|kanäle|kanaele|channel|follower|community|accounts?|profil|online|content|"
+    r"redaktion|reichweite|reach|kommentar|comment|reddit|öffentlich|public|stufe|stage|reifegrad|maturity|monitor)"
+)
+
+
 def is_situational(text: str) -> bool:
-    """The marketer describes their company and asks what to make of it (not a yes/no about one point)."""
+    """The marketer describes their company's social media and asks what to make of it (not a yes/no)."""
     if question_kind(text) in ("yes_no", "definition"):
         return False
-    return bool(_SITUATION.search(text)) and len(words(text)) >= SITUATION_WORDS
+    return bool(_SITUATION.search(text)) and len(words(text)) >= SITUATION_WORDS and bool(_SOCIAL.search(text))
 
 
 def is_follow_up(text: str) -> bool:

@@ -4,7 +4,7 @@
 is a tactic, not a strategy." The verdict is that sentence's stance, so it can be explained:
 - it hedges ("depends", "not always", "only if", "rarely", "kommt darauf an", "nicht unbedingt"): it depends;
 - it negates ("not", "no", "never", "nicht", "kein"): no;
-- it affirms what was asked, using most of the question's topic words: yes;
+- it affirms what was asked, using every topic word of the question: yes;
 - anything else: it depends, rather than a yes the sentence does not say.
 """
 
@@ -26,8 +26,10 @@ _NEGATION = re.compile(
     r"nicht|kein\w*|nie|niemals|nichts|weder)\b",
     re.IGNORECASE,
 )
-# The share of the question's topic words the sentence must use to count as saying yes to it.
-AFFIRMS = 0.5
+# The share of the question's topic words the sentence must use to count as saying yes to it: all of them, since
+# a sentence that neither negates nor hedges but talks about something near ("A typical strategy deck reads:
+# Instagram three times a week ...") is no yes (dev9 t03, t04).
+AFFIRMS = 1.0
 VERDICTS = {verdict: texts("answer", f"verdict_{verdict}") for verdict in ("yes", "no", "depends")}
 
 
