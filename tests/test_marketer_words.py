@@ -60,9 +60,10 @@ def test_a_short_form_is_replaced_by_the_articles_word() -> None:
             "de",
             "resources-and-enablement",
         ),
-        ("Why should anyone outside marketing care about our Instagram?", "en", "from-social-to-business"),
-        ("what's above our channel plan?", "en", "strategy-hierarchy"),
-        ("Do we really need to watch mentions of our brand around the clock?", "en", "processes-and-signals"),
+        ("Wo stehen wir?", "de", "readiness-model"),
+        ("Hängt Instagram am Vertrieb oder an der Pressestelle? Was ist da übergeordnet?", "de", "strategy-hierarchy"),
+        ("Why should my Instagram plan care about the firm's five-year plan?", "en", "strategy-hierarchy"),
+        ("We've done fine for 40 years with no Facebook page. Why bother now?", "en", "stage-not-started"),
     ],
 )
 def test_marketers_wording_finds_the_article_that_answers_it(
@@ -107,6 +108,12 @@ def test_a_question_with_a_topic_is_not_vague(question: str) -> None:
 )
 def test_the_verdict_is_the_opening_sentences_stance(sentence: str, shared: float, expected: str) -> None:
     assert verdict(sentence, shared) == expected
+
+
+def test_an_opening_that_sets_the_scene_takes_the_stance_of_the_next_sentences() -> None:
+    scene = "A typical strategy deck reads: Instagram three times a week, a giveaway each month."
+    assert verdict(scene, 0.5, ("Every line is a measure.", "Nothing explains why Instagram.")) == "no"
+    assert verdict(scene, 0.5, ("Every line is a measure.", "A", "Nothing explains why Instagram.")) == "depends"
 
 
 @pytest.mark.parametrize(

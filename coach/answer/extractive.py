@@ -87,6 +87,7 @@ def compose_offline(
         return nothing_found(lang)
     text, cited = render(pieces)
     if kind == "yes_no":
-        text = with_verdict(text, verdict(pieces[0].text, shared_words(question, pieces[0].text)), lang)
+        following = tuple(piece.text for piece in pieces[1:])
+        text = with_verdict(text, verdict(pieces[0].text, shared_words(question, pieces[0].text), following), lang)
     sources = [Source.from_hit(number, hit) for number, hit in enumerate(cited, start=1)]
     return Answer(text=text, sources=sources, lang=lang)

@@ -1,7 +1,8 @@
 """The yes, no or "it depends" that opens the answer to a yes/no question, read off the opening sentence.
 
 "Is posting three times a week a strategy?" is answered by a sentence such as "Posting three times a week
-is a tactic, not a strategy." The verdict is that sentence's stance, so it can be explained:
+is a tactic, not a strategy." The verdict is that sentence's stance (or, when it only sets the scene, the stance
+of the next sentences of the answer, up to STANCE_SENTENCES in all), so it can be explained:
 - it hedges ("depends", "not always", "only if", "rarely", "kommt darauf an", "nicht unbedingt"): it depends;
 - it negates ("not", "no", "never", "nicht", "kein"): no;
 - it affirms what was asked, using every topic word of the question: yes;
@@ -33,12 +34,19 @@ AFFIRMS = 1.0
 VERDICTS = {verdict: texts("answer", f"verdict_{verdict}") for verdict in ("yes", "no", "depends")}
 
 
-def verdict(sentence: str, shared: float) -> Verdict:
-    """The stance of the opening sentence; `shared` is the share of the question's topic words it uses."""
-    if _HEDGE.search(sentence):
-        return "depends"
-    if _NEGATION.search(sentence):
-        return "no"
+# How many of the answer's first sentences are read for a stance: an opening that sets the scene ("A typical
+# strategy deck reads: Instagram three times a week ...") is often followed by the point ("Nothing explains why").
+STANCE_SENTENCES = 3
+
+
+def verdict(sentence: str, shared: float, following: tuple[str, ...] = ()) -> Verdict:
+    """The stance of the opening sentence, or of the first of the `following` ones that takes one; `shared` is
+    the share of the question's topic words the opening sentence uses."""
+    for text in (sentence, *following[: STANCE_SENTENCES - 1]):
+        if _HEDGE.search(text):
+            return "depends"
+        if _NEGATION.search(text):
+            return "no"
     return "yes" if shared >= AFFIRMS else "depends"
 
 
