@@ -25,7 +25,7 @@ from coach.answer.compose import MAX_WORDS, MIN_WORDS
 from coach.answer.extractive import Answer
 from coach.answer.reading import question_kind
 from coach.answer.structure import blocks, clean, points_back
-from coach.answer.verdict import VERDICTS
+from coach.answer.verdict import without_verdict
 from coach.session.coach import Coach, prepare_question
 
 ANSWER_SAMPLES = (EVALS / "answers" / "tuning.yaml", EVALS / "answers" / "sample.yaml")
@@ -48,7 +48,7 @@ class Answered:
     @property
     def quoted(self) -> list[tuple[str, int]]:
         """The quoted sentences and items with their source numbers (the offer and suggestions left out)."""
-        body = _without_verdict(self.answer.text.split("\n\n- ")[0])
+        body = without_verdict(self.answer.text.split("\n\n- ")[0])
         parts = _MARKER.split(body)
         return [(clean(parts[i].strip().lstrip("- ")), int(parts[i + 1])) for i in range(0, len(parts) - 1, 2)]
 
@@ -63,15 +63,7 @@ class Answered:
 
     def opens_with_verdict(self) -> bool:
         """Whether the answer opens with its yes, no or "it depends"."""
-        return _without_verdict(self.answer.text) != self.answer.text
-
-
-def _without_verdict(text: str) -> str:
-    for verdicts in VERDICTS.values():
-        for verdict in verdicts.values():
-            if text.startswith(f"{verdict} "):
-                return text[len(verdict) + 1 :]
-    return text
+        return without_verdict(self.answer.text) != self.answer.text
 
 
 def answer_item(coach: Coach, item: dict) -> Answer:

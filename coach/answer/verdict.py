@@ -50,6 +50,15 @@ def verdict(sentence: str, shared: float, following: tuple[str, ...] = ()) -> Ve
     return "yes" if shared >= AFFIRMS else "depends"
 
 
+def without_verdict(text: str) -> str:
+    """The answer's text without the verdict that opens it (what is quoted from the articles)."""
+    for verdicts in VERDICTS.values():
+        for said in verdicts.values():
+            if text.startswith(f"{said} "):
+                return text[len(said) + 1 :]
+    return text
+
+
 def with_verdict(text: str, stance: Verdict, lang: str) -> str:
     """The answer's text opened by its verdict ("No: Posting three times a week ...")."""
     return f"{VERDICTS[stance][lang]} {text}"
