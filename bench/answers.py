@@ -1,12 +1,13 @@
 """`python -m bench --only answers`: what the marketer reads, measured on answer-quality samples.
 
-Per sample (`evals/answers/*.yaml` in the sample format: `kind` single|vague|situational|followup, a follow-up
-asked after its `previous` question):
+Per sample (`evals/answers/*.yaml` in the sample format: `kind` single|yesno|vague|situational|followup, a
+follow-up asked after its `previous` question; the unseen answers2 only with `--unseen-answers`):
 - the share whose first sentence cites an expected article;
 - the share with a sentence that points back ("This ...", "Die anderen ...") without the sentence it points
   to right before it (target 0);
 - the share of vague and situational questions refused with "not covered" (target 0);
 - the share of follow-ups whose answer cites an expected article first (target >= 0.9);
+- the share of yes/no questions whose answer opens with yes, no or "it depends";
 - the share of answers of MIN_WORDS to MAX_WORDS words (the quoted part, markers left out).
 And retrieval hit@3 / MRR on the retrieval-format sets of `evals/answers/` (situations, wording).
 """
@@ -22,10 +23,16 @@ import yaml
 from bench.evals import EVALS
 from coach.answer.compose import MAX_WORDS, MIN_WORDS
 from coach.answer.extractive import Answer
+from coach.answer.reading import question_kind
 from coach.answer.structure import blocks, clean, points_back
+from coach.answer.verdict import without_verdict
 from coach.session.coach import Coach, prepare_question
 
 ANSWER_SAMPLES = (EVALS / "answers" / "tuning.yaml", EVALS / "answers" / "sample.yaml")
+UNSEEN_SAMPLES = (EVALS / "answers" / "sample2.yaml",)
+UNSEEN_ANSWER_SPLITS = ("answers2",)
+"""Answer-quality splits no decision has used yet: scored only when asked (`--unseen-answers`), once."""
+KINDS = ("single", "yesno", "vague", "situational", "followup")
 ANSWER_RETRIEVAL = (EVALS / "answers" / "situations.yaml", EVALS / "answers" / "wording.yaml")
 TARGETS = {"pointing back": 0.0, "refused": 0.0, "follow-ups right": 0.9}
 _MARKER = re.compile(r"\s*\[(\d+)\]")
@@ -41,7 +48,7 @@ class Answered:
     @property
     def quoted(self) -> list[tuple[str, int]]:
         """The quoted sentences and items with their source numbers (the offer and suggestions left out)."""
-        body = self.answer.text.split("\n\n- ")[0]
+        body = without_verdict(self.answer.text.split("\n\n- ")[0])
         parts = _MARKER.split(body)
         return [(clean(parts[i].strip().lstrip("- ")), int(parts[i + 1])) for i in range(0, len(parts) - 1, 2)]
 
@@ -53,6 +60,10 @@ class Answered:
 
     def words(self) -> int:
         return sum(len(text.split()) for text, _ in self.quoted)
+
+    def opens_with_verdict(self) -> bool:
+        """Whether the answer opens with its yes, no or "it depends"."""
+        return without_verdict(self.answer.text) != self.answer.text
 
 
 def answer_item(coach: Coach, item: dict) -> Answer:
@@ -104,11 +115,18 @@ def _predecessor(texts: list[str], sentence: str) -> str | None:
     return None
 
 
-def bench_answer_quality(coach: Coach, paths: Sequence[Path] = ANSWER_SAMPLES, dump: Path | None = None) -> None:
+def bench_answer_quality(
+    coach: Coach, paths: Sequence[Path] = ANSWER_SAMPLES, dump: Path | None = None, unseen: bool = False
+) -> None:
+    """The figures per split; an unseen split (UNSEEN_ANSWER_SPLITS) only when `unseen` asks for it."""
     print(f"\n== Answer quality: {', '.join(str(path) for path in paths)}")
     dumped = []
     for path in paths:
         items = yaml.safe_load(path.read_text(encoding="utf-8"))
+        skipped = {item["split"] for item in items if item["split"] in UNSEEN_ANSWER_SPLITS} if not unseen else set()
+        if skipped:
+            print(f"{path}: {', '.join(sorted(skipped))} is unseen, not scored (--unseen-answers scores it)")
+            items = [item for item in items if item["split"] not in skipped]
         answered = [Answered(item, answer_item(coach, item)) for item in items]
         dumped += [
             {"id": a.item["id"], "answer": a.answer.text, "sources": [s.key for s in a.answer.sources]}
@@ -122,6 +140,8 @@ def bench_answer_quality(coach: Coach, paths: Sequence[Path] = ANSWER_SAMPLES, d
 
 
 def _report(coach: Coach, split: str, answered: list[Answered]) -> None:
+    from bench.main import metrics
+
     def share(group: list[Answered], test) -> str:
         return f"{sum(map(test, group)) / len(group):.3f} ({sum(map(test, group))}/{len(group)})" if group else "-"
 
@@ -131,9 +151,12 @@ def _report(coach: Coach, split: str, answered: list[Answered]) -> None:
     print(
         f"  first sentence from an expected article: {share(answered, lambda a: a.first_key() in a.item['expected'])}"
     )
-    for kind in ("single", "vague", "situational", "followup"):
+    for kind in KINDS:
         group = [a for a in answered if a.item["kind"] == kind]
-        print(f"    {kind:12} {share(group, lambda a: a.first_key() in a.item['expected'])}")
+        if group:
+            print(f"    {kind:12} {share(group, lambda a: a.first_key() in a.item['expected'])}")
+    yes_no = [a for a in answered if a.item["kind"] == "yesno" or question_kind(a.item["question"]) == "yes_no"]
+    print(f"  yes/no questions opening with yes, no or it depends: {share(yes_no, Answered.opens_with_verdict)}")
     pointing = [a for a in answered if missing_referent(coach, a)]
     print(f"  pointing back without referent: {share(answered, lambda a: a in pointing)} (target 0)")
     for a in pointing:
@@ -144,10 +167,26 @@ def _report(coach: Coach, split: str, answered: list[Answered]) -> None:
         f"  follow-ups from an expected article: {share(follow_ups, lambda a: a.first_key() in a.item['expected'])}"
         f" (target >= {TARGETS['follow-ups right']})"
     )
+    asked_alone = [a for a in answered if a.item["kind"] in ("single", "yesno", "situational")]
+    if asked_alone:
+        values = metrics([_rank(coach, a.item) for a in asked_alone])
+        print(
+            f"  retrieval of single, yes/no and situational questions ({len(asked_alone)}): "
+            f"hit@1 {values['hit@1']:.3f}, hit@3 {values['hit@3']:.3f}, MRR {values['MRR']:.3f}"
+        )
     grounded = [a for a in answered if a.answer.sources]
     print(
         f"  answers of {MIN_WORDS}-{MAX_WORDS} words: {share(grounded, lambda a: MIN_WORDS <= a.words() <= MAX_WORDS)}"
     )
+
+
+def _rank(coach: Coach, item: dict) -> int | None:
+    """Where retrieval puts the first expected article for the question as asked (None: not in RANK_DEPTH)."""
+    from bench.main import RANK_DEPTH
+
+    question = prepare_question(item["question"], coach.settings.max_question_chars)
+    keys = [hit.key for hit in coach.retrieve(question.text, question.lang, RANK_DEPTH).hits]
+    return next((n for n, key in enumerate(keys, 1) if key in item["expected"]), None)
 
 
 def bench_answer_retrieval(coach: Coach, paths: Sequence[Path] = ANSWER_RETRIEVAL) -> None:

@@ -20,8 +20,16 @@ TURN_ANSWERS = (
 TARGETS = {"exact": 0.90, "within-one": 0.98, "turn/embedding": 1.5}
 
 
+SITUATIONS = {
+    "en": "We're a 20-person bakery chain posting on Instagram now and then; what should we do next?",
+    "de": "Wir sind eine Bäckereikette mit 20 Leuten und posten ab und zu auf Instagram. Was tun wir als Nächstes?",
+}
+"""A company's situation asked before each near miss: the conversation must not carry an off-topic question."""
+
+
 def bench_offtopic(coach: Coach) -> None:
-    """Off-topic questions must get 'not covered', never quoted articles (per file and split)."""
+    """Off-topic questions must get 'not covered', never quoted articles (per file and split); the near misses
+    also right after a situational question, in the same conversation."""
     for path in OFFTOPIC_FILES:
         print(f"\n== Off-topic questions: {path}")
         questions = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -30,6 +38,18 @@ def bench_offtopic(coach: Coach) -> None:
             answered = [item["id"] for item in group if coach.ask(item["question"]).grounded]
             shown = answered if split.startswith("dev") or split == "all" else ""
             print(f"{split}: {len(group)} questions, answered from the articles anyway: {len(answered)} {shown or ''}")
+            near = [item for item in group if item.get("kind") == "near"]
+            if near:
+                after = [item["id"] for item in near if _after_situation(coach, item).grounded]
+                shown = after if split.startswith("dev") or split == "all" else ""
+                told = f"{len(near)} near misses after a situational question, answered: {len(after)}"
+                print(f"{split}: {told} {shown or ''}")
+
+
+def _after_situation(coach: Coach, item: dict):
+    situation = SITUATIONS[item.get("lang", "en")]
+    history = [("user", situation), ("coach", coach.ask(situation).text)]
+    return coach.ask(item["question"], history=history)
 
 
 def bench_personas(coach: Coach, only_splits: Sequence[str] = ()) -> None:

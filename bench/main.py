@@ -17,7 +17,13 @@ from pathlib import Path
 
 import yaml
 
-from bench.answers import ANSWER_RETRIEVAL, ANSWER_SAMPLES, bench_answer_quality, bench_answer_retrieval
+from bench.answers import (
+    ANSWER_RETRIEVAL,
+    ANSWER_SAMPLES,
+    UNSEEN_SAMPLES,
+    bench_answer_quality,
+    bench_answer_retrieval,
+)
 from bench.diagnostic import bench_offtopic, bench_personas, bench_turn, seconds
 from bench.evals import EVALS
 from bench.evidence import bench_evidence
@@ -237,6 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--answer-questions", type=Path, action="append", help="retrieval sets of the answers part (repeatable)"
     )
+    parser.add_argument(
+        "--unseen-answers",
+        action="store_true",
+        help="also score the unseen answer-quality split (answers2): once, when the work is final",
+    )
     parser.add_argument("--dump", type=Path, help="write the answers of the answer-quality samples to this JSON file")
     parser.add_argument("--split", action="append", default=[], help="persona splits to run (repeatable; default: all)")
     parser.add_argument("--repeat", type=int, default=50, help="repetitions of each timed answer and embedding")
@@ -263,7 +274,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "answer" in parts:
             bench_answer(coach, args.repeat)
         if "answers" in parts:
-            bench_answer_quality(coach, args.samples or ANSWER_SAMPLES, args.dump)
+            samples = args.samples or (ANSWER_SAMPLES + (UNSEEN_SAMPLES if args.unseen_answers else ()))
+            bench_answer_quality(coach, samples, args.dump, args.unseen_answers)
             bench_answer_retrieval(coach, args.answer_questions or ANSWER_RETRIEVAL)
         if "offtopic" in parts:
             bench_offtopic(coach)

@@ -6,6 +6,7 @@ import pytest
 
 from coach.answer.extractive import NOTHING_FOUND, Answer
 from coach.answer.orientation import ASK_IN_A_SENTENCE
+from coach.answer.verdict import without_verdict
 from coach.config import PROJECT_ROOT
 from coach.knowledge.articles import load_articles
 from coach.session.coach import Coach
@@ -45,7 +46,7 @@ def article_bodies() -> dict[str, str]:
 
 def _quoted(answer: Answer) -> list[tuple[str, int]]:
     """The answer as (sentence or list item, source number) pairs; every one must end with its marker."""
-    parts = MARKER.split(answer.text)
+    parts = MARKER.split(without_verdict(answer.text))
     assert parts[-1].strip() == "", f"text after the last citation: {parts[-1]!r}"
     return [(parts[i].strip().removeprefix("- "), int(parts[i + 1])) for i in range(0, len(parts) - 1, 2)]
 

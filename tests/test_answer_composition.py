@@ -9,6 +9,7 @@ from bench.answers import Answered, missing_referent
 from coach.answer.compose import MAX_WORDS, MIN_WORDS
 from coach.answer.reading import is_follow_up, is_situational, is_vague, question_kind
 from coach.answer.structure import blocks, points_back
+from coach.answer.verdict import without_verdict
 from coach.config import PROJECT_ROOT
 from coach.knowledge.articles import chunk_articles, load_articles
 from coach.session.coach import Coach
@@ -30,7 +31,7 @@ QUESTIONS = [
 
 
 def _sentences(text: str) -> list[str]:
-    body = text.split("\n\n- ")[0]
+    body = without_verdict(text).split("\n\n- ")[0]
     return [part.strip().lstrip("- ").strip() for part in MARKER.split(body) if part.strip()]
 
 

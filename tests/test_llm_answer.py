@@ -90,7 +90,7 @@ def test_hostile_questions_stay_material_and_model_output_renders_inert(model_co
 def test_every_prompt_file_is_used_with_exactly_its_variables() -> None:
     expected = {
         "answer_system": {"language"},
-        "answer_user": {"context", "question"},
+        "answer_user": {"context", "question", "opening"},
         "standalone": {"history", "question"},
         "evidence_system": {"dimensions"},
         "evidence_user": {"focus", "message"},

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from coach.answer.compose import compose_pieces, render
+from coach.answer.compose import compose_pieces, render, shared_words
 from coach.answer.reading import Kind
+from coach.answer.verdict import verdict, with_verdict
 from coach.knowledge.index import Hit, KnowledgeIndex
 from coach.lang.copy import texts
 from coach.retrieval.fit import ranking_fit
@@ -76,7 +77,8 @@ def compose_offline(
     """An answer composed on the structure of the best articles (`coach.answer.compose`), with its `[n]`s.
 
     `on_topic`: the question is known to be about the knowledge base, so the relevance gate is not asked.
-    `kind`: what the opening sentence has to do (`coach.answer.reading.question_kind`).
+    `kind`: what the opening sentence has to do (`coach.answer.reading.question_kind`); a yes/no question's
+    answer opens with its verdict (`coach.answer.verdict`).
     """
     if not (on_topic or covered(index, retrieved)):
         return nothing_found(lang)
@@ -84,5 +86,8 @@ def compose_offline(
     if not pieces:
         return nothing_found(lang)
     text, cited = render(pieces)
+    if kind == "yes_no":
+        following = tuple(piece.text for piece in pieces[1:])
+        text = with_verdict(text, verdict(pieces[0].text, shared_words(question, pieces[0].text), following), lang)
     sources = [Source.from_hit(number, hit) for number, hit in enumerate(cited, start=1)]
     return Answer(text=text, sources=sources, lang=lang)

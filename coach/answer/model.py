@@ -58,10 +58,22 @@ def context_block(hits: Sequence[Hit]) -> str:
     return "\n\n".join(f"[{n}] {hit.title} – {hit.section}\n{hit.text}" for n, hit in enumerate(hits, start=1))
 
 
-def answer_messages(hits: Sequence[Hit], question: str, lang: Lang) -> list[BaseMessage]:
+OPENINGS: dict[str, str] = {
+    "yes_no": 'Begin your answer with "Yes", "No" or "It depends" (in German "Ja", "Nein" or "Es kommt darauf an"),'
+    " then give the reason.",
+    "who": "Begin your answer with who should do it (the person or role).",
+    "first_step": "Begin your answer with the first step.",
+    "definition": "Begin your answer with what it is.",
+}
+"""What the first sentence of the answer has to do, by the question's kind (`coach.answer.reading`)."""
+OPEN_WITH_THE_ANSWER = "Begin your answer with the answer itself."
+
+
+def answer_messages(hits: Sequence[Hit], question: str, lang: Lang, kind: str = "other") -> list[BaseMessage]:
+    opening = OPENINGS.get(kind, OPEN_WITH_THE_ANSWER)
     return [
         SystemMessage(render("answer_system", language=LANGUAGE[lang])),
-        HumanMessage(render("answer_user", context=context_block(hits), question=question)),
+        HumanMessage(render("answer_user", context=context_block(hits), question=question, opening=opening)),
     ]
 
 
@@ -153,9 +165,9 @@ def _normalized(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-def model_answer(model, hits: Sequence[Hit], question: str, lang: Lang, on_token=None) -> Answer:
+def model_answer(model, hits: Sequence[Hit], question: str, lang: Lang, on_token=None, kind: str = "other") -> Answer:
     """A streamed, cited answer from the model; the sources are exactly the passages it cited."""
-    messages = answer_messages(hits, question, lang)
+    messages = answer_messages(hits, question, lang, kind)
     try:
         text = stream_text(model, messages, on_token)
     except IncompleteAnswer as partial:

@@ -55,11 +55,17 @@ _GENERIC = set(
     a an the and or but so to of for in on at with about me my we us our you your i it this that what how where
     which when who should could would can do does did is are be get go going now next then first start starting
     begin help please tips tip advice ideas idea any anything something ok okay hi hello hey where's what's
-    step steps thing things best way good social media doing done
+    step steps thing things best way good social media doing done even really just new topic whole all am i'm im
+    want wants need needs boss know don't dont no clue lost overwhelmed beginner newbie totally completely
+    there here honestly bit out figure matters matter most important better improve ideas thoughts explain
+    stuff kind sort
     ein eine einen der die das den dem und oder aber zu für mit auf an bei von wie wo was wer ich wir uns mir
     mich du sie ihr es dies jetzt nun nächstes nächste als erst erste erster ersten schritt schritte anfangen
     fange beginnen beginne soll sollen sollte sollten kann können tun machen mache hilfe bitte tipps tipp rat
-    ratschlag ideen idee gibt geht starten start hallo hi am besten gut gute man denn eigentlich dann so
+    ratschlag ideen idee gibt geht starten start hallo hi am besten gut gute man denn eigentlich dann so ist
+    sind bin bist hat habe haben neu thema ganz dem chef chefin will möchte brauche brauchen total völlig keine
+    ahnung überfordert einsteiger anfänger mal überhaupt genau hier damit davon ganzen ganze alles bloß bloss
+    kram hab besser verbessern erklär erkläre erklären wichtig wichtigste wichtigsten sachen zeug sollen
     """.split()
 )
 
@@ -81,10 +87,17 @@ _POINTING = re.compile(
 FOLLOW_UP_WORDS = 8
 
 
+# A question that opens with a question word ("which one is it when ...?") asks for a thing, not a yes or no.
+_ASKS_WHICH = re.compile(
+    r"^\W*(?:(?:and|und|but|aber|so|also)\W+)?(?:which|what|who|how|why|where|when|welche\w*|was|wer|wie|warum|wo|wann)\b",
+    re.IGNORECASE,
+)
+
+
 def question_kind(text: str) -> Kind:
     """What the first sentence of the answer has to do; the first matching pattern decides."""
     for kind, pattern in _KINDS:
-        if pattern.search(text):
+        if pattern.search(text) and not (kind == "yes_no" and _ASKS_WHICH.search(text)):
             return kind
     return "other"
 
@@ -109,11 +122,20 @@ def is_vague(text: str) -> bool:
     return has_words(text) and not topic_words(text)
 
 
+# A company's situation is about the articles only when it names social media, a channel or posting: "Ich habe
+# mit dem Stricken angefangen ..." describes the asker too, and must still be declined.
+_SOCIAL = re.compile(
+    r"(?i)(social|soziale|media|medien|instagram|insta|facebook|linkedin|tiktok|youtube|twitter|xing|pinterest|"
+    r"discord|whatsapp|post|kanal|kanäle|kanaele|channel|follower|community|accounts?|profil|online|content|"
+    r"redaktion|reichweite|reach|kommentar|comment|reddit|öffentlich|public|stufe|stage|reifegrad|maturity|monitor)"
+)
+
+
 def is_situational(text: str) -> bool:
-    """The marketer describes their company and asks what to make of it (not a yes/no about one point)."""
+    """The marketer describes their company's social media and asks what to make of it (not a yes/no)."""
     if question_kind(text) in ("yes_no", "definition"):
         return False
-    return bool(_SITUATION.search(text)) and len(words(text)) >= SITUATION_WORDS
+    return bool(_SITUATION.search(text)) and len(words(text)) >= SITUATION_WORDS and bool(_SOCIAL.search(text))
 
 
 def is_follow_up(text: str) -> bool:

@@ -37,9 +37,14 @@ REFERS_TO_LIST = re.compile(
 )
 
 
+# A sentence that sends the reader to another article ("see the article on ...") is a pointer, not an answer.
+REFERS_TO_ARTICLE = re.compile(r"\b(?:see the article|the article on|der Artikel (?:über|zur|zum))\b", re.IGNORECASE)
+
+
 def points_back(sentence: str) -> bool:
-    """Whether the sentence opens by pointing at text before it, or names a list it does not hold."""
-    return bool(POINTS_BACK.match(sentence) or REFERS_TO_LIST.search(sentence))
+    """Whether the sentence opens by pointing at text before it, names a list it does not hold, or sends the
+    reader to another article."""
+    return bool(POINTS_BACK.match(sentence) or REFERS_TO_LIST.search(sentence) or REFERS_TO_ARTICLE.search(sentence))
 
 
 def clean(sentence: str) -> str:

@@ -158,7 +158,9 @@ class ModelBackend:
             return self.offline.answer(retrieved, question, lang, on_token, on_topic, kind)
         try:
             model = self.models.streaming  # built before the turn's clock runs
-            return self.guard.run(lambda: model_answer(model, retrieved.hits, question, lang, on_token), threaded=False)
+            return self.guard.run(
+                lambda: model_answer(model, retrieved.hits, question, lang, on_token, kind), threaded=False
+            )
         except IncompleteAnswer as partial:
             if isinstance(partial.cause, TooLong):
                 log.warning("The model's answer passed %d characters; keeping its beginning", MAX_REPLY_CHARS)

@@ -20,6 +20,7 @@ from coach.errors import BadInput
 from coach.knowledge.articles import Chunk, chunk_articles, load_articles
 from coach.knowledge.embeddings import build_embedder
 from coach.knowledge.index import KnowledgeIndex, Progress, SyncReport
+from coach.knowledge.vocabulary import Vocabulary
 from coach.lang.copy import texts
 from coach.lang.detect import Lang, detect_language
 from coach.readiness.model import LabelledSentence, ReadinessModel, load_corpus, load_model
@@ -224,8 +225,10 @@ class Coach:
         return retrieve(self.index, vector, lang, limit, query)
 
     def query(self, text: str, lang: Lang) -> tuple[str, np.ndarray]:
-        """What retrieval searches with: the question with the stages it counts named, and its vector."""
-        query = self.model.with_stage_names(text, lang)
+        """What retrieval searches with: the question with the stages it counts named, in the articles' spelling
+        and with their words for its jargon (`coach.knowledge.vocabulary`), and its vector."""
+        vocabulary = self.index.derived("vocabulary", lambda index: Vocabulary(index.chunk_table().texts))
+        query = vocabulary.read(self.model.with_stage_names(text, lang), lang)
         return query, self.embedder.query_vector(query)
 
     def _dimension_words(self) -> DimensionWords:
