@@ -94,7 +94,7 @@ def test_the_splitter_reproduces_every_statement_of_the_tuning_papers():
 
 def test_a_list_of_channels_without_a_choice_is_an_action_plan():
     statements = labelled(("goal", "Mehr Follower"), ("tactic", "Instagram: 3 Posts pro Woche"))
-    checks = {check.name: check for check in run_checks(statements)}
+    checks = {check.name: check for check in run_checks(statements, "de")}
     assert not checks["choice"].passed and not checks["grounding"].passed and not checks["fits_outward"].passed
     assert verdict_of(list(checks.values()), statements) == "action_plan"
 
@@ -104,10 +104,10 @@ def test_every_check_passes_for_a_grounded_choice_with_goals_roles_and_tactics()
         ("goal", "Sell 300 cargo bikes to young families in 2027"),
         ("strategy", "We focus on parents, and we deliberately stay out of racing"),
         ("other", "The big online shops win on price, unlike us"),
-        ("tactic", "Weekly repair tip on Instagram"),
+        ("tactic", "Weekly repair tip for parents on Instagram"),
         ("organisation", "The shop manager approves every post"),
     )
-    checks = run_checks(statements)
+    checks = run_checks(statements, "en")
     assert [check.name for check in checks if not check.passed] == []
     assert verdict_of(checks, statements) == "strategy"
     assert {check.name: check.statements for check in checks}["organises_inward"] == [4]
@@ -127,18 +127,82 @@ def test_a_strategy_missing_one_part_has_gaps_and_names_the_check(missing: str, 
         for s in labelled(
             ("goal", "Sell 300 cargo bikes in 2027"),
             ("strategy", "We focus on parents, not on racing cyclists, because the big shops ignore them"),
-            ("tactic", "Weekly repair tip on Instagram"),
+            ("tactic", "Weekly repair tip for parents on Instagram"),
             ("organisation", "The shop manager approves every post"),
         )
         if s.label != missing
     ]
-    checks = run_checks(statements)
+    checks = run_checks(statements, "en")
     assert [check.name for check in checks if not check.passed] == [failing]
     assert verdict_of(checks, statements) == "strategy_with_gaps"
 
 
+GROUNDED = ("other", "Die großen Ketten sind billiger, aber Eltern fragen bei uns nach Beratung")
+
+
+@pytest.mark.parametrize(
+    "generic",
+    [
+        "Wir wollen authentisch sein und Mehrwert statt Werbung bieten",
+        "Wir wollen alle Zielgruppen gleichermaßen erreichen",
+        "We want to be perceived as an innovative, reliable and sustainable partner",
+        "Our strategy is to be present on all major platforms",
+    ],
+)
+def test_a_strategy_any_competitor_could_sign_is_not_specific(generic: str):
+    statements = labelled(GROUNDED, ("strategy", generic), ("tactic", "Instagram: 3 Posts pro Woche"))
+    checks = {check.name: check for check in run_checks(statements, "de")}
+    assert not checks["specific"].passed and checks["specific"].statements == [1]
+    assert not checks["tactics_follow"].passed  # a generic statement derives nothing
+
+
+def test_a_particular_strategy_in_a_grounded_paper_is_specific():
+    statements = labelled(
+        GROUNDED, ("strategy", "Wir gewinnen Eltern von Kleinkindern über Beratung im Laden, nicht über den Preis")
+    )
+    checks = {check.name: check for check in run_checks(statements, "de")}
+    assert checks["specific"].passed and checks["specific"].statements == [1]
+
+
+def test_a_choice_without_grounding_is_not_specific_to_the_company():
+    statements = labelled(("strategy", "Gen Z only: we are not trying to reach parents"))
+    checks = {check.name: check for check in run_checks(statements, "en")}
+    assert checks["choice"].passed and not checks["grounding"].passed and not checks["specific"].passed
+
+
+def test_tactics_follow_only_when_one_speaks_of_what_the_strategy_chose():
+    strategy = ("strategy", "Wir konzentrieren uns auf Praxismanagerinnen, nicht auf Klinikkonzerne")
+    tactics = ("tactic", "Instagram: Sprüche zum Wochenstart"), ("tactic", "Gewinnspiel")
+    unrelated = labelled(GROUNDED, strategy, *tactics)
+    checks = {check.name: check for check in run_checks(unrelated, "de")}
+    assert not checks["tactics_follow"].passed and checks["tactics_follow"].statements == [2, 3]
+    derived = [*unrelated, *labelled(("tactic", "Facebook-Gruppen für Praxismanagerinnen: Fragen beantworten"))]
+    checks = {check.name: check for check in run_checks(derived, "de")}
+    assert checks["tactics_follow"].passed and checks["tactics_follow"].statements == [4]
+
+
+@pytest.mark.parametrize(
+    ("text", "grounds"),
+    [
+        ("Auch wir als Kanzlei kommen an Social Media nicht mehr vorbei", False),
+        ("Our player surveys show that most found our last game through TikTok", True),
+        ("National installers compete on price", True),
+        ("Wir gewinnen Bewerber, Kundenakquise über Social Media findet nicht statt", False),
+        ("E-Bike-Fahrer, die ihr Rad im Internet gekauft haben", True),
+    ],
+)
+def test_grounding_needs_customers_competitors_or_evidence(text: str, grounds: bool):
+    checks = {check.name: check for check in run_checks(labelled(("strategy", text)), "en")}
+    assert checks["grounding"].passed is grounds
+
+
+def test_a_negation_that_rules_nothing_out_is_no_choice():
+    checks = {c.name: c for c in run_checks(labelled(("strategy", "Wir kommen an Social Media nicht vorbei")), "de")}
+    assert not checks["choice"].passed
+
+
 def test_a_goal_of_followers_only_does_not_fit_outward():
-    checks = {c.name: c for c in run_checks(labelled(("goal", "5.000 Follower und mehr Reichweite")))}
+    checks = {c.name: c for c in run_checks(labelled(("goal", "5.000 Follower und mehr Reichweite")), "de")}
     assert not checks["fits_outward"].passed and checks["fits_outward"].statements == [0]
 
 

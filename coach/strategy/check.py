@@ -74,7 +74,7 @@ def build_check(
     statements: Sequence[Labelled], lang: Lang, cite: Cite | None = None, mode: str = "offline", notices=()
 ) -> StrategyCheck:
     """The checks, the verdict with its paragraph, and three suggestions for labelled statements."""
-    checks = run_checks(statements)
+    checks = run_checks(statements, lang)
     verdict = verdict_of(checks, statements)
     return StrategyCheck(
         verdict, why(verdict, checks, statements, lang), list(statements), checks,
