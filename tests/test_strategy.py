@@ -3,21 +3,26 @@
 import io
 import json
 import zipfile
+from copy import deepcopy
 from pathlib import Path
 
 import docx
 import pytest
 import yaml
 from fpdf import FPDF
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from coach.config import PROJECT_ROOT
 from coach.errors import BadInput
+from coach.records.conversation import Conversation, Turn
+from coach.records.pdf import pdf_bytes
 from coach.session.coach import Coach
-from coach.strategy.check import StrategyCheck, build_check
+from coach.session.papers import check_paper
+from coach.strategy.check import StrategyCheck, build_check, label_word
 from coach.strategy.checks import run_checks, verdict_of
 from coach.strategy.classifier import Labelled
-from coach.strategy.document import MAX_STATEMENTS, prepare, read_upload
+from coach.strategy.document import MAX_FILE_MB, MAX_STATEMENTS, prepare, read_upload
+from coach.strategy.render import render_check
 from coach.strategy.split import split_pieces, split_statements
 from coach.strategy.suggestions import ARTICLES
 from tests.support.fake_chat import FakeChatModel
@@ -45,6 +50,24 @@ We focus on parents who test-ride before they buy, and we deliberately stay out 
 Every week we post a repair tip on Instagram, filmed by our mechanics.
 The shop manager owns the calendar and approves every post.
 We measure test rides booked via social media.
+"""
+
+
+GERMAN_STRATEGY = """Social-Media-Strategie 2027 – IT-Service Nordpraxis
+
+Ziele
+- 40 neue Wartungsverträge mit Arztpraxen bis Ende 2027
+
+Strategie
+- Die großen Systemhäuser betreuen Praxen aus der Ferne; unser Vorteil ist, dass wir in 45 Minuten vor Ort sind
+- Wir konzentrieren uns ausschließlich auf Praxismanagerinnen, nicht auf Klinikkonzerne
+
+Maßnahmen
+- In Facebook-Gruppen für Praxismanagerinnen beantworten wir jede Woche Fragen
+- LinkedIn: ein Techniker-Video pro Monat
+
+Organisation
+- Frau Kaya betreut die Kanäle, 6 Stunden pro Woche
 """
 
 
@@ -310,6 +333,56 @@ def test_a_very_long_document_is_checked_on_its_first_part_with_a_notice():
     document = prepare("\n".join(f"- Instagram: Post {n} pro Woche" for n in range(20_000)))
     assert len(document.pieces) == MAX_STATEMENTS
     assert str(MAX_STATEMENTS) in document.notices[0] and "19700" in document.notices[0]
+
+
+def test_a_5_mb_upload_is_checked_on_its_first_part_and_a_larger_one_is_refused_keeping_the_conversation(
+    knowledge_coach: Coach,
+):
+    conversation = Conversation(lang="de")
+    conversation.turns.append(Turn("user", "Strategie prüfen"))
+    line = "- Instagram: 3 Posts pro Woche mit Rezepten für Familien\n".encode()
+    five_mb = line * (5 * 1024 * 1024 // len(line) + 1)
+    text = read_upload("plan.txt", five_mb, "de")
+    turn = check_paper(knowledge_coach, conversation, text, "plan.txt")
+    assert turn.notices[0].startswith(f"Das Dokument ist lang: Die ersten {MAX_STATEMENTS} Aussagen")
+    assert [t.kind for t in conversation.turns] == ["message", "paper", "strategy_check"]
+    assert "plan.txt" in conversation.turns[1].text and len(turn.check["statements"]) == MAX_STATEMENTS
+
+    too_big = line * ((MAX_FILE_MB * 1024 * 1024) // len(line) + 1)
+    before = deepcopy(conversation)
+    with pytest.raises(BadInput, match=f"„huge.txt“ ist größer als {MAX_FILE_MB} MB"):
+        check_paper(knowledge_coach, conversation, read_upload("huge.txt", too_big, "de"), "huge.txt")
+    assert conversation == before
+
+
+def test_the_pdf_export_shows_the_check_as_a_table_of_numbered_labelled_statements(knowledge_coach: Coach):
+    conversation = Conversation(lang="de")
+    conversation.turns.append(Turn("user", "Strategie prüfen"))
+    check = check_paper(knowledge_coach, conversation, ACTION_PLAN).check
+    pages = PdfReader(io.BytesIO(pdf_bytes(knowledge_coach.model, conversation))).pages
+    shown = " ".join(" ".join(page.extract_text().split()) for page in pages)
+    assert "Strategie-Check: Maßnahmenplan" in shown
+    assert "# Aussagen" in shown or "#Aussagen" in shown.replace(" ", ""), "the table's header row"
+    for number, statement in enumerate(check["statements"]):
+        row = f"{number} {label_word(statement['label'], 'de')} {statement['text']}"
+        assert " ".join(row.split()) in shown, row
+
+
+def test_a_german_paper_checked_in_english_speaks_english_and_reads_the_paper_in_german(knowledge_coach: Coach):
+    german = knowledge_coach.check_strategy(GERMAN_STRATEGY)
+    english = knowledge_coach.check_strategy(GERMAN_STRATEGY, "en")
+    assert (german.lang, english.lang) == ("de", "en")
+    assert [(c.name, c.passed, c.statements) for c in english.checks] == [
+        (c.name, c.passed, c.statements) for c in german.checks
+    ]
+    assert english.verdict == german.verdict and [s.label for s in english.statements] == [
+        s.label for s in german.statements
+    ]
+    assert english.why.startswith("This paper") and german.why.startswith("Dieses Papier")
+    assert render_check(english).startswith("Strategy check: ")
+    assert all(s.source.get("key") for s in english.suggestions)
+    quoted = [s.text for s in english.suggestions]
+    assert all(text.startswith("“") for text in quoted), "English quotation marks around the German statement"
 
 
 def test_the_training_examples_hold_no_sentence_of_the_held_out_papers():
