@@ -475,3 +475,22 @@ def test_check_of_bad_input_exits_2_with_one_line(tmp_path: Path, name: str, con
     result = run_coach("check", str(path), data_dir=tmp_path / "data")
     assert result.returncode == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_strategy_that_passes_every_check_gets_suggestions_for_its_weak_spots_not_one_phrase_three_times():
+    statements = labelled(
+        ("goal", "Sell 300 cargo bikes to young families in 2027"),
+        ("strategy", "We focus on parents, and we deliberately stay out of racing"),
+        ("other", "The big online shops win on price, unlike us"),
+        ("tactic", "Weekly repair tip for parents on Instagram"),
+        ("tactic", "A TikTok series of funny fails"),
+        ("organisation", "The shop manager approves every post"),
+    )
+    check = build_check(statements, "en")
+    assert check.verdict == "strategy"
+    assert [(s.statement, s.source["key"]) for s in check.suggestions] == [
+        (4, "strategy-layers"),  # the tactic that stands alone beside one that follows
+        (1, "two-jobs-of-strategy"),  # keep the choice sharp
+        (0, "strategy-hierarchy"),  # a goal: the figure and date to report against
+    ]
+    assert len({s.text.split("”: ")[1] for s in check.suggestions}) == 3
