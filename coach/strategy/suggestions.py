@@ -84,10 +84,14 @@ def _weak_spots(checks: Sequence[Check], statements: Sequence[Labelled]) -> list
 
 
 def _keepers(statements: Sequence[Labelled]) -> list[tuple[str, int]]:
-    """Keep a choice sharp (strategy statements), a goal measurable (goals), then any statement."""
+    """Keep the first choice sharp, make the goals measurable, then the other statements (the same advice twice
+    only when a paper has nothing else)."""
     order = ("strategy", "goal", "tactic", "organisation", "measure", "other")
     ranked = sorted(range(len(statements)), key=lambda i: (order.index(statements[i].label), i))
-    return [("keep_goal" if statements[i].label == "goal" else "keep", i) for i in ranked]
+    first = ranked[:1] if ranked and statements[ranked[0]].label == "strategy" else []
+    goals = [i for i in ranked if statements[i].label == "goal"]
+    rest = [i for i in ranked if i not in first and i not in goals]
+    return [*(("keep", i) for i in first), *(("keep_goal", i) for i in goals), *(("keep", i) for i in rest)]
 
 
 def _suggestion(name: str, index: int, statements: Sequence[Labelled], lang: Lang, cite: Cite | None) -> Suggestion:
