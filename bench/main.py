@@ -249,7 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also score the unseen answer-quality split (answers2): once, when the work is final",
     )
     parser.add_argument("--dump", type=Path, help="write the answers of the answer-quality samples to this JSON file")
-    parser.add_argument("--split", action="append", default=[], help="persona splits to run (repeatable; default: all)")
+    parser.add_argument(
+        "--split",
+        action="append",
+        default=[],
+        help="persona, evidence or strategy splits to run (repeatable; default: each part's own)",
+    )
     parser.add_argument("--repeat", type=int, default=50, help="repetitions of each timed answer and embedding")
     parser.add_argument("--overhead-repeat", type=int, default=15, help="runs of each time to first token")
     return parser
@@ -288,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "evidence" in parts:
             bench_evidence(coach, args.split)
         if "strategy" in parts:
-            bench_strategy(coach, max(args.repeat // 5, 3))
+            bench_strategy(coach, max(args.repeat // 5, 3), args.split)
         if "overhead" in parts:
             _bench_overhead(coach, args.overhead_repeat)
         if "faults" in parts:

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from coach.records.transcript import markdown, record
 from tests.test_app import APP, TIMEOUT, assert_no_exception, click, send, talk
+from tests.test_app_sharing import new_app, texts
 from tests.test_strategy import ACTION_PLAN
 
 
@@ -74,3 +75,29 @@ def test_a_plan_pasted_into_the_chat_gets_the_offer_and_check_it_checks_it(app: 
     assert_no_exception(app)
     assert talk(app).turns[-1].kind == "strategy_check"
     assert talk(app).turns[-1].check["lang"] == "de"
+
+
+def test_a_german_paper_checked_from_the_english_button_is_checked_in_english(app: AppTest) -> None:
+    click(app, "check-strategy")
+    submit(app, ACTION_PLAN)
+    assert_no_exception(app)
+    check = talk(app).turns[-1].check
+    assert (talk(app).lang, check["lang"]) == ("en", "en")
+    shown = "\n".join(part.value for part in app.chat_message[-1].markdown)
+    assert "Strategy check: Action plan" in shown and ":orange-badge[Tactic] Instagram: 3 Posts pro Woche" in shown
+    assert "Strategie-Check" not in shown, "the interface does not switch to the paper's language"
+
+
+def test_a_share_link_of_a_conversation_with_a_check_shows_the_check(app: AppTest) -> None:
+    send(app, "Strategie prüfen")
+    submit(app, ACTION_PLAN)
+    app = click(app, "share")
+    assert_no_exception(app)
+    shared = new_app(share=app.session_state["links"][-1])
+    assert_no_exception(shared)
+    assert not shared.chat_input and not shared.text_area, "read-only: no chat and no paste form"
+    shown = texts(shared)
+    assert "Strategie-Check: Maßnahmenplan" in shown
+    for badge in (":blue-badge[Ziel] Mehr Follower auf Instagram", ":orange-badge[Maßnahme] Gewinnspiel zu Ostern"):
+        assert badge in shown
+    assert "Entscheidung" in shown, "the checks are shown by name"

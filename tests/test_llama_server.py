@@ -251,3 +251,45 @@ def test_a_follow_up_pair_runs_through_the_server_with_the_rewrite_shown(llama_c
     # Whatever the tiny model wrote as the standalone question is what the notice shows.
     expected = [READ_AS[lang].format(question=rewrites[0])] if rewrites[0].strip() != second.strip() else []
     assert [notice for notice in answer.notices if notice.startswith(READ_AS[lang][:12])] == expected
+
+
+# The strategy check's model labels: the server's reply is checked item by item, and a reply that cannot be
+# used leaves the whole document to the offline reading, with a notice and the same verdict.
+
+PAPER = """Ziele
+- 20 % mehr Terminbuchungen über die Website bis Ende 2027
+
+Strategie
+- Wir gewinnen Praxismanagerinnen, nicht Klinikkonzerne, weil die großen Systemhäuser sie kaum betreuen
+
+Maßnahmen
+- LinkedIn: jede Woche ein Praxistipp für Praxismanagerinnen
+"""
+STRATEGY_FALLBACK = texts("strategy", "notice_model_fallback")
+
+
+def test_the_strategy_check_reads_the_servers_labels_or_falls_back_whole(knowledge_coach, llama):
+    settings = _settings(knowledge_coach, llama, llm_max_tokens=200)
+    llama_coach = Coach(settings, embedder=knowledge_coach.embedder, index=knowledge_coach.index)
+    offline = knowledge_coach.check_strategy(PAPER)
+    checked = llama_coach.check_strategy(PAPER)
+    assert [s.text for s in checked.statements] == [s.text for s in offline.statements]
+    if STRATEGY_FALLBACK["de"] in checked.notices:  # the tiny model's labels failed a check: all offline
+        assert checked.to_json()["statements"] == offline.to_json()["statements"]
+        assert checked.verdict == offline.verdict
+    else:  # every label the server gave passed the checks: one of the six, with a short reason
+        changed = [i for i, (a, b) in enumerate(zip(checked.statements, offline.statements, strict=True)) if a != b]
+        assert changed, "the server's labels replaced at least one offline reading"
+        assert all(0 < len(checked.statements[i].reason.split()) <= 30 for i in changed)
+    assert len(checked.suggestions) == 3
+
+
+def test_a_cut_reply_of_the_server_leaves_the_strategy_check_to_the_offline_reading(knowledge_coach, llama, caplog):
+    # One token cuts the tool call after its first character: the labels cannot be parsed.
+    settings = _settings(knowledge_coach, llama, llm_max_tokens=1)
+    llama_coach = Coach(settings, embedder=knowledge_coach.embedder, index=knowledge_coach.index)
+    with caplog.at_level("WARNING", logger="coach.session.backends"):
+        checked = llama_coach.check_strategy(PAPER)
+    assert "labelling the document offline" in caplog.text
+    assert checked.notices == [STRATEGY_FALLBACK["de"]]
+    assert checked.to_json() | {"notices": [], "mode": "offline"} == knowledge_coach.check_strategy(PAPER).to_json()

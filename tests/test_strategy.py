@@ -3,21 +3,26 @@
 import io
 import json
 import zipfile
+from copy import deepcopy
 from pathlib import Path
 
 import docx
 import pytest
 import yaml
 from fpdf import FPDF
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from coach.config import PROJECT_ROOT
 from coach.errors import BadInput
+from coach.records.conversation import Conversation, Turn
+from coach.records.pdf import pdf_bytes
 from coach.session.coach import Coach
-from coach.strategy.check import StrategyCheck, build_check
+from coach.session.papers import check_paper
+from coach.strategy.check import StrategyCheck, build_check, label_word
 from coach.strategy.checks import run_checks, verdict_of
 from coach.strategy.classifier import Labelled
-from coach.strategy.document import MAX_STATEMENTS, prepare, read_upload
+from coach.strategy.document import MAX_FILE_MB, MAX_STATEMENTS, prepare, read_upload
+from coach.strategy.render import render_check
 from coach.strategy.split import split_pieces, split_statements
 from coach.strategy.suggestions import ARTICLES
 from tests.support.fake_chat import FakeChatModel
@@ -45,6 +50,24 @@ We focus on parents who test-ride before they buy, and we deliberately stay out 
 Every week we post a repair tip on Instagram, filmed by our mechanics.
 The shop manager owns the calendar and approves every post.
 We measure test rides booked via social media.
+"""
+
+
+GERMAN_STRATEGY = """Social-Media-Strategie 2027 – IT-Service Nordpraxis
+
+Ziele
+- 40 neue Wartungsverträge mit Arztpraxen bis Ende 2027
+
+Strategie
+- Die großen Systemhäuser betreuen Praxen aus der Ferne; unser Vorteil ist, dass wir in 45 Minuten vor Ort sind
+- Wir konzentrieren uns ausschließlich auf Praxismanagerinnen, nicht auf Klinikkonzerne
+
+Maßnahmen
+- In Facebook-Gruppen für Praxismanagerinnen beantworten wir jede Woche Fragen
+- LinkedIn: ein Techniker-Video pro Monat
+
+Organisation
+- Frau Kaya betreut die Kanäle, 6 Stunden pro Woche
 """
 
 
@@ -94,7 +117,7 @@ def test_the_splitter_reproduces_every_statement_of_the_tuning_papers():
 
 def test_a_list_of_channels_without_a_choice_is_an_action_plan():
     statements = labelled(("goal", "Mehr Follower"), ("tactic", "Instagram: 3 Posts pro Woche"))
-    checks = {check.name: check for check in run_checks(statements)}
+    checks = {check.name: check for check in run_checks(statements, "de")}
     assert not checks["choice"].passed and not checks["grounding"].passed and not checks["fits_outward"].passed
     assert verdict_of(list(checks.values()), statements) == "action_plan"
 
@@ -104,10 +127,10 @@ def test_every_check_passes_for_a_grounded_choice_with_goals_roles_and_tactics()
         ("goal", "Sell 300 cargo bikes to young families in 2027"),
         ("strategy", "We focus on parents, and we deliberately stay out of racing"),
         ("other", "The big online shops win on price, unlike us"),
-        ("tactic", "Weekly repair tip on Instagram"),
+        ("tactic", "Weekly repair tip for parents on Instagram"),
         ("organisation", "The shop manager approves every post"),
     )
-    checks = run_checks(statements)
+    checks = run_checks(statements, "en")
     assert [check.name for check in checks if not check.passed] == []
     assert verdict_of(checks, statements) == "strategy"
     assert {check.name: check.statements for check in checks}["organises_inward"] == [4]
@@ -127,18 +150,82 @@ def test_a_strategy_missing_one_part_has_gaps_and_names_the_check(missing: str, 
         for s in labelled(
             ("goal", "Sell 300 cargo bikes in 2027"),
             ("strategy", "We focus on parents, not on racing cyclists, because the big shops ignore them"),
-            ("tactic", "Weekly repair tip on Instagram"),
+            ("tactic", "Weekly repair tip for parents on Instagram"),
             ("organisation", "The shop manager approves every post"),
         )
         if s.label != missing
     ]
-    checks = run_checks(statements)
+    checks = run_checks(statements, "en")
     assert [check.name for check in checks if not check.passed] == [failing]
     assert verdict_of(checks, statements) == "strategy_with_gaps"
 
 
+GROUNDED = ("other", "Die großen Ketten sind billiger, aber Eltern fragen bei uns nach Beratung")
+
+
+@pytest.mark.parametrize(
+    "generic",
+    [
+        "Wir wollen authentisch sein und Mehrwert statt Werbung bieten",
+        "Wir wollen alle Zielgruppen gleichermaßen erreichen",
+        "We want to be perceived as an innovative, reliable and sustainable partner",
+        "Our strategy is to be present on all major platforms",
+    ],
+)
+def test_a_strategy_any_competitor_could_sign_is_not_specific(generic: str):
+    statements = labelled(GROUNDED, ("strategy", generic), ("tactic", "Instagram: 3 Posts pro Woche"))
+    checks = {check.name: check for check in run_checks(statements, "de")}
+    assert not checks["specific"].passed and checks["specific"].statements == [1]
+    assert not checks["tactics_follow"].passed  # a generic statement derives nothing
+
+
+def test_a_particular_strategy_in_a_grounded_paper_is_specific():
+    statements = labelled(
+        GROUNDED, ("strategy", "Wir gewinnen Eltern von Kleinkindern über Beratung im Laden, nicht über den Preis")
+    )
+    checks = {check.name: check for check in run_checks(statements, "de")}
+    assert checks["specific"].passed and checks["specific"].statements == [1]
+
+
+def test_a_choice_without_grounding_is_not_specific_to_the_company():
+    statements = labelled(("strategy", "Gen Z only: we are not trying to reach parents"))
+    checks = {check.name: check for check in run_checks(statements, "en")}
+    assert checks["choice"].passed and not checks["grounding"].passed and not checks["specific"].passed
+
+
+def test_tactics_follow_only_when_one_speaks_of_what_the_strategy_chose():
+    strategy = ("strategy", "Wir konzentrieren uns auf Praxismanagerinnen, nicht auf Klinikkonzerne")
+    tactics = ("tactic", "Instagram: Sprüche zum Wochenstart"), ("tactic", "Gewinnspiel")
+    unrelated = labelled(GROUNDED, strategy, *tactics)
+    checks = {check.name: check for check in run_checks(unrelated, "de")}
+    assert not checks["tactics_follow"].passed and checks["tactics_follow"].statements == [2, 3]
+    derived = [*unrelated, *labelled(("tactic", "Facebook-Gruppen für Praxismanagerinnen: Fragen beantworten"))]
+    checks = {check.name: check for check in run_checks(derived, "de")}
+    assert checks["tactics_follow"].passed and checks["tactics_follow"].statements == [4]
+
+
+@pytest.mark.parametrize(
+    ("text", "grounds"),
+    [
+        ("Auch wir als Kanzlei kommen an Social Media nicht mehr vorbei", False),
+        ("Our player surveys show that most found our last game through TikTok", True),
+        ("National installers compete on price", True),
+        ("Wir gewinnen Bewerber, Kundenakquise über Social Media findet nicht statt", False),
+        ("E-Bike-Fahrer, die ihr Rad im Internet gekauft haben", True),
+    ],
+)
+def test_grounding_needs_customers_competitors_or_evidence(text: str, grounds: bool):
+    checks = {check.name: check for check in run_checks(labelled(("strategy", text)), "en")}
+    assert checks["grounding"].passed is grounds
+
+
+def test_a_negation_that_rules_nothing_out_is_no_choice():
+    checks = {c.name: c for c in run_checks(labelled(("strategy", "Wir kommen an Social Media nicht vorbei")), "de")}
+    assert not checks["choice"].passed
+
+
 def test_a_goal_of_followers_only_does_not_fit_outward():
-    checks = {c.name: c for c in run_checks(labelled(("goal", "5.000 Follower und mehr Reichweite")))}
+    checks = {c.name: c for c in run_checks(labelled(("goal", "5.000 Follower und mehr Reichweite")), "de")}
     assert not checks["fits_outward"].passed and checks["fits_outward"].statements == [0]
 
 
@@ -248,6 +335,56 @@ def test_a_very_long_document_is_checked_on_its_first_part_with_a_notice():
     assert str(MAX_STATEMENTS) in document.notices[0] and "19700" in document.notices[0]
 
 
+def test_a_5_mb_upload_is_checked_on_its_first_part_and_a_larger_one_is_refused_keeping_the_conversation(
+    knowledge_coach: Coach,
+):
+    conversation = Conversation(lang="de")
+    conversation.turns.append(Turn("user", "Strategie prüfen"))
+    line = "- Instagram: 3 Posts pro Woche mit Rezepten für Familien\n".encode()
+    five_mb = line * (5 * 1024 * 1024 // len(line) + 1)
+    text = read_upload("plan.txt", five_mb, "de")
+    turn = check_paper(knowledge_coach, conversation, text, "plan.txt")
+    assert turn.notices[0].startswith(f"Das Dokument ist lang: Die ersten {MAX_STATEMENTS} Aussagen")
+    assert [t.kind for t in conversation.turns] == ["message", "paper", "strategy_check"]
+    assert "plan.txt" in conversation.turns[1].text and len(turn.check["statements"]) == MAX_STATEMENTS
+
+    too_big = line * ((MAX_FILE_MB * 1024 * 1024) // len(line) + 1)
+    before = deepcopy(conversation)
+    with pytest.raises(BadInput, match=f"„huge.txt“ ist größer als {MAX_FILE_MB} MB"):
+        check_paper(knowledge_coach, conversation, read_upload("huge.txt", too_big, "de"), "huge.txt")
+    assert conversation == before
+
+
+def test_the_pdf_export_shows_the_check_as_a_table_of_numbered_labelled_statements(knowledge_coach: Coach):
+    conversation = Conversation(lang="de")
+    conversation.turns.append(Turn("user", "Strategie prüfen"))
+    check = check_paper(knowledge_coach, conversation, ACTION_PLAN).check
+    pages = PdfReader(io.BytesIO(pdf_bytes(knowledge_coach.model, conversation))).pages
+    shown = " ".join(" ".join(page.extract_text().split()) for page in pages)
+    assert "Strategie-Check: Maßnahmenplan" in shown
+    assert "# Aussagen" in shown or "#Aussagen" in shown.replace(" ", ""), "the table's header row"
+    for number, statement in enumerate(check["statements"]):
+        row = f"{number} {label_word(statement['label'], 'de')} {statement['text']}"
+        assert " ".join(row.split()) in shown, row
+
+
+def test_a_german_paper_checked_in_english_speaks_english_and_reads_the_paper_in_german(knowledge_coach: Coach):
+    german = knowledge_coach.check_strategy(GERMAN_STRATEGY)
+    english = knowledge_coach.check_strategy(GERMAN_STRATEGY, "en")
+    assert (german.lang, english.lang) == ("de", "en")
+    assert [(c.name, c.passed, c.statements) for c in english.checks] == [
+        (c.name, c.passed, c.statements) for c in german.checks
+    ]
+    assert english.verdict == german.verdict and [s.label for s in english.statements] == [
+        s.label for s in german.statements
+    ]
+    assert english.why.startswith("This paper") and german.why.startswith("Dieses Papier")
+    assert render_check(english).startswith("Strategy check: ")
+    assert all(s.source.get("key") for s in english.suggestions)
+    quoted = [s.text for s in english.suggestions]
+    assert all(text.startswith("“") for text in quoted), "English quotation marks around the German statement"
+
+
 def test_the_training_examples_hold_no_sentence_of_the_held_out_papers():
     """Sentences only: headings ("Ziele") and table headers ("Kanal | Format | Rhythmus") recur in every split."""
     heldout = yaml.safe_load((PROJECT_ROOT / "evals" / "strategy" / "heldout.yaml").read_text(encoding="utf-8"))
@@ -338,3 +475,22 @@ def test_check_of_bad_input_exits_2_with_one_line(tmp_path: Path, name: str, con
     result = run_coach("check", str(path), data_dir=tmp_path / "data")
     assert result.returncode == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_strategy_that_passes_every_check_gets_suggestions_for_its_weak_spots_not_one_phrase_three_times():
+    statements = labelled(
+        ("goal", "Sell 300 cargo bikes to young families in 2027"),
+        ("strategy", "We focus on parents, and we deliberately stay out of racing"),
+        ("other", "The big online shops win on price, unlike us"),
+        ("tactic", "Weekly repair tip for parents on Instagram"),
+        ("tactic", "A TikTok series of funny fails"),
+        ("organisation", "The shop manager approves every post"),
+    )
+    check = build_check(statements, "en")
+    assert check.verdict == "strategy"
+    assert [(s.statement, s.source["key"]) for s in check.suggestions] == [
+        (4, "strategy-layers"),  # the tactic that stands alone beside one that follows
+        (1, "two-jobs-of-strategy"),  # keep the choice sharp
+        (0, "strategy-hierarchy"),  # a goal: the figure and date to report against
+    ]
+    assert len({s.text.split("”: ")[1] for s in check.suggestions}) == 3

@@ -93,10 +93,15 @@ class Coach:
         return self.strategy_classifier.classify(pieces, lang)
 
     def check_strategy(self, text: str, lang: Lang | None = None) -> StrategyCheck:
-        """The strategy check of a pasted or uploaded paper; BadInput when there is nothing to check."""
+        """The strategy check of a pasted or uploaded paper; BadInput when there is nothing to check.
+
+        It speaks `lang` (the reader's choice) or, without one, the paper's language; the paper is read in its own.
+        """
         document = prepare_document(text, lang)
-        labelled, notices = self.backend.label_statements(document.pieces, document.lang)
-        return build_check(labelled, document.lang, self.cite_article, self.mode, document.notices + notices)
+        labelled, notices = self.backend.label_statements(document.pieces, document.speaks)
+        return build_check(
+            labelled, document.speaks, self.cite_article, self.mode, document.notices + notices, document.lang
+        )
 
     def cite_article(self, text: str, article_key: str, lang: Lang) -> dict | None:
         """The article a strategy suggestion comes from, with its passage sharing most words with `text`.

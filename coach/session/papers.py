@@ -52,9 +52,10 @@ def pasted_paper(conversation: Conversation) -> str | None:
     return None
 
 
-def check_turn(coach, text: str) -> Turn:
-    """The check of a paper as the coach's turn; BadInput when the paper cannot be checked."""
-    check = coach.check_strategy(text)
+def check_turn(coach, text: str, lang: Lang) -> Turn:
+    """The check of a paper as the coach's turn, in the conversation's language (the reader's choice, whatever
+    the paper's); BadInput when the paper cannot be checked."""
+    check = coach.check_strategy(text, lang)
     return Turn(
         "coach", render_check(check), kind="strategy_check", mode=check.mode, notices=list(check.notices),
         check=check.to_json(),
@@ -66,8 +67,8 @@ def check_paper(coach, conversation: Conversation, text: str, name: str | None =
 
     The check runs first: a paper that cannot be checked raises BadInput and nothing is stored.
     """
-    turn = check_turn(coach, text)
     lang = conversation.lang
+    turn = check_turn(coach, text, lang)
     if name:
         request = COPY[lang]["paper_uploaded"].format(name=name)
     else:

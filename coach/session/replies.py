@@ -50,7 +50,7 @@ def reply_to(coach: CoachLike, conversation: Conversation, text: str, on_token: 
             turn = _diagnostic_turn(coach, conversation, text)
         elif is_strategy_request(text):
             paper = pasted_paper(conversation)
-            turn = check_turn(coach, paper) if paper else offer_turn(conversation.lang, pasted=False)
+            turn = check_turn(coach, paper, conversation.lang) if paper else offer_turn(conversation.lang, pasted=False)
         elif looks_like_plan(text):
             turn = offer_turn(conversation.lang, pasted=True)
         elif is_start_request(text):

@@ -71,10 +71,16 @@ def _one_of(value, allowed):
 
 
 def build_check(
-    statements: Sequence[Labelled], lang: Lang, cite: Cite | None = None, mode: str = "offline", notices=()
+    statements: Sequence[Labelled],
+    lang: Lang,
+    cite: Cite | None = None,
+    mode: str = "offline",
+    notices=(),
+    paper_lang: Lang | None = None,
 ) -> StrategyCheck:
-    """The checks, the verdict with its paragraph, and three suggestions for labelled statements."""
-    checks = run_checks(statements)
+    """The checks, the verdict with its paragraph, and three suggestions for labelled statements, in `lang`;
+    the statements' words are read in `paper_lang` (the same when not given)."""
+    checks = run_checks(statements, paper_lang or lang)
     verdict = verdict_of(checks, statements)
     return StrategyCheck(
         verdict, why(verdict, checks, statements, lang), list(statements), checks,

@@ -4,6 +4,8 @@ Each check is a pure function of the labelled statements and returns whether it 
 indexes of the statements that decide it (those that pass it, or, when it fails, those it is about).
 The verdict follows the quick test of the strategy-vs-action-plan article: no choice and no grounding
 is an action plan; all six passed is a strategy; anything between is a strategy with gaps.
+"Specific" and "tactics follow" read the strategy statements' wording (`coach/strategy/links.py`):
+a generic statement (any competitor could sign it) is neither specific nor a source of tactics.
 """
 
 import re
@@ -11,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from coach.lang.detect import Lang
 from coach.strategy.classifier import Labelled
 from coach.strategy.labels import Verdict
+from coach.strategy.links import following, is_generic
 
 CheckName = Literal["choice", "grounding", "fits_outward", "organises_inward", "specific", "tactics_follow"]
 CHECKS: tuple[CheckName, ...] = get_args(CheckName)
@@ -25,17 +29,28 @@ CHOICE = re.compile(
     re.IGNORECASE,
 )
 GROUNDING = re.compile(
-    r"\b(?:wettbewerb\w*|konkurren\w*|competitor\w*|rival\w*|unlike|anders als|im gegensatz|gegenüber|"
-    r"vorteil\w*|advantage\w*|edge\b|stärke\w*|strength\w*|schwäche\w*|weakness\w*|weil|because|"
+    r"\b(?:wettbewerb\w*|konkurren\w*|compet\w*|rival\w*|unlike|anders als|im gegensatz|gegenüber|"
+    r"vorteil\w*|advantage\w*|edge\b|stärke\w*|strength\w*|schwäche\w*|weakness\w*|weil|because|outspend\w*|"
     r"die großen|the big|large\b|discount\w*|ketten|chains?|marktführer\w*|market leaders?|proof|beweis\w*|"
-    r"(?:kund\w*|customers?|clients?|buyers?|käufer\w*|patient\w*|gäste|guests?|eltern|parents|bewerber\w*|"
-    r"applicants?|mitglieder|members|people|leute|menschen|fahrer\w*|nutzer\w*|users?|residents?|adopt\w*)\b.{0,80}"
+    r"umfrage\w*|befragung\w*|surveys?|interviews?|studie\w*|stud(?:y|ies)|beschwer\w*|complain\w*|"
+    r"(?:kund(?:e|en|in|innen|schaft)|customers?|clients?|buyers?|käufer\w*|patient\w*|gäste|guests?|eltern|"
+    r"parents|bewerber\w*|applicants?|mitglieder|members|people|leute|menschen|fahrer\w*|fahrgäst\w*|"
+    r"passengers?|pendler\w*|commuters?|players?|spieler\w*|leser\w*|readers?|zuschauer\w*|viewers?|"
+    r"besucher\w*|visitors?|nutzer\w*|users?|residents?|adopt\w*)\b(?:[^,;:.|]|,\s*(?:die|der|denen|who|which|that|wo|where)\b){0,80}"
     r"\b(?:fragen|suchen|informieren|kaufen|vertrauen|lesen|vergleichen|ask|search|research|buy|trust|read|compare|"
     r"look|call|rufen|entscheiden|decide|prefer|bevorzugen|worry|worries|sorgen|fürchten|say|sagen|find|finden|saw|"
-    r"see|sehen|use|nutzen|come|kommen|stay|bleiben|need|brauchen|expect|erwarten|complain\w*|beschwer\w*|"
-    r"gekauft|bought|bekommen|get|gets))",
+    r"see|sehen|use|nutzen|come|kommen|stay|bleiben|need|brauchen|expect|erwarten|wissen|know|knew|kennen|"
+    r"found|fanden|gekauft|bought|bekommen|get|gets))",
     re.IGNORECASE,
 )
+NO_CHOICE = re.compile(
+    r"\b(?:komm\w* .{0,40}\bnicht\b.{0,20}\bvorbei|nicht (?:mehr )?(?:ignorier|verpass)\w*|"
+    r"can(?:no|')t (?:afford to )?(?:ignore|miss)|no longer ignore|miss out)",
+    re.IGNORECASE,
+)
+"""Negations that rule nothing out ("an Social Media kommen wir nicht vorbei")."""
+REASONING = ("strategy", "other", "tactic")
+"""Labels whose statements can give a reason (a situation fact is `other`; a channel line may quote customers)."""
 SOCIAL_METRICS = re.compile(
     r"\b(?:follower\w*|reichweite|reach|likes?|sichtbarkeit|visibility|bekannt\w*|known|awareness|engagement|"
     r"interaktion\w*|interactions?|impressions?|views?|aufrufe|abonnent\w*|subscribers?|präsen\w*|presence|"
@@ -61,26 +76,28 @@ class Check:
     statements: list[int]
 
 
-def run_checks(statements: Sequence[Labelled]) -> list[Check]:
+def run_checks(statements: Sequence[Labelled], lang: Lang) -> list[Check]:
     """All six checks, in the order of `CHECKS`."""
+    texts = [statement.text for statement in statements]
     strategy = _indexes(statements, "strategy")
-    choice = [i for i in strategy if CHOICE.search(statements[i].text)]
-    grounding = [i for i, s in enumerate(statements) if s.label not in ("goal", "measure") and GROUNDING.search(s.text)]
-    grounding = grounding if strategy else []
+    choice = [i for i in strategy if CHOICE.search(texts[i]) and not NO_CHOICE.search(texts[i])]
+    reasons = [i for i, s in enumerate(statements) if s.label in REASONING and GROUNDING.search(s.text)]
+    grounding = reasons if strategy else []
     goals = _indexes(statements, "goal")
-    outward = [i for i in goals if BUSINESS.search(statements[i].text) or not SOCIAL_METRICS.search(statements[i].text)]
+    outward = [i for i in goals if BUSINESS.search(texts[i]) or not SOCIAL_METRICS.search(texts[i])]
     tactics = _indexes(statements, "tactic")
     inward = _indexes(statements, "organisation")
-    generic = [i for i in strategy if i not in choice and i not in grounding]
-    specific = bool(choice) and bool(grounding)
-    following = tactics if choice else []  # a tactic follows from a strategy only where there is a choice
+    generic = [i for i in strategy if is_generic(texts[i], i in reasons)]
+    particular = [i for i in strategy if i not in generic] if grounding else []
+    links = following(tactics, particular or [i for i in strategy if i not in generic], texts, lang)
+    followed = bool(links)
     return [
         Check("choice", bool(choice), choice or strategy),
         Check("grounding", bool(grounding), grounding or strategy),
         Check("fits_outward", bool(outward), outward or goals),
         Check("organises_inward", bool(inward), inward),
-        Check("specific", specific, [i for i in strategy if i not in generic] if specific else generic or strategy),
-        Check("tactics_follow", bool(following), following or tactics),
+        Check("specific", bool(particular), particular or generic or strategy),
+        Check("tactics_follow", followed, sorted(links) if followed else [i for i in tactics if i not in links]),
     ]
 
 

@@ -4,7 +4,7 @@ For a statement it adds three things per label, each of which the reason can nam
 - the vote of its nearest labelled examples (`knowledge/training/strategy-examples.yaml`), weighted by
   how much closer each is than the rest (embeddings of the bundled e5 model, cosine similarity);
 - the wording cues of `coach/strategy/cues.py` ("3x pro Woche" for a tactic, "verzichten" for a strategy);
-- the heading it stands under ("Ziele", "Tactics").
+- the heading it stands under ("Ziele", "Tactics"), and its own ("Ziel: …", "Audience | …").
 A heading or a table's header row is `other` outright: it names a section, it does not say anything.
 """
 
@@ -19,7 +19,7 @@ import yaml
 from coach.lang.copy import section
 from coach.lang.detect import Lang
 from coach.readiness.scorer import cached_vectors
-from coach.strategy.cues import cues_in, section_of
+from coach.strategy.cues import cues_in, inline_section, section_of
 from coach.strategy.labels import LABELS, Label
 from coach.strategy.split import Piece
 
@@ -33,6 +33,8 @@ CUE_WEIGHT = 0.35
 """A wording cue is worth a third of a unanimous vote: it decides between close labels, never against all examples."""
 SECTION_WEIGHT = 0.3
 """The heading above a statement counts a little less than its own words (a "Strategie" heading over tactics)."""
+INLINE_WEIGHT = 0.5
+"""A statement's own heading ("Ziel: …", "Audience | …") names what it is: more than a cue, less than the examples."""
 COPY = section("strategy")
 
 
@@ -124,6 +126,11 @@ class StatementClassifier:
         announced = section_of(heading) if heading else None
         if announced:
             scores[LABELS.index(announced)] += SECTION_WEIGHT
+        inline = inline_section(piece.text)
+        if inline:
+            scores[LABELS.index(inline[1])] += INLINE_WEIGHT
+            if inline[1] != announced:
+                heading, announced = inline
         label: Label = LABELS[int(np.argmax(scores))]
         example = next((examples[i] for i in nearest if labels[i] == LABELS.index(label)), None)
         return Labelled(piece.text, label, _reason(label, cues, announced, heading, example, lang), piece.kind)

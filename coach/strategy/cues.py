@@ -78,7 +78,8 @@ SECTIONS: dict[Label, re.Pattern[str]] = {
     ),
     "strategy": re.compile(
         r"\b(?:strategie|strategy|ansatz|approach|positionierung|positioning|where we win|wo wir gewinnen|"
-        r"stoßrichtung|leitlinien?|how social media helps)\b",
+        r"stoßrichtung|leitlinien?|how social media helps|zielgruppen?|audiences?|target groups?|"
+        r"was wir nicht tun|what we (?:do not|don't) do)\b",
         re.IGNORECASE,
     ),
     "other": re.compile(
@@ -111,6 +112,21 @@ def cues_in(text: str) -> list[Cue]:
     if (match := CONTEXT.search(text)) and not FIRST_PERSON.search(text):
         found.append(Cue("other", match.group().strip()))
     return found
+
+
+INLINE_HEADING = re.compile(r"^\s*([^:|]{2,40}?)\s*[:|]")
+"""The words before a statement's first colon or cell border ("Ziel: …", "Audience | …"): its own heading."""
+INLINE_WORDS = 4
+"""An inline heading is a few words; a longer lead-in is a clause of the statement itself."""
+
+
+def inline_section(text: str) -> tuple[str, Label] | None:
+    """The label a statement's own heading announces ("Ziel: mehr Buchungen" announces a goal), with that heading."""
+    match = INLINE_HEADING.match(text)
+    if not match or len(match.group(1).split()) > INLINE_WORDS:
+        return None
+    label = section_of(match.group(1))
+    return (match.group(1), label) if label else None
 
 
 def section_of(heading: str) -> Label | None:

@@ -41,11 +41,15 @@ _OURS = set("der die das und ist wir mit auf für von the and is we with on for 
 
 @dataclass(frozen=True)
 class Document:
-    """The statements to check, their language, and what the reader was told about the text."""
+    """The statements to check, the paper's language, the language the check speaks, and its notices."""
 
     pieces: list[Piece]
     lang: Lang
+    """The paper's own language: its words are read (stemmed) in it."""
     notices: list[str]
+    speaks: Lang
+    """The check's language: the reader's choice when there is one (the app's language, `--lang`), else the
+    paper's."""
 
 
 def read_upload(name: str, data: bytes, lang: Lang = "en") -> str:
@@ -121,7 +125,10 @@ def _paragraph(paragraph) -> str:
 
 
 def prepare(text: str, lang: Lang | None = None) -> Document:
-    """The document's statements, cut to the limits with a notice; BadInput when there is nothing to check."""
+    """The document's statements, cut to the limits with a notice; BadInput when there is nothing to check.
+
+    `lang` is the reader's choice: the check and its messages speak it; without it, the paper's language.
+    """
     said_lang: Lang = lang or "en"
     text = (text or "").replace("\x00", "")
     if not text.strip():
@@ -132,7 +139,8 @@ def prepare(text: str, lang: Lang | None = None) -> Document:
     sample = " ".join(piece.text for piece in pieces[:MAX_STATEMENTS])
     if _foreign(sample):
         raise BadInput(COPY[said_lang]["error_language"])
-    doc_lang = lang or detect_language(sample)
+    paper_lang = detect_language(sample)
+    doc_lang = lang or paper_lang
     notices = []
     total = len(pieces) if len(text) <= MAX_CHARS else len(split_pieces(text))
     if total > MAX_STATEMENTS:
@@ -140,7 +148,7 @@ def prepare(text: str, lang: Lang | None = None) -> Document:
         notices.append(COPY[doc_lang]["notice_truncated"].format(limit=MAX_STATEMENTS, dropped=total - MAX_STATEMENTS))
     if not _plan_like(pieces):
         raise BadInput(COPY[doc_lang]["error_no_plan"])
-    return Document(pieces, doc_lang, notices)
+    return Document(pieces, paper_lang, notices, doc_lang)
 
 
 def _foreign(text: str) -> bool:

@@ -2,8 +2,10 @@
 
 The failed checks come first, in the order of `CHECKS`; each picks the statement it is about (the
 first vague strategy statement, a goal that counts only followers, a tactic that stands alone). When
-fewer than three checks fail, the rest go to further statements of the failed checks, then to keeping
-the paper's choices sharp.
+fewer than three checks fail, the rest go to further statements of the failed checks, then to what a
+passed check still leaves weak (a tactic that stands alone beside others that follow, a generic strategy
+statement beside a particular one, a goal of followers beside a business goal), then to keeping the paper's
+choices sharp and its goals measurable; no two suggestions name the same statement.
 """
 
 from collections.abc import Callable, Sequence
@@ -24,6 +26,7 @@ ARTICLES: dict[CheckName | str, str] = {
     "specific": "organizational-alignment",
     "tactics_follow": "strategy-layers",
     "keep": "two-jobs-of-strategy",
+    "keep_goal": "strategy-hierarchy",
 }
 """The article each suggestion comes from: the quick test, the hierarchy, the two jobs, the layers."""
 
@@ -49,9 +52,9 @@ def suggest(statements: Sequence[Labelled], checks: Sequence[Check], lang: Lang,
             candidates = [i for i in _about(check, statements) if i not in {index for _, index in picks}]
             if candidates and len(picks) < COUNT:
                 picks.append((check.name, candidates[0]))
-    for index in _keepers(statements):
+    for name, index in [*_weak_spots(checks, statements), *_keepers(statements)]:
         if len(picks) < COUNT and index not in {i for _, i in picks}:
-            picks.append(("keep", index))
+            picks.append((name, index))
     return [_suggestion(name, index, statements, lang, cite) for name, index in picks[:COUNT]]
 
 
@@ -64,9 +67,31 @@ def _about(check: Check, statements: Sequence[Labelled]) -> list[int]:
     return found or [i for i, s in enumerate(statements) if s.label != "other"][:1]
 
 
-def _keepers(statements: Sequence[Labelled]) -> list[int]:
+WEAK: dict[CheckName, str] = {"tactics_follow": "tactic", "specific": "strategy", "fits_outward": "goal"}
+"""The label of the statements a passed check did not count: a passed check lists only those it rests on."""
+
+
+def _weak_spots(checks: Sequence[Check], statements: Sequence[Labelled]) -> list[tuple[str, int]]:
+    """Statements of a passed check's label that it does not rest on, in the order of `CHECKS`."""
+    spots = []
+    for check in checks:
+        label = WEAK.get(check.name)
+        if check.passed and label:
+            spots += [
+                (check.name, i) for i, s in enumerate(statements) if s.label == label and i not in check.statements
+            ]
+    return spots
+
+
+def _keepers(statements: Sequence[Labelled]) -> list[tuple[str, int]]:
+    """Keep the first choice sharp, make the goals measurable, then the other statements (the same advice twice
+    only when a paper has nothing else)."""
     order = ("strategy", "goal", "tactic", "organisation", "measure", "other")
-    return sorted(range(len(statements)), key=lambda i: (order.index(statements[i].label), i))
+    ranked = sorted(range(len(statements)), key=lambda i: (order.index(statements[i].label), i))
+    first = ranked[:1] if ranked and statements[ranked[0]].label == "strategy" else []
+    goals = [i for i in ranked if statements[i].label == "goal"]
+    rest = [i for i in ranked if i not in first and i not in goals]
+    return [*(("keep", i) for i in first), *(("keep_goal", i) for i in goals), *(("keep", i) for i in rest)]
 
 
 def _suggestion(name: str, index: int, statements: Sequence[Labelled], lang: Lang, cite: Cite | None) -> Suggestion:
