@@ -6,6 +6,7 @@ artifacts/screenshots/signin-*.png.
 """
 
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,7 @@ pytestmark = [
         not e2e.CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)"
     ),
 ]
+COOKIE_SECRET = secrets.token_hex(32)
 PEOPLE = {
     "anna": ("anna@acme.example", "Anna Albers"),
     "ben": ("ben@acme.example", "Ben Brandt"),
@@ -49,7 +51,7 @@ def server(app_data_dir: Path, provider: Provider, store_path: Path, tmp_path_fa
     folder = tmp_path_factory.mktemp("signin-app")
     port = e2e.free_port()
     secrets_file = folder / "secrets.toml"
-    secrets_file.write_text(auth_secrets(provider, f"http://127.0.0.1:{port}", secrets.token_hex(32)))
+    secrets_file.write_text(auth_secrets(provider, f"http://127.0.0.1:{port}", COOKIE_SECRET))
     env = {
         "COACH_DATABASE_URL": f"sqlite:///{store_path}",
         "COACH_TEAM_DOMAINS": "acme.example",
@@ -180,5 +182,30 @@ def test_signing_out_and_a_tampered_cookie_lead_back_to_the_sign_in_page(browser
     anna.locator(".st-key-sign-out").get_by_role("button").click()
     anna.get_by_role("button", name="End session").click()  # the provider's own sign-out page
     anna.wait_for_url(f"{server.url}/**", timeout=e2e.ANSWER_TIMEOUT_MS)
+    anna.get_by_text("Sign in with your organisation").wait_for(timeout=e2e.ANSWER_TIMEOUT_MS)
+    assert anna.get_by_test_id("stChatInputTextArea").count() == 0
+
+
+def test_an_expired_session_cookie_leads_back_to_the_sign_in_page(browser, server, provider) -> None:
+    """The same identity, signed with the app's own secret, but 40 days ago: older than Streamlit's 30-day
+    sign-in lifetime (itsdangerous, as Streamlit signs it), so it is refused."""
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    class FortyDaysAgo(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - 40 * 86400
+
+    anna = person(browser, server, provider)
+    sign_in(anna, server, "anna")
+    user_cookie = next(cookie for cookie in anna.context.cookies() if cookie["name"] == "_streamlit_user")
+    signing = URLSafeTimedSerializer(COOKIE_SECRET, salt=user_cookie["name"])
+    payload = signing.loads(user_cookie["value"])
+    # The control: the same payload signed now is still Anna (the re-signing itself is right).
+    anna.context.add_cookies([{**user_cookie, "value": signing.dumps(payload)}])
+    anna.goto(server.url)
+    anna.get_by_test_id("stChatInputTextArea").wait_for(timeout=e2e.ANSWER_TIMEOUT_MS)
+    expired = URLSafeTimedSerializer(COOKIE_SECRET, salt=user_cookie["name"], signer=FortyDaysAgo).dumps(payload)
+    anna.context.add_cookies([{**user_cookie, "value": expired}])
+    anna.goto(server.url)
     anna.get_by_text("Sign in with your organisation").wait_for(timeout=e2e.ANSWER_TIMEOUT_MS)
     assert anna.get_by_test_id("stChatInputTextArea").count() == 0
