@@ -50,12 +50,12 @@ def test_an_uploaded_word_file_is_checked_and_its_statements_labelled(page) -> N
     e2e.screenshot(page, "desktop-strategy-check-upload")
 
 
-def test_a_pasted_german_plan_is_checked_with_german_labels(page) -> None:  # noqa: F811
-    _open_form(page)
+def test_a_pasted_german_plan_is_checked_in_the_readers_language_quoting_it_as_written(page) -> None:  # noqa: F811
+    _open_form(page)  # an English conversation: the check speaks English and reads the paper in German
     page.get_by_test_id("stForm").get_by_role("textbox").fill(ACTION_PLAN)
     before = e2e.messages(page).count()
     page.get_by_test_id("stForm").get_by_role("button", name="Check").click()
     e2e.wait_for_messages(page, before + 2)
     text = e2e.messages(page).last.inner_text()
-    assert "Strategie-Check: Maßnahmenplan" in text and "Maßnahme" in text
+    assert "Strategy check: Action plan" in text and "Instagram: 3 Posts pro Woche" in text
     e2e.screenshot(page, "desktop-strategy-check-paste")
