@@ -1,8 +1,10 @@
 """`python -m bench --only answers`: what the marketer reads, measured on answer-quality samples.
 
-Per sample (`evals/answers/*.yaml` in the sample format: `kind` single|yesno|vague|situational|followup, a
-follow-up asked after its `previous` question; the unseen answers2 only with `--unseen-answers`):
-- the share whose first sentence cites an expected article;
+Per sample (`evals/answers/*.yaml` in the sample format: `kind` single|yesno|vague|situational|followup|
+offtopic_near, a follow-up asked after its `previous` question; the unseen answers3 only with
+`--unseen-answers`):
+- the share whose first sentence cites an expected article (questions the articles answer);
+- the share of near-topic questions the articles cannot answer that get "not covered" (target 1);
 - the share with a sentence that points back ("This ...", "Die anderen ...") without the sentence it points
   to right before it (target 0);
 - the share of vague and situational questions refused with "not covered" (target 0);
@@ -28,13 +30,14 @@ from coach.answer.structure import blocks, clean, points_back
 from coach.answer.verdict import without_verdict
 from coach.session.coach import Coach, prepare_question
 
-ANSWER_SAMPLES = (EVALS / "answers" / "tuning.yaml", EVALS / "answers" / "sample.yaml")
-UNSEEN_SAMPLES = (EVALS / "answers" / "sample2.yaml",)
-UNSEEN_ANSWER_SPLITS = ("answers2",)
+ANSWER_SAMPLES = tuple(EVALS / "answers" / name for name in ("tuning.yaml", "sample.yaml", "sample2.yaml"))
+UNSEEN_SAMPLES = (EVALS / "answers" / "sample3.yaml",)
+UNSEEN_ANSWER_SPLITS = ("answers3",)
 """Answer-quality splits no decision has used yet: scored only when asked (`--unseen-answers`), once."""
 KINDS = ("single", "yesno", "vague", "situational", "followup")
+"""The kinds of question the articles answer; `offtopic_near` items (expected: []) should get "not covered"."""
 ANSWER_RETRIEVAL = (EVALS / "answers" / "situations.yaml", EVALS / "answers" / "wording.yaml")
-TARGETS = {"pointing back": 0.0, "refused": 0.0, "follow-ups right": 0.9}
+TARGETS = {"pointing back": 0.0, "refused": 0.0, "follow-ups right": 0.9, "near misses declined": 1.0}
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 
 
@@ -147,9 +150,11 @@ def _report(coach: Coach, split: str, answered: list[Answered]) -> None:
 
     open_ended = [a for a in answered if a.item["kind"] in ("vague", "situational")]
     follow_ups = [a for a in answered if a.item["kind"] == "followup"]
+    near_misses = [a for a in answered if a.item["kind"] == "offtopic_near"]
+    answerable = [a for a in answered if a.item["kind"] in KINDS]
     print(f"{split}: {len(answered)} items")
     print(
-        f"  first sentence from an expected article: {share(answered, lambda a: a.first_key() in a.item['expected'])}"
+        f"  first sentence from an expected article: {share(answerable, lambda a: a.first_key() in a.item['expected'])}"
     )
     for kind in KINDS:
         group = [a for a in answered if a.item["kind"] == kind]
@@ -157,6 +162,11 @@ def _report(coach: Coach, split: str, answered: list[Answered]) -> None:
             print(f"    {kind:12} {share(group, lambda a: a.first_key() in a.item['expected'])}")
     yes_no = [a for a in answered if a.item["kind"] == "yesno" or question_kind(a.item["question"]) == "yes_no"]
     print(f"  yes/no questions opening with yes, no or it depends: {share(yes_no, Answered.opens_with_verdict)}")
+    if near_misses:
+        print(
+            f"  near-topic questions the articles do not cover, declined: "
+            f"{share(near_misses, lambda a: not a.answer.sources)} (target {TARGETS['near misses declined']:g})"
+        )
     pointing = [a for a in answered if missing_referent(coach, a)]
     print(f"  pointing back without referent: {share(answered, lambda a: a in pointing)} (target 0)")
     for a in pointing:

@@ -246,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--unseen-answers",
         action="store_true",
-        help="also score the unseen answer-quality split (answers2): once, when the work is final",
+        help="also score the unseen answer-quality split (answers3): once, when the work is final",
     )
     parser.add_argument("--dump", type=Path, help="write the answers of the answer-quality samples to this JSON file")
     parser.add_argument(
