@@ -72,6 +72,10 @@ def test_a_question_is_read_by_its_kind(text: str, kind: str) -> None:
         ("Und wer sollte das machen?", True, False, True),
         ("what about the budget?", False, False, True),
         ("Who should be responsible for social media in our company?", False, False, False),
+        ("und wenn es bei uns gar keine schriftliche Unternehmensstrategie gibt?", False, False, True),
+        ("ok but who exactly? we can't pay for a new hire", False, False, True),
+        ("Und wer sollte bei uns dafür verantwortlich sein, ganz ohne Agentur?", False, False, True),
+        ("Wer sollte bei uns für die Kanäle verantwortlich sein, ganz ohne Agentur?", False, False, False),
     ],
 )
 def test_vague_situational_and_follow_up_questions_are_told_apart(text, vague, situational, follow_up) -> None:
