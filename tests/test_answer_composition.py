@@ -48,6 +48,8 @@ def sections() -> dict[tuple[str, str, str], str]:
         ("Was bedeutet Bolt-On?", "definition"),
         ("Is posting daily a strategy?", "yes_no"),
         ("Muss jedes Unternehmen Stufe 3 erreichen?", "yes_no"),
+        ("will a better scheduling tool fix our social media?", "yes_no"),
+        ("Darf unser Vertrieb eigene LinkedIn-Seiten betreiben?", "yes_no"),
         ("Who should own our channels?", "who"),
         ("Und wer sollte das machen?", "who"),
         ("Wie fange ich an?", "first_step"),

@@ -38,8 +38,9 @@ _KINDS: tuple[tuple[Kind, re.Pattern], ...] = (
     (
         "yes_no",
         re.compile(
-            r"^\W*(?:(?:and|und|but|aber|so|also)\W+)?(?:is|are|does|do|should|must|can|could|has|have|need|"
-            r"ist|sind|muss|müssen|soll|sollte|sollten|braucht|brauchen|kann|können|hat|haben|gibt es|lohnt)\b|"
+            r"^\W*(?:(?:and|und|but|aber|so|also)\W+)?(?:is|are|does|do|should|must|can|could|has|have|need|will|"
+            r"would|may|ist|sind|muss|müssen|soll|sollen|sollte|sollten|braucht|brauchen|kann|können|hat|haben|"
+            r"gibt es|lohnt|darf|dürfen|funktioniert|reicht|bringt|hilft|macht es)\b|"
             r"\b(?:is that|is this|is it|are we|ist das|ist dies|sind wir|reicht das)\b[^?]*\?",
             re.IGNORECASE,
         ),
