@@ -48,6 +48,8 @@ def sections() -> dict[tuple[str, str, str], str]:
         ("Was bedeutet Bolt-On?", "definition"),
         ("Is posting daily a strategy?", "yes_no"),
         ("Muss jedes Unternehmen Stufe 3 erreichen?", "yes_no"),
+        ("will a better scheduling tool fix our social media?", "yes_no"),
+        ("Darf unser Vertrieb eigene LinkedIn-Seiten betreiben?", "yes_no"),
         ("Who should own our channels?", "who"),
         ("Und wer sollte das machen?", "who"),
         ("Wie fange ich an?", "first_step"),
@@ -72,6 +74,10 @@ def test_a_question_is_read_by_its_kind(text: str, kind: str) -> None:
         ("Und wer sollte das machen?", True, False, True),
         ("what about the budget?", False, False, True),
         ("Who should be responsible for social media in our company?", False, False, False),
+        ("und wenn es bei uns gar keine schriftliche Unternehmensstrategie gibt?", False, False, True),
+        ("ok but who exactly? we can't pay for a new hire", False, False, True),
+        ("Und wer sollte bei uns dafür verantwortlich sein, ganz ohne Agentur?", False, False, True),
+        ("Wer sollte bei uns für die Kanäle verantwortlich sein, ganz ohne Agentur?", False, False, False),
     ],
 )
 def test_vague_situational_and_follow_up_questions_are_told_apart(text, vague, situational, follow_up) -> None:

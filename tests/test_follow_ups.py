@@ -6,6 +6,7 @@ import pytest
 
 from coach.answer.extractive import NOTHING_FOUND
 from coach.answer.orientation import ASK_IN_A_SENTENCE, OFFER
+from coach.answer.verdict import without_verdict
 from coach.records.conversation import Conversation, Turn
 from coach.session.coach import READ_AS, Coach
 from coach.session.replies import reply_to
@@ -35,6 +36,21 @@ def test_an_offline_follow_up_is_answered_from_the_previous_topic_and_says_how_i
     assert keys & {source.key for source in turn.sources}, (turn.text, [s.key for s in turn.sources])
     assert turn.text != NOTHING_FOUND[lang]
     assert READ_AS[lang].split("{")[0] in turn.notices[0] and first in turn.notices[0]
+    previous = without_verdict(conversation.turns[1].text).split(" [")[0]
+    assert not without_verdict(turn.text).startswith(previous), (previous, turn.text)
+
+
+def test_a_longer_question_the_articles_cannot_answer_alone_is_read_with_the_previous_one(
+    knowledge_coach: Coach,
+) -> None:
+    first = "Should we have a social media policy for staff?"
+    second = "fine, who writes it then and who signs it off at the end?"
+    assert knowledge_coach.ask(second).text == NOTHING_FOUND["en"]  # on its own: not in the articles
+    earlier = knowledge_coach.ask(first)
+    answer = knowledge_coach.ask(second, history=[("user", first), ("coach", earlier.text)])
+    assert READ_AS["en"].format(question=f"{first} – {second}") in answer.notices
+    keys = {source.key for source in answer.sources}
+    assert keys & {"coordination-and-governance", "roles-and-responsibilities"}, (answer.text, keys)
 
 
 @pytest.mark.parametrize(("first", "second", "lang", "keys"), FOLLOW_UP_PAIRS, ids=PAIR_IDS)

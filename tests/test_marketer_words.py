@@ -104,6 +104,10 @@ def test_a_question_with_a_topic_is_not_vague(question: str) -> None:
         ("Ob sich Stufe 3 lohnt, hängt vom Geschäftsmodell ab.", 1.0, "depends"),
         ("Every company needs named owners for its channels.", 1.0, "yes"),
         ("Every company needs named owners for its channels.", 0.6, "depends"),
+        ("Stufe 3 ist eine Wahl, die zu manchen Unternehmen sehr gut passt und zu anderen kaum.", 1.0, "depends"),
+        ("Not all companies gain from stage 3.", 1.0, "depends"),
+        ("Guidelines say what is welcome, not only what is forbidden.", 1.0, "yes"),
+        ("Richtlinien sagen, was erwünscht ist, nicht nur, was verboten ist.", 1.0, "yes"),
     ],
 )
 def test_the_verdict_is_the_opening_sentences_stance(sentence: str, shared: float, expected: str) -> None:

@@ -13,6 +13,8 @@ The procedure, step by step:
    the sentence it points to.
 4. The answer stays within about MIN_WORDS to MAX_WORDS words; every sentence or list item ends with
    the `[n]` of its article.
+5. A follow-up's answer neither opens with nor is filled by a sentence the previous answer quoted
+   (`said`), as long as something else of the chosen articles is left.
 """
 
 import re
@@ -37,6 +39,8 @@ UNRETURNED_MARGIN = 0.05
 WORD_BONUS = 0.08
 # A sentence in a section that does what the question asks ("What to do next", "Worked example").
 SECTION_BONUS = 0.06
+# A follow-up stays with the articles its previous answer quoted, unless another fits clearly better.
+CONVERSATION_BONUS = 0.06
 # The lowest-ranked article whose fitting section may open the answer (0 is the best article).
 SECTION_RANK = 1
 
@@ -77,20 +81,37 @@ class Piece:
     item: bool = False
 
 
-def compose_pieces(index: KnowledgeIndex, retrieved: Retrieved, question: str, kind: Kind) -> list[Piece]:
-    """The answer's sentences and list items, in reading order (empty when nothing is quotable)."""
+def compose_pieces(
+    index: KnowledgeIndex, retrieved: Retrieved, question: str, kind: Kind, said: str = ""
+) -> list[Piece]:
+    """The answer's sentences and list items, in reading order (empty when nothing is quotable). A sentence
+    that `said` (the previous answer) quoted neither opens nor fills it, unless nothing else is left; the
+    opening's own paragraph or list is shown whole all the same."""
     passages = _allowed_passages(index, retrieved)
     table = index.sentence_table()
     rows = table.rows_of(set(passages))
+    fresh = [row for row in rows if not _was_said(table.texts[row], said)]
     if not rows:
         return []
+    quoted_before = {passages[table.chunk_ids[row]][1].article_id for row in rows if row not in fresh}
+    rows = fresh or rows
     scores = {row: _score(retrieved, passages, table, row, question, kind) for row in rows}
+    for row in rows:
+        # ... but what the follow-up asks for ("und wer?": a person or role) comes first.
+        does_kind = kind not in _KIND_WORDS or bool(_KIND_WORDS[kind].search(table.texts[row]))
+        if does_kind and passages[table.chunk_ids[row]][1].article_id in quoted_before:
+            scores[row] += CONVERSATION_BONUS
     lead_rows = [row for row in rows if _may_open(passages[table.chunk_ids[row]][0], kind, row, table, passages)]
     lead = max(lead_rows or rows, key=lambda row: scores[row])
     hit = passages[table.chunk_ids[lead]][1]
     pieces = _with_list(hit, table.texts[lead], question, kind) or _paragraph(hit, table.texts[lead])
     ranked = sorted(rows, key=lambda row: -scores[row])
     return _fill(pieces, ranked, table, passages)
+
+
+def _was_said(sentence: str, said: str) -> bool:
+    """Whether the previous answer quoted this sentence (or list item) already."""
+    return bool(said) and clean(sentence) in said
 
 
 def _allowed_passages(index: KnowledgeIndex, retrieved: Retrieved) -> dict[str, tuple[int, Hit]]:

@@ -73,16 +73,18 @@ def compose_offline(
     on_topic: bool = False,
     question: str = "",
     kind: Kind = "other",
+    said: str = "",
 ) -> Answer:
     """An answer composed on the structure of the best articles (`coach.answer.compose`), with its `[n]`s.
 
     `on_topic`: the question is known to be about the knowledge base, so the relevance gate is not asked.
     `kind`: what the opening sentence has to do (`coach.answer.reading.question_kind`); a yes/no question's
-    answer opens with its verdict (`coach.answer.verdict`).
+    answer opens with its verdict (`coach.answer.verdict`). `said`: the previous answer, when the question is
+    a follow-up to it; its sentences are not quoted again.
     """
     if not (on_topic or covered(index, retrieved)):
         return nothing_found(lang)
-    pieces = compose_pieces(index, retrieved, question, kind)
+    pieces = compose_pieces(index, retrieved, question, kind, said)
     if not pieces:
         return nothing_found(lang)
     text, cited = render(pieces)

@@ -2,10 +2,14 @@
 
 "Und wer sollte das machen?" after "Wie messen wir, ob Social Media etwas bringt?" is retrieved as
 "Wie messen wir, ob Social Media etwas bringt? – Und wer sollte das machen?": the previous question
-brings the topic, the follow-up's own words (who, budget, an example) steer within it. With a model,
-the model rewrites the question instead (`coach.answer.model.standalone_question`).
+brings the topic, the follow-up's own words (who, budget, an example) steer within it, and the sentences
+the previous answer already quoted are not quoted again. A message that does not look like a follow-up but
+that the articles cannot answer on its own is read the same way when the previous question makes it
+answerable (`coach.session.coach`). With a model, the model rewrites the question instead
+(`coach.answer.model.standalone_question`).
 """
 
+import re
 from collections.abc import Sequence
 
 from coach.answer.reading import is_follow_up
@@ -14,16 +18,35 @@ JOINER = " – "
 
 
 def previous_question(history: Sequence[tuple[str, str]]) -> str | None:
-    """The marketer's last message before this one, if any."""
-    return next((text for role, text in reversed(history) if role == "user" and text.strip()), None)
+    """The marketer's last message before this one, read with the one before it when it was a follow-up too
+    ("why?" after "an example?" after "What are the layers?")."""
+    asked = [text.strip() for role, text in history if role == "user" and text.strip()]
+    if not asked:
+        return None
+    if len(asked) > 1 and is_follow_up(asked[-1]):
+        return f"{asked[-2]}{JOINER}{asked[-1]}"
+    return asked[-1]
+
+
+def previous_answer(history: Sequence[tuple[str, str]]) -> str:
+    """The coach's last reply, if it came after the marketer's last message ("" otherwise)."""
+    for role, text in reversed(history):
+        if role == "user":
+            return ""
+        if text.strip():
+            return text
+    return ""
+
+
+def with_previous(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """The question with the previous question before it (the question itself when there is none)."""
+    previous = previous_question(history)
+    return f"{previous}{JOINER}{question.strip()}" if previous else question
 
 
 def offline_standalone(question: str, history: Sequence[tuple[str, str]]) -> str:
     """The follow-up with the previous question before it; any other question as it was asked."""
-    previous = previous_question(history)
-    if previous is None or not is_follow_up(question):
-        return question
-    return f"{previous.strip()}{JOINER}{question.strip()}"
+    return with_previous(question, history) if is_follow_up(question) else question
 
 
 KIND_HINTS: dict[str, dict[str, str]] = {
@@ -34,9 +57,23 @@ KIND_HINTS: dict[str, dict[str, str]] = {
 }
 """What a follow-up's kind adds to its retrieval: "und wer?" after a question on measuring asks for roles."""
 
+WORD_HINTS: tuple[tuple[re.Pattern, dict[str, str]], ...] = (
+    (
+        re.compile(r"(?i)\b(how long|timeline|time ?frame|wie lange|dauer\w*|zeitplan|zeitraum|wie schnell)\b"),
+        {"en": "the timeline: the first days, weeks and months", "de": "der Zeitplan: die ersten Tage, Wochen, Monate"},
+    ),
+    (
+        re.compile(r"(?i)\b(budget|costs?|money|pay|afford|kost\w*|geld|bezahl\w*|leisten)\b"),
+        {"en": "budget and resources", "de": "Budget und Ressourcen"},
+    ),
+)
+"""What a follow-up's words add when its kind says nothing: "realistic timeline?" asks for a plan over time."""
+
 
 def follow_up_query(asked: str, question: str, kind: str, lang: str) -> str:
     """The retrieval text of a follow-up read with its previous question; other questions unchanged."""
-    if asked == question or kind not in KIND_HINTS:
+    if asked == question:
         return asked
-    return f"{asked} ({KIND_HINTS[kind][lang]})"
+    hints = [KIND_HINTS[kind][lang]] if kind in KIND_HINTS else []
+    hints += [hint[lang] for pattern, hint in WORD_HINTS if pattern.search(question)]
+    return f"{asked} ({'; '.join(hints)})" if hints else asked

@@ -38,8 +38,9 @@ _KINDS: tuple[tuple[Kind, re.Pattern], ...] = (
     (
         "yes_no",
         re.compile(
-            r"^\W*(?:(?:and|und|but|aber|so|also)\W+)?(?:is|are|does|do|should|must|can|could|has|have|need|"
-            r"ist|sind|muss|müssen|soll|sollte|sollten|braucht|brauchen|kann|können|hat|haben|gibt es|lohnt)\b|"
+            r"^\W*(?:(?:and|und|but|aber|so|also)\W+)?(?:is|are|does|do|should|must|can|could|has|have|need|will|"
+            r"would|may|ist|sind|muss|müssen|soll|sollen|sollte|sollten|braucht|brauchen|kann|können|hat|haben|"
+            r"gibt es|lohnt|darf|dürfen|funktioniert|reicht|bringt|hilft|macht es)\b|"
             r"\b(?:is that|is this|is it|are we|ist das|ist dies|sind wir|reicht das)\b[^?]*\?",
             re.IGNORECASE,
         ),
@@ -85,6 +86,15 @@ _POINTING = re.compile(
     re.IGNORECASE,
 )
 FOLLOW_UP_WORDS = 8
+
+# A message that opens as a continuation of the previous one ("und wenn es bei uns ...", "ok but who exactly?",
+# "and then what do we do with it?") leans on it even when it is longer than a short follow-up.
+_CONTINUES = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|hm+|ja|yes|yeah|right|gut|alles klar)\W+)?"
+    r"(?:and|und|but|aber|then|dann|oder|or|what if|und wenn|and if)\b",
+    re.IGNORECASE,
+)
+CONTINUATION_WORDS = 14
 
 
 # A question that opens with a question word ("which one is it when ...?") asks for a thing, not a yes or no.
@@ -139,11 +149,14 @@ def is_situational(text: str) -> bool:
 
 
 def is_follow_up(text: str) -> bool:
-    """A short question that leans on the previous turn ("Und wer sollte das machen?", "why?", "an example?")."""
+    """A question that leans on the previous turn: a short one ("Und wer sollte das machen?", "why?", "an
+    example?") or one that opens as its continuation ("und wenn es bei uns gar keine Strategie gibt?")."""
     count = len(words(text))
-    if count == 0 or count > FOLLOW_UP_WORDS:
+    if count == 0:
         return False
-    return count <= 3 or bool(_POINTING.search(text))
+    if count <= FOLLOW_UP_WORDS and (count <= 3 or _POINTING.search(text)):
+        return True
+    return count <= CONTINUATION_WORDS and bool(_CONTINUES.search(text))
 
 
 # A message longer than this that holds a question is answered on its question(s).

@@ -19,9 +19,11 @@ Verdict = Literal["yes", "no", "depends"]
 _HEDGE = re.compile(
     r"\b(depends?|depending|not always|not necessarily|not every|only if|only when|unless|rarely|seldom|"
     r"some companies|many companies|kommt (?:es )?darauf an|hängt (?:\w+ )*ab|nicht unbedingt|nicht immer|"
-    r"nicht jede[snrm]?|nur wenn|nur dann|es sei denn|selten|manche)\b",
+    r"not all|nicht jede[snrm]?|nicht alle|nur wenn|nur dann|es sei denn|selten|manche\w*|einige\w* unternehmen)\b",
     re.IGNORECASE,
 )
+# "not only X but Y", "nicht nur, was verboten ist" add to what was said; they do not say no.
+_NOT_ONLY = re.compile(r"\b(?:not (?:only|just)|nicht nur|nicht bloß)\b", re.IGNORECASE)
 _NEGATION = re.compile(
     r"\b(not|no|never|nothing|none|neither|nor|isn't|aren't|doesn't|don't|won't|cannot|can't|"
     r"nicht|kein\w*|nie|niemals|nichts|weder)\b",
@@ -45,7 +47,7 @@ def verdict(sentence: str, shared: float, following: tuple[str, ...] = ()) -> Ve
     for text in (sentence, *following[: STANCE_SENTENCES - 1]):
         if _HEDGE.search(text):
             return "depends"
-        if _NEGATION.search(text):
+        if _NEGATION.search(_NOT_ONLY.sub(" ", text)):
             return "no"
     return "yes" if shared >= AFFIRMS else "depends"
 

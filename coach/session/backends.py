@@ -68,8 +68,10 @@ class OfflineBackend:
         on_token: OnToken | None,
         on_topic: bool,
         kind: Kind = "other",
+        said: str = "",
     ) -> Answer:
-        return compose_offline(self.index, retrieved, lang, on_topic, question, kind)
+        """`said`: the previous answer when the question follows up on it (not quoted again)."""
+        return compose_offline(self.index, retrieved, lang, on_topic, question, kind, said)
 
     def with_prose(self, summary: Summary) -> Summary:
         return summary
@@ -153,9 +155,10 @@ class ModelBackend:
         on_token: OnToken | None,
         on_topic: bool,
         kind: Kind = "other",
+        said: str = "",
     ) -> Answer:
         if not (on_topic or covered(self.offline.index, retrieved)):
-            return self.offline.answer(retrieved, question, lang, on_token, on_topic, kind)
+            return self.offline.answer(retrieved, question, lang, on_token, on_topic, kind, said)
         try:
             model = self.models.streaming  # built before the turn's clock runs
             return self.guard.run(
@@ -171,7 +174,7 @@ class ModelBackend:
             return cited_answer(partial.text, retrieved.hits, lang, [notice])
         except Exception as error:
             log.warning("The model is unavailable (%s); answering from the articles", type(error).__name__)
-            answer = self.offline.answer(retrieved, question, lang, on_token, on_topic, kind)
+            answer = self.offline.answer(retrieved, question, lang, on_token, on_topic, kind, said)
             answer.notices.append(MODEL_UNAVAILABLE[lang])
             return answer
 

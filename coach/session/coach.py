@@ -8,10 +8,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coach.answer.extractive import Answer, Source
-from coach.answer.followup import follow_up_query
+from coach.answer.extractive import Answer, Source, covered
+from coach.answer.followup import follow_up_query, previous_answer, with_previous
 from coach.answer.orientation import ORIENTATION_QUERY, ask_in_a_sentence, suggested_questions, with_offer
-from coach.answer.reading import focus, has_words, is_situational, is_vague, question_kind
+from coach.answer.reading import (
+    CONTINUATION_WORDS,
+    focus,
+    has_words,
+    is_situational,
+    is_vague,
+    question_kind,
+)
+from coach.answer.reading import words as words_of
 from coach.answer.topics import DimensionWords
 from coach.config import PROJECT_ROOT, Settings
 from coach.diagnostic.dialogue import DiagnosticContext
@@ -192,9 +200,6 @@ class Coach:
             return answer
         with model_turn(self.settings.llm_timeout) as budget:
             asked = self.backend.standalone(focus(question.text), history)
-            notices = list(question.notices)
-            if asked.strip() != question.text.strip():
-                notices.append(READ_AS[question.lang].format(question=asked))
             words = self._dimension_words() if open_dimension else None
             topic = words.named(question.text, question.lang, open_dimension) if words else None
             # A vague question or a company's situation gets a starting point, never "not covered".
@@ -207,12 +212,33 @@ class Coach:
                 query = ORIENTATION_QUERY[question.lang]
             query, vector = self.query(query, question.lang)
             retrieved = retrieve(self.index, vector, question.lang, self.settings.top_k, query)
-            answer = self.backend.answer(retrieved, asked, question.lang, on_token, topic is not None or orient, kind)
+            if not (topic or orient) and asked == question.text and len(words_of(asked)) <= CONTINUATION_WORDS:
+                asked, vector, retrieved = self._read_with_previous(question, history, kind, vector, retrieved)
+            notices = list(question.notices)
+            if asked.strip() != question.text.strip():
+                notices.append(READ_AS[question.lang].format(question=asked))
+            said = previous_answer(history) if asked.strip() != question.text.strip() else ""
+            on_topic = topic is not None or orient
+            answer = self.backend.answer(retrieved, asked, question.lang, on_token, on_topic, kind, said)
             if orient and answer.sources:
                 with_offer(answer, suggested_questions(self.index, vector, retrieved.hits, asked), question.lang)
         told = [notice for notice in budget.notice_texts(question.lang) if notice not in answer.notices]
         answer.notices = notices + answer.notices + told
         return answer
+
+    def _read_with_previous(
+        self, question: Question, history: Sequence[tuple[str, str]], kind: str, vector, retrieved: Retrieved
+    ) -> tuple[str, np.ndarray, Retrieved]:
+        """A short question the articles cannot answer on its own ("wer schreibt die denn?") is read with the
+        previous question when that makes it answerable; otherwise it stays as it was asked."""
+        joined = with_previous(question.text, history)
+        if joined == question.text or covered(self.index, retrieved):
+            return question.text, vector, retrieved
+        query, joined_vector = self.query(follow_up_query(joined, question.text, kind, question.lang), question.lang)
+        joined_retrieved = retrieve(self.index, joined_vector, question.lang, self.settings.top_k, query)
+        if not covered(self.index, joined_retrieved):
+            return question.text, vector, retrieved
+        return joined, joined_vector, joined_retrieved
 
     def answer_aside(self, text: str, lang: Lang, open_dimension: str | None) -> Answer:
         """A question asked during the diagnostic, while `open_dimension` is being asked about."""
