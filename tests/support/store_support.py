@@ -141,7 +141,7 @@ def wipe(url: str) -> None:
     """Drop every table of either version (the PostgreSQL tests share one database)."""
     engine = sa.create_engine(url)
     with engine.begin() as connection:
-        for name in ("shares", "turns", "conversations", "schema_info"):
+        for name in ("team_responses", "team_rounds", "shares", "turns", "conversations", "schema_info"):
             connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
     engine.dispose()
 
