@@ -120,7 +120,7 @@ class TeamRounds:
         log.info("Team round %s created", round_id)
         return RoundInfo(round_id, name, expected, now(), None, True, 0, viewer.email if owner else None), token
 
-    def list(self, *, viewer: Viewer) -> list[RoundInfo]:
+    def visible(self, *, viewer: Viewer) -> list[RoundInfo]:
         """The viewer's rounds (an admin's: all), newest first."""
         with self.store._connection() as connection:
             rows = connection.execute(_info_query().order_by(team_rounds.c.created_at.desc(), team_rounds.c.id))
