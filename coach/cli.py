@@ -90,6 +90,12 @@ def _add_team_commands(commands) -> None:
     close.add_argument("id", help="the round's id")
     revoke = actions.add_parser("revoke", help="revoke a round's invitation link")
     revoke.add_argument("id", help="the round's id")
+    answer = actions.add_parser("answer", help="take the diagnostic as a colleague and join it to a round")
+    answer.add_argument("token", help="the invitation token (the part after ?team=); one starting with '-' after --")
+    answer.add_argument("--name", required=True, help="the name the others see in the report")
+    answer.add_argument("--role", help="your role (one of the round's roles, when it names any)")
+    answer.add_argument("--answers", type=Path, help="a file whose lines answer the questions in turn")
+    answer.add_argument("--lang", choices=["de", "en"], help="language of the questions (default: detected)")
     report = actions.add_parser("report", help="the team report of a closed round")
     report.add_argument("id", help="the round's id")
     form = report.add_mutually_exclusive_group()
@@ -472,9 +478,26 @@ def cmd_team(args: argparse.Namespace) -> int:
         if not rounds.revoke_invitation(args.id, viewer=MACHINE_OWNER):
             raise BadInput(f"the invitation link of round {args.id} was revoked already")
         print("revoked")
+    elif args.team_command == "answer":
+        _team_answer(settings, rounds, args)
     else:
         print(_team_report(settings, rounds, args))
     return 0
+
+
+def _team_answer(settings: Settings, rounds, args: argparse.Namespace) -> None:
+    """The guided diagnostic in the terminal, stored as a conversation of the machine's owner, then joined."""
+    from coach.reading import answer_lines
+    from coach.terminal import run_diagnostic
+
+    token, links = args.token.strip(), settings.share_links
+    info = rounds.check_join(token, args.name, args.role, viewer=MACHINE_OWNER, links=links)  # before any question
+    answers = answer_lines(_read_description(str(args.answers))) if args.answers is not None else None
+    coach = _start_coach(settings)
+    conversation = run_diagnostic(coach, answers, show=print, lang=args.lang)
+    rounds.store.save(conversation, 0, viewer=MACHINE_OWNER)
+    rounds.join(token, conversation.id, args.name, args.role, viewer=MACHINE_OWNER, links=links)
+    print(f"answered team round {info.id} (conversation {conversation.id})", file=sys.stderr)
 
 
 def _team_report(settings: Settings, rounds, args: argparse.Namespace) -> str:

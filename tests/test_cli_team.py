@@ -112,3 +112,45 @@ def test_incomplete_team_commands_are_usage_errors(capsys, command):
     with pytest.raises(SystemExit) as exited:
         main(command)
     assert exited.value.code == 2
+
+
+MARKETING_DE = [
+    "Wir haben ein Social-Media-Team mit drei Leuten, jeder Kanal hat eine verantwortliche Person.",
+    "Es gibt ein festes Budget für Tools, Anzeigen und Schulungen.",
+    "Jeder Beitrag läuft über einen Redaktionsplan mit Freigabe, und Beschwerden werden an den Service eskaliert.",
+    "Die Abteilungen stimmen sich über unser zentrales Team ab und halten sich an gemeinsame Richtlinien.",
+]
+SERVICE_EN = [
+    "We have Instagram and LinkedIn and post when someone finds the time.",
+    "Nobody really owns it, it is a side job for our office manager.",
+    "There is no budget for social media at all.",
+    "Each department opened its own accounts and nobody coordinates them.",
+]
+
+
+def test_two_colleagues_answer_in_the_terminal_and_the_report_shows_where_they_differ(
+    capsys, monkeypatch, knowledge_data_dir, tmp_path
+):
+    monkeypatch.setenv("COACH_DATA_DIR", str(knowledge_data_dir))  # the session's index; the store elsewhere
+    monkeypatch.setenv("COACH_DATABASE_URL", f"sqlite:///{tmp_path / 'team.db'}")
+    round_id, token = created(capsys, "Social Media Q1", "--roles", "Marketing", "Service")
+    for name, role, lines in (("Anna", "Marketing", MARKETING_DE), ("Ben", "Service", SERVICE_EN)):
+        answers = tmp_path / f"{name}.txt"
+        answers.write_text("\n".join(lines), encoding="utf-8")
+        code, out, err = run(capsys, "team", "answer", token, "--name", name, "--role", role, "--answers", str(answers))
+        assert code == 0, err
+        assert f"answered team round {round_id}" in err and out.strip()  # the dialogue was shown
+    code, _, err = run(capsys, "team", "answer", token, "--name", "Cara", "--role", "HR", "--answers", str(answers))
+    assert code == 2 and "Unknown role HR" in err  # refused before the first question: nothing printed
+    run(capsys, "team", "close", round_id)
+    code, out, err = run(capsys, "team", "report", round_id, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert [(r["name"], r["role"]) for r in data["respondents"]] == [("Anna", "Marketing"), ("Ben", "Service")]
+    stages = {r["name"]: r["stage"] for r in data["respondents"]}
+    assert stages["Anna"] >= 2 and stages["Ben"] <= 1
+    first = data["dimensions"][0]
+    assert first["disagreement"] and first["dimension"] in ("roles", "resources", "coordination", "processes")
+    levels = {level["name"]: level["level"] for level in first["levels"]}
+    assert levels["Anna"] >= 2 > levels["Ben"]
+    assert data["role_gaps"] and all(gap["higher_role"] == "Marketing" for gap in data["role_gaps"])

@@ -195,6 +195,15 @@ class TeamRounds:
         with self.store._connection() as connection:
             return _info(_invited_row(connection, token, viewer, links))
 
+    def check_join(self, token: str, name: str, role: str | None, *, viewer: Viewer, links: ShareLinks) -> RoundInfo:
+        """Everything `join` checks before there is a conversation (the invitation, the name, the role), so a
+        colleague hears of a problem before answering the questions, not after."""
+        clean_label(name)
+        with self.store._connection() as connection:
+            row = _invited_row(connection, token, viewer, links)
+            _role_in(row, role)
+            return _info(row)
+
     def join(
         self, token: str, conversation_id: str, name: str, role: str | None, *, viewer: Viewer, links: ShareLinks
     ) -> RoundInfo:
@@ -202,15 +211,9 @@ class TeamRounds:
         (again: a new name or role). Only a conversation the viewer may change joins: nobody joins, or
         reads through the round, someone else's."""
         name = clean_label(name)
-        role = clean_label(role) if role and role.strip() else None
         with self.store._transaction() as connection:
             row = _invited_row(connection, token, viewer, links, lock=True)
-            expected = json.loads(row.roles)
-            if role is not None and expected:
-                canonical = {known.casefold(): known for known in expected}
-                if role.casefold() not in canonical:
-                    raise TeamRoundError("bad_role", role=role, roles=", ".join(expected))
-                role = canonical[role.casefold()]
+            role = _role_in(row, role)
             stored = _owner_row(connection, conversation_id)
             if stored is None or not may_change(viewer, stored.owner, conversation_id):
                 raise TeamRoundError("invite_invalid")
@@ -224,6 +227,20 @@ class TeamRounds:
             else:
                 connection.execute(team_responses.update().where(key).values(name=name, role=role))
             return _info(_invited_row(connection, token, viewer, links))
+
+
+def _role_in(row, role: str | None) -> str | None:
+    """The role as the round spells it (any role when it expects none); None when none was given."""
+    if not role or not role.strip():
+        return None
+    role = clean_label(role)
+    expected = json.loads(row.roles)
+    if not expected:
+        return role
+    canonical = {known.casefold(): known for known in expected}
+    if role.casefold() not in canonical:
+        raise TeamRoundError("bad_role", role=role, roles=", ".join(expected))
+    return canonical[role.casefold()]
 
 
 def _check_links(viewer: Viewer, links: ShareLinks, create: bool = False) -> None:
