@@ -73,7 +73,35 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("users", help="list who has stored conversations (owners by email)")
     delete_user = commands.add_parser("delete-user", help="delete every conversation of a user, with its links")
     delete_user.add_argument("email", help="the user's email address (see `users`)")
+    _add_team_commands(commands)
     return parser
+
+
+def _add_team_commands(commands) -> None:
+    team = commands.add_parser("team", help="team rounds: colleagues take the diagnostic, the report compares them")
+    actions = team.add_subparsers(dest="team_command", required=True)
+    create = actions.add_parser("create", help="start a team round and print its invitation link")
+    create.add_argument("name", help='the round\'s name, e.g. "Social Media Q1 – Stadtwerke"')
+    create.add_argument("--roles", nargs="+", metavar="ROLE", help="the roles to expect (default: any role)")
+    actions.add_parser("list", help="list the team rounds, newest first")
+    status = actions.add_parser("status", help="who has answered a round (not what)")
+    status.add_argument("id", help="the round's id (see `team list`)")
+    close = actions.add_parser("close", help="close a round: no more answers; the report can be read")
+    close.add_argument("id", help="the round's id")
+    revoke = actions.add_parser("revoke", help="revoke a round's invitation link")
+    revoke.add_argument("id", help="the round's id")
+    answer = actions.add_parser("answer", help="take the diagnostic as a colleague and join it to a round")
+    answer.add_argument("token", help="the invitation token (the part after ?team=); one starting with '-' after --")
+    answer.add_argument("--name", required=True, help="the name the others see in the report")
+    answer.add_argument("--role", help="your role (one of the round's roles, when it names any)")
+    answer.add_argument("--answers", type=Path, help="a file whose lines answer the questions in turn")
+    answer.add_argument("--lang", choices=["de", "en"], help="language of the questions (default: detected)")
+    report = actions.add_parser("report", help="the team report of a closed round")
+    report.add_argument("id", help="the round's id")
+    form = report.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON")
+    form.add_argument("--markdown", action="store_true", help="print Markdown (the default)")
+    report.add_argument("--lang", choices=["de", "en"], default="en", help="language of the report (default en)")
 
 
 def _positive_days(value: str) -> float:
@@ -421,6 +449,70 @@ def cmd_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_team(args: argparse.Namespace) -> int:
+    from coach.records.rounds import TeamRounds
+    from coach.text import strip_controls
+
+    settings = _settings()
+    rounds = TeamRounds(_store(settings))
+    if args.team_command == "create":
+        info, token = rounds.create(args.name, args.roles, viewer=MACHINE_OWNER, links=settings.share_links)
+        print(info.id)
+        print(f"{settings.public_url.rstrip('/')}/?team={token}")
+    elif args.team_command == "list":
+        for info in rounds.visible(viewer=MACHINE_OWNER):
+            state = "closed" if info.closed else "open"
+            link = "" if info.invitation_active else "  link revoked"
+            owner = info.owner_email or "(unowned)"
+            line = f"{info.id}  {info.created_at}  {state}  {info.responses} answer(s)  {owner}{link}  {info.name}"
+            print(strip_controls(line))
+    elif args.team_command == "status":
+        info = rounds.info(args.id, viewer=MACHINE_OWNER)
+        print(strip_controls(f"{info.name}: {'closed ' + info.closed_at if info.closed else 'open'}"))
+        for response in rounds.responses(args.id, viewer=MACHINE_OWNER):
+            role = f" ({response.role})" if response.role else ""
+            print(strip_controls(f"{response.joined_at}  {response.name}{role}"))
+    elif args.team_command == "close":
+        print(f"closed {rounds.close(args.id, viewer=MACHINE_OWNER).id}")
+    elif args.team_command == "revoke":
+        if not rounds.revoke_invitation(args.id, viewer=MACHINE_OWNER):
+            raise BadInput(f"the invitation link of round {args.id} was revoked already")
+        print("revoked")
+    elif args.team_command == "answer":
+        _team_answer(settings, rounds, args)
+    else:
+        print(_team_report(settings, rounds, args))
+    return 0
+
+
+def _team_answer(settings: Settings, rounds, args: argparse.Namespace) -> None:
+    """The guided diagnostic in the terminal, stored as a conversation of the machine's owner, then joined."""
+    from coach.reading import answer_lines
+    from coach.terminal import run_diagnostic
+
+    token, links = args.token.strip(), settings.share_links
+    info = rounds.check_join(token, args.name, args.role, viewer=MACHINE_OWNER, links=links)  # before any question
+    answers = answer_lines(_read_description(str(args.answers))) if args.answers is not None else None
+    coach = _start_coach(settings)
+    conversation = run_diagnostic(coach, answers, show=print, lang=args.lang)
+    rounds.store.save(conversation, 0, viewer=MACHINE_OWNER)
+    rounds.join(token, conversation.id, args.name, args.role, viewer=MACHINE_OWNER, links=links)
+    print(f"answered team round {info.id} (conversation {conversation.id})", file=sys.stderr)
+
+
+def _team_report(settings: Settings, rounds, args: argparse.Namespace) -> str:
+    from coach.diagnostic.team import team_report
+    from coach.diagnostic.team_render import render_team_report, team_report_json
+    from coach.readiness.model import load_model
+    from coach.text import strip_controls
+
+    info, respondents = rounds.respondents(args.id, viewer=MACHINE_OWNER)
+    report = team_report(respondents)
+    if args.json:
+        return json.dumps(team_report_json(report, info.id, info.name), ensure_ascii=False, indent=2)
+    return strip_controls(render_team_report(load_model(settings.readiness_file), report, info.name, args.lang))
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "ingest": cmd_ingest,
     "ask": cmd_ask,
@@ -435,4 +527,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "delete": cmd_delete,
     "users": cmd_users,
     "delete-user": cmd_delete_user,
+    "team": cmd_team,
 }

@@ -3,6 +3,9 @@
 Version 1: conversations, turns, share links. Version 2 adds each conversation's owner (a signed-in user's
 issuer and subject, their email and name) and whether it is shared with the team; the conversations of
 version 1 keep everything and become the configured owner's (by email) or stay unowned (admins only).
+Version 3 adds team rounds (a named round with its owner, expected roles and one invitation link, stored
+as the hash of its token) and their responses (a stored conversation with the respondent's name and role);
+it only adds tables, so every conversation stays as it was.
 """
 
 import logging
@@ -12,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = sa.MetaData()
 conversations = sa.Table(
@@ -47,6 +50,30 @@ shares = sa.Table(
     sa.Column("created_at", sa.String(40), nullable=False),
     sa.Column("expires_at", sa.String(40), nullable=True),
     sa.Column("revoked_at", sa.String(40), nullable=True),
+)
+team_rounds = sa.Table(
+    "team_rounds",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("roles", sa.Text, nullable=False),  # the roles to expect, a JSON list (empty: any)
+    sa.Column("created_at", sa.String(40), nullable=False, index=True),
+    sa.Column("closed_at", sa.String(40), nullable=True),
+    sa.Column("invite_hash", sa.String(64), nullable=True, unique=True),
+    sa.Column("invite_revoked_at", sa.String(40), nullable=True),
+    sa.Column("owner_subject", sa.String(400), nullable=True, index=True),
+    sa.Column("owner_email", sa.String(320), nullable=True, index=True),
+    sa.Column("owner_name", sa.String(200), nullable=True),
+)
+team_responses = sa.Table(
+    "team_responses",
+    metadata,
+    sa.Column("round_id", sa.String(64), sa.ForeignKey("team_rounds.id"), primary_key=True),
+    sa.Column("conversation_id", sa.String(64), sa.ForeignKey("conversations.id"), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(100), nullable=True),
+    sa.Column("joined_at", sa.String(40), nullable=False),
+    sa.Column("snapshot", sa.Text, nullable=True),  # the conversation's state at closing: what the report reads
 )
 schema_info = sa.Table(
     "schema_info",

@@ -23,7 +23,7 @@ from coach.errors import CoachError
 from coach.records import schema
 from coach.records.access import Owner, Viewer, may_change, may_read
 from coach.records.conversation import Conversation, now
-from coach.records.schema import SCHEMA_VERSION, conversations, shares, turns
+from coach.records.schema import SCHEMA_VERSION, conversations, shares, team_responses, turns
 from coach.records.share_tokens import matches, new_token, token_hash, well_formed
 from coach.records.transcript import conversation_data, conversation_from_data, title_of
 
@@ -421,7 +421,9 @@ def _owned_by(viewer: Viewer):
 
 
 def _delete_conversations(connection: Connection, ids: list[str]) -> None:
+    """Delete conversations with their turns, share links and answers to team rounds."""
     if ids:
+        connection.execute(team_responses.delete().where(team_responses.c.conversation_id.in_(ids)))
         connection.execute(shares.delete().where(shares.c.conversation_id.in_(ids)))
         connection.execute(turns.delete().where(turns.c.conversation_id.in_(ids)))
         connection.execute(conversations.delete().where(conversations.c.id.in_(ids)))

@@ -141,7 +141,7 @@ def wipe(url: str) -> None:
     """Drop every table of either version (the PostgreSQL tests share one database)."""
     engine = sa.create_engine(url)
     with engine.begin() as connection:
-        for name in ("shares", "turns", "conversations", "schema_info"):
+        for name in ("team_responses", "team_rounds", "shares", "turns", "conversations", "schema_info"):
             connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
     engine.dispose()
 
@@ -156,3 +156,72 @@ def store_url(backend: str, tmp_path: Path) -> str:
         pytest.skip("no PostgreSQL: set COACH_TEST_DATABASE_URL (scripts/test does)")
     wipe(POSTGRES_URL)
     return POSTGRES_URL
+
+
+# -- a store of schema version 2 (owners, before team rounds), as the coach of that version created it ----
+
+V2_METADATA = sa.MetaData()
+V2_CONVERSATIONS = sa.Table(
+    "conversations",
+    V2_METADATA,
+    *(column.copy() for column in V1_CONVERSATIONS.columns),
+    sa.Column("owner_subject", sa.String(400), nullable=True, index=True),
+    sa.Column("owner_email", sa.String(320), nullable=True, index=True),
+    sa.Column("owner_name", sa.String(200), nullable=True),
+    sa.Column("team_shared", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+for _table in (V1_TURNS, V1_SHARES, V1_SCHEMA_INFO):
+    _table.to_metadata(V2_METADATA)
+
+
+def write_v2_store(url: str, owned: list[tuple[Conversation, str | None]]) -> dict[str, str]:
+    """A database of schema version 2 holding conversations, each with its owner's email (or unowned) and one
+    share link; returns id -> token."""
+    engine = sa.create_engine(url)
+    tokens = {}
+    tables = V2_METADATA.tables
+    with engine.begin() as connection:
+        V2_METADATA.drop_all(connection)
+        V2_METADATA.create_all(connection)
+        connection.execute(tables["schema_info"].insert().values(key="schema_version", value="2"))
+        for number, (conversation, email) in enumerate(owned):
+            data = conversation_data(conversation)
+            state = {key: value for key, value in data.items() if key not in ("id", "turns")}
+            stamp = f"2026-12-0{number + 1}T10:00:00+00:00"
+            subject = f"http://127.0.0.1:9400#{email.split('@')[0]}" if email else None
+            connection.execute(
+                V2_CONVERSATIONS.insert().values(
+                    id=conversation.id,
+                    title=title_of(conversation),
+                    lang=conversation.lang,
+                    stage=None,
+                    state=json.dumps(state, ensure_ascii=False),
+                    revision=1,
+                    created_at=stamp,
+                    updated_at=stamp,
+                    owner_subject=subject,
+                    owner_email=email,
+                    owner_name=email.split("@")[0].title() if email else None,
+                    team_shared=number == 0,
+                )
+            )
+            connection.execute(
+                tables["turns"].insert(),
+                [
+                    {"conversation_id": conversation.id, "position": position, "data": json.dumps(turn)}
+                    for position, turn in enumerate(data["turns"])
+                ],
+            )
+            tokens[conversation.id] = token = new_token()
+            connection.execute(
+                tables["shares"]
+                .insert()
+                .values(
+                    token_hash=token_hash(token),
+                    conversation_id=conversation.id,
+                    snapshot=json.dumps({"id": conversation.id}),
+                    created_at=stamp,
+                )
+            )
+    engine.dispose()
+    return tokens
