@@ -21,7 +21,7 @@ pytestmark = [
 
 INJECTION = (
     'Is this a strategy? <img src=x onerror="window.__injected=1"> ![x](http://127.0.0.1:9/x.png) '
-    "[click](javascript:window.__injected=2)"
+    "[click](javascript:window.__injected=2) :material/warning: :smile:"
 )
 
 
@@ -114,6 +114,9 @@ def test_html_and_markdown_images_in_a_message_load_nothing(page, server: e2e.Se
     e2e.send(page, INJECTION)
     shown = e2e.messages(page).nth(1).inner_text().replace(WORD_JOINER, "")
     assert "<img src=x" in shown and "![x](http://127.0.0.1:9/x.png)" in shown and "[click](javascript:" in shown
+    assert ":material/warning: :smile:" in shown and "\N{SMILING FACE WITH OPEN MOUTH AND SMILING EYES}" not in shown
+    content = e2e.messages(page).nth(1).get_by_test_id("stChatMessageContent")
+    assert content.count() == 1 and content.get_by_test_id("stIconMaterial").count() == 0  # shown as typed
     assert page.locator("img[src='x'], img[src*='127.0.0.1:9']").count() == 0
     assert page.locator("a[href^='javascript:'], a[href*='127.0.0.1:9']").count() == 0
     assert page.evaluate("window.__injected") is None

@@ -70,3 +70,14 @@ def test_the_app_streams_the_models_answer_and_keeps_the_checked_inert_text(mode
     assert not re.search(r"(?<!\\)\]\(", shown), "an unescaped link or image reached the page"
     assert "http" not in shown  # a model's links and images are taken out (with a notice), bare URLs too
     assert "fake-model" in "\n".join(part.value for part in model_app.sidebar.caption)  # which mode answers
+
+
+def test_a_failing_model_leaves_the_offline_answer_with_its_notice_on_the_screen(model_app, fake_model):
+    fake_model.queue(ConnectionError("the model server went away"))
+    model_app.chat_input[0].set_value(QUESTION).run()
+    assert not model_app.exception, [exception.value for exception in model_app.exception]
+    turn = model_app.session_state["keeper"].conversation.turns[-1]
+    assert turn.mode == "offline" and turn.sources
+    captions = "\n".join(part.value for part in model_app.chat_message[-1].caption)
+    assert "The model is unavailable; this answer comes from the articles." in captions
+    assert captions.count("The model is unavailable") == 1

@@ -5,6 +5,7 @@ Anna and Ben are the team (acme.example), Boss is an admin, Eve is from another 
 artifacts/screenshots/signin-*.png.
 """
 
+import contextlib
 import secrets
 import time
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ import pytest
 import tests.support.e2e_support as e2e
 from coach.records.access import MACHINE_OWNER
 from coach.records.store import Store
-from tests.support.oidc_provider import Provider, auth_secrets, oidc_provider
+from tests.support.oidc_provider import Provider, auth_secrets, metadata_naming_another_issuer, oidc_provider
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,10 +49,18 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(app_data_dir: Path, provider: Provider, store_path: Path, tmp_path_factory) -> Iterator[e2e.Server]:
-    folder = tmp_path_factory.mktemp("signin-app")
+    with signin_app(app_data_dir, provider, store_path, tmp_path_factory.mktemp("signin-app")) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def signin_app(
+    app_data_dir: Path, provider: Provider, store_path: Path, folder: Path, metadata_url: str | None = None
+) -> Iterator[e2e.Server]:
+    """`streamlit run app.py` with sign-in through `provider` (its discovery document from `metadata_url`)."""
     port = e2e.free_port()
     secrets_file = folder / "secrets.toml"
-    secrets_file.write_text(auth_secrets(provider, f"http://127.0.0.1:{port}", COOKIE_SECRET))
+    secrets_file.write_text(auth_secrets(provider, f"http://127.0.0.1:{port}", COOKIE_SECRET, metadata_url))
     env = {
         "COACH_DATABASE_URL": f"sqlite:///{store_path}",
         "COACH_TEAM_DOMAINS": "acme.example",
@@ -209,3 +218,30 @@ def test_an_expired_session_cookie_leads_back_to_the_sign_in_page(browser, serve
     anna.goto(server.url)
     anna.get_by_text("Sign in with your organisation").wait_for(timeout=e2e.ANSWER_TIMEOUT_MS)
     assert anna.get_by_test_id("stChatInputTextArea").count() == 0
+
+
+def test_an_id_token_from_another_issuer_is_refused_and_nothing_is_stored(
+    browser, server, app_data_dir, provider, tmp_path
+) -> None:
+    """An app whose provider's discovery document names another issuer than the one that signs the ID tokens
+    (as when a token comes from a provider other than the configured one): Authlib refuses the token inside
+    `st.login`, the person is back on the sign-in page with no session cookie, and the store stays empty.
+    The control: the same person through the same provider's own document is signed in."""
+    control = person(browser, server, provider)
+    sign_in(control, server, "anna")
+    assert "Signed in as Anna Albers" in sidebar(control)
+
+    store_path = tmp_path / "conversations.db"
+    with (
+        metadata_naming_another_issuer(provider, "https://login.elsewhere.example") as metadata_url,
+        signin_app(app_data_dir, provider, store_path, tmp_path, metadata_url) as other,
+    ):
+        anna = person(browser, other, provider)
+        sign_in(anna, other, "anna", expect_chat=False)
+        anna.get_by_text("Sign in with your organisation").wait_for(timeout=e2e.ANSWER_TIMEOUT_MS)
+        e2e.wait_idle(anna)
+        assert anna.get_by_test_id("stChatInputTextArea").count() == 0
+        assert not [cookie for cookie in anna.context.cookies() if cookie["name"].startswith("_streamlit_user")]
+        log = other.log.read_text()
+    assert "token exchange failed" in log and "iss" in log
+    assert not store_path.exists() or Store(f"sqlite:///{store_path}").recent(viewer=MACHINE_OWNER) == []

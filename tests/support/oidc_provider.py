@@ -5,9 +5,11 @@ Its users are registered with their claims (`add_user`); its sign-in form takes 
 """
 
 import contextlib
+import http.server
 import json
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -77,13 +79,44 @@ def _wait_until_serving(provider: Provider, log: Path) -> None:
     raise TimeoutError(f"oidc-provider-mock did not start within {STARTUP_TIMEOUT:.0f} s:\n{log.read_text()}")
 
 
-def auth_secrets(provider: Provider, app_url: str, cookie_secret: str) -> str:
-    """The `[auth]` section of `.streamlit/secrets.toml` for an app at `app_url` signing in with `provider`."""
+@contextlib.contextmanager
+def metadata_naming_another_issuer(provider: Provider, issuer: str) -> Iterator[str]:
+    """A discovery document that is the provider's own except for its `issuer`: an app reading it expects ID
+    tokens from `issuer`, while the provider (whose endpoints it still names) signs them as itself. Yields the
+    document's URL, served on a free loopback port until the block ends."""
+    with urllib.request.urlopen(provider.metadata_url, timeout=10) as response:
+        document = json.loads(response.read()) | {"issuer": issuer}
+    body = json.dumps(document).encode()
+
+    class Discovery(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # the name http.server calls
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Discovery)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/.well-known/openid-configuration"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def auth_secrets(provider: Provider, app_url: str, cookie_secret: str, metadata_url: str | None = None) -> str:
+    """The `[auth]` section of `.streamlit/secrets.toml` for an app at `app_url` signing in with `provider`
+    (whose discovery document is read from `metadata_url` when given)."""
     return (
         "[auth]\n"
         f'redirect_uri = "{app_url}/oauth2callback"\n'
         f'cookie_secret = "{cookie_secret}"\n'
         'client_id = "coach"\n'
         'client_secret = "coach-test-secret"\n'
-        f'server_metadata_url = "{provider.metadata_url}"\n'
+        f'server_metadata_url = "{metadata_url or provider.metadata_url}"\n'
     )
