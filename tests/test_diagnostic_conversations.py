@@ -25,8 +25,11 @@ def test_the_german_budget_correction_replaces_the_statement_it_takes_back(knowl
     assert "Ressourcen: Stufe 1 → Stufe 2" in turn.text
     assert talk.dialogue.assessment.dimensions["resources"].level == 2
     assert "Ein eigenes Social-Media-Budget haben wir nicht." not in _evidence_quotes(talk, "resources")
-    taken_back = next(t for t in talk.turns if t.text == "Ein eigenes Social-Media-Budget haben wir nicht.")
-    assert taken_back.corrected == ["resources"]
+    taken_back = next(
+        n for n, t in enumerate(talk.turns) if t.text == "Ein eigenes Social-Media-Budget haben wir nicht."
+    )
+    assert talk.corrections() == {taken_back: ["resources"]}
+    assert turn.took_back and all(item.turn == taken_back for item in turn.took_back)
 
 
 def test_an_english_budget_correction_keeps_the_roles_answer(knowledge_coach) -> None:

@@ -11,6 +11,7 @@ from coach.diagnostic.dialogue import (
     Change,
     DiagnosticContext,
     DialogueState,
+    Retraction,
     advance,
     amend,
     change_line,
@@ -215,7 +216,7 @@ def test_a_correction_says_what_changed_and_takes_back_the_old_statement(coach) 
     state, _ = advance(coach.context(), state, "We post sometimes and there is no budget")
     state, step = advance(coach.context(), state, "Actually we do have our own budget now")
     assert "Resources: level 1 → level 2" in step.text
-    assert ("We post sometimes and there is no budget", "resources") in step.retracted
+    assert Retraction("We post sometimes and there is no budget", "resources", 1) in step.retracted
     assert state.assessment.dimensions["presence"].level == 1  # the other half of that message still counts
 
 
@@ -308,3 +309,12 @@ def test_a_change_line_never_claims_a_level_moved_when_it_did_not() -> None:
     # A later statement that replaced an earlier one without moving a level is not announced.
     assert change_line(MODEL, (same,), "de", later=True) == ""
     assert change_line(MODEL, (same, moved), "en", later=True).endswith("Resources: level 1 → level 2.")
+
+
+def test_evidence_and_what_it_takes_back_remember_the_place_of_their_message(coach) -> None:
+    state, _ = start(coach.context(), "en")
+    state, _ = advance(coach.context(), state, "there is no budget", at=3)
+    assert [item.turn for item in state.evidence] == [3]
+    state, step = advance(coach.context(), state, "Actually we have our own budget", at=7)
+    assert step.retracted == (Retraction("there is no budget", "resources", 3),)
+    assert [item.turn for item in state.evidence] == [7]

@@ -50,7 +50,9 @@ class DialogueState:
     unanswered: tuple[str, ...] = ()
     """Dimensions asked about that stayed unknown (skipped, "I don't know", off-topic)."""
     turn: int = 0
-    """Messages received so far; evidence remembers the turn it came from."""
+    """The number of the last message received: its place in the conversation when the caller gives one,
+    else a count. Evidence remembers the turn it came from, so what a correction takes back can be
+    marked on the message that said it."""
 
     @property
     def assessment(self) -> Assessment:
@@ -71,6 +73,15 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Retraction:
+    """A statement a later message took back: its quote, the dimension, and the turn it came from."""
+
+    quote: str
+    dimension: str
+    turn: int
+
+
+@dataclass(frozen=True)
 class Step:
     """What the coach says after a step."""
 
@@ -81,8 +92,8 @@ class Step:
     answer: Answer | None = None
     changes: tuple[Change, ...] = ()
     """What a correction or a contradicting statement changed."""
-    retracted: tuple[tuple[str, str], ...] = ()
-    """(quote, dimension) of the statements a correction or a later statement replaced."""
+    retracted: tuple[Retraction, ...] = ()
+    """The statements a correction or a later statement replaced."""
 
 
 @dataclass
@@ -134,13 +145,16 @@ def start(context: DiagnosticContext, lang: Lang, state: DialogueState | None = 
     return state, replace(question, kind="opening", text=f"{OPENING[lang]}\n\n{question.text}")
 
 
-def advance(context: DiagnosticContext, state: DialogueState, message: str) -> tuple[DialogueState, Step | None]:
-    """Take one message; returns the new state and the coach's next question or side answer.
+def advance(
+    context: DiagnosticContext, state: DialogueState, message: str, at: int | None = None
+) -> tuple[DialogueState, Step | None]:
+    """Take one message (at its place `at` in the conversation, when known); returns the new state and
+    the coach's next question or side answer.
 
     None as the step, or a step of kind "summary" (with a line about what changed), means the
     diagnostic is complete: the caller shows the summary.
     """
-    state = replace(state, turn=state.turn + 1)
+    state = _received(state, at)
     intent = classify_message(message)
     if intent == "summary":
         return replace(state, phase="done", current=None), None
@@ -149,6 +163,11 @@ def advance(context: DiagnosticContext, state: DialogueState, message: str) -> t
     if intent == "unknown":
         return _unanswered(context, state)
     return _take_answer(context, state, message, correction=intent == "correction")
+
+
+def _received(state: DialogueState, at: int | None) -> DialogueState:
+    """The state with one more message received, numbered by its place in the conversation when known."""
+    return replace(state, turn=state.turn + 1 if at is None else at)
 
 
 def _side_question(context: DiagnosticContext, state: DialogueState, message: str) -> tuple[DialogueState, Step]:
@@ -201,8 +220,8 @@ def merge(state: DialogueState, scored: ScoredText, correction: bool) -> tuple[D
 
     A correction replaces the evidence of every dimension it clearly speaks to; a statement that
     clearly contradicts an earlier one (a deficit against a practice) replaces it too: the later
-    statement wins. Nothing else is touched. Returns the state, the level changes and the
-    (quote, dimension) pairs taken back.
+    statement wins. Nothing else is touched. Returns the state, the level changes and the statements
+    taken back.
     """
     before = state.assessment.levels
     clear = [item for item in scored.evidence if item.primary and item.confidence >= CLEAR_STATEMENT]
@@ -223,7 +242,7 @@ def merge(state: DialogueState, scored: ScoredText, correction: bool) -> tuple[D
     changes = tuple(
         Change(key, before[key], after[key]) for key in touched if before[key] != after[key] or key in replaced
     )
-    retracted = tuple(dict.fromkeys((item.quote, item.dimension) for item in removed))
+    retracted = tuple(dict.fromkeys(Retraction(item.quote, item.dimension, item.turn) for item in removed))
     return state, changes, retracted
 
 
@@ -249,12 +268,14 @@ def change_line(model: ReadinessModel, changes: tuple[Change, ...], lang: Lang, 
     return text["later_wins" if later else "noted"].format(changes="; ".join(part(c) for c in changes))
 
 
-def amend(context: DiagnosticContext, state: DialogueState, message: str) -> tuple[DialogueState, Step | None]:
+def amend(
+    context: DiagnosticContext, state: DialogueState, message: str, at: int | None = None
+) -> tuple[DialogueState, Step | None]:
     """A statement after the summary: its evidence updates the assessment (a correction replaces, a
     contradiction wins). None when it holds no evidence (then it is a question for the articles)."""
     correction = bool(CORRECTION.match(message))
     said = CORRECTION.sub("", message, count=1).strip() if correction else message
-    state = replace(state, turn=state.turn + 1)
+    state = _received(state, at)
     scored = context.score(said or message, state.turn, None)
     if not scored.evidence:
         return state, None
