@@ -14,12 +14,27 @@ from coach.answer.extractive import Answer
 from coach.knowledge.readiness_keys import ASK_ORDER, DIMENSION_KEYS
 from coach.lang.copy import section, texts
 from coach.lang.detect import Lang
-from coach.lang.words import CORRECTION, DONT_KNOW, QUESTION_LEAD_IN, QUESTION_START, SUMMARY_REQUEST
+from coach.lang.words import (
+    CORRECTION,
+    DONT_KNOW,
+    QUESTION_LEAD_IN,
+    QUESTION_START,
+    SUMMARY_REQUEST,
+)
 from coach.readiness.model import Dimension, Question, QuickReply, ReadinessModel
-from coach.readiness.rules import Assessment, Evidence, assess_evidence, decide_stage, decisive_levels
+from coach.readiness.rules import (
+    Assessment,
+    DimensionResult,
+    Evidence,
+    assess_evidence,
+    decide_stage,
+    decisive_levels,
+)
 from coach.readiness.scorer import ScoredText
 
 MAX_QUESTIONS = 10
+# READINESS.md promises about 6-10 questions: at least MIN_QUESTIONS dimensions are asked about before the
+# summary (unless the marketer asks for it), a follow-up counting as no new one.
 MIN_QUESTIONS = 6
 CLEAR_CONFIDENCE = 0.5
 # Order of questions when several are equally informative: the core of stage 2 first.
@@ -61,6 +76,11 @@ class DialogueState:
     @property
     def questions_asked(self) -> int:
         return len(self.asked)
+
+    @property
+    def dimensions_asked(self) -> list[str]:
+        """The dimensions asked about, each once (a follow-up is no new one), in order."""
+        return list(dict.fromkeys(question_id.rsplit("-", 1)[0] for question_id in self.asked))
 
 
 @dataclass(frozen=True)
@@ -218,24 +238,22 @@ def _ask_again(context: DiagnosticContext, state: DialogueState, text: str) -> S
 def merge(state: DialogueState, scored: ScoredText, correction: bool) -> tuple[DialogueState, tuple, tuple]:
     """The state with a message's evidence, where it replaces what was said before.
 
-    A correction replaces the evidence of every dimension it clearly speaks to; a statement that
-    clearly contradicts an earlier one (a deficit against a practice) replaces it too: the later
-    statement wins. Nothing else is touched. Returns the state, the level changes and the statements
-    taken back.
+    A correction replaces the evidence of every dimension it clearly speaks to. Without one, a later
+    statement replaces an earlier one only when both speak clearly to the same dimension and contradict
+    each other (a deficit against a practice), or when both are quick replies of that dimension's
+    questions: the later one wins. A weaker reading (a sentence's second dimension, an unclear one) is
+    outweighed, never taken back; nothing else is touched. Returns the state, the level changes and the
+    statements taken back.
     """
     before = state.assessment.levels
-    clear = [item for item in scored.evidence if item.primary and item.confidence >= CLEAR_STATEMENT]
+    clear = [item for item in scored.evidence if _clear(item)]
     spoken = clear or [item for item in scored.evidence if item.primary]
     if correction:
-        replaced = {item.dimension for item in spoken}
+        removed = [item for item in state.evidence if item.dimension in {new.dimension for new in spoken}]
     else:
-        replaced = {
-            item.dimension
-            for item in clear
-            if any(e.dimension == item.dimension and (e.level >= 2) != (item.level >= 2) for e in state.evidence)
-        }
-    removed = [item for item in state.evidence if item.dimension in replaced]
-    kept = tuple(item for item in state.evidence if item.dimension not in replaced)
+        removed = [item for item in state.evidence if any(_replaces(new, item) for new in clear)]
+    replaced = {item.dimension for item in removed}
+    kept = tuple(item for item in state.evidence if item not in removed)
     state = with_evidence(replace(state, evidence=kept), scored)
     after = state.assessment.levels
     touched = dict.fromkeys([*sorted(replaced, key=DIMENSION_KEYS.index), *(item.dimension for item in spoken)])
@@ -244,6 +262,20 @@ def merge(state: DialogueState, scored: ScoredText, correction: bool) -> tuple[D
     )
     retracted = tuple(dict.fromkeys(Retraction(item.quote, item.dimension, item.turn) for item in removed))
     return state, changes, retracted
+
+
+def _clear(item: Evidence) -> bool:
+    """A statement that speaks clearly to its dimension (its first one, with enough confidence)."""
+    return item.primary and item.confidence >= CLEAR_STATEMENT
+
+
+def _replaces(new: Evidence, old: Evidence) -> bool:
+    """Whether a later statement (not a correction) takes back an earlier one."""
+    if new.dimension != old.dimension or new.turn == old.turn:
+        return False
+    if new.source == "reply" and old.source == "reply":
+        return True
+    return _clear(old) and (old.level >= 2) != (new.level >= 2)
 
 
 def change_line(model: ReadinessModel, changes: tuple[Change, ...], lang: Lang, later: bool = False) -> str:
@@ -316,7 +348,7 @@ def _ask_next(
     dimension = next_dimension(state)
     if dimension is None:
         return replace(state, phase="done", current=None), None
-    question = context.model.dimension(dimension).questions[0]
+    question = _fresh_question(context.model.dimension(dimension), state)
     state = replace(state, current=question.id, asked=(*state.asked, question.id))
     text = question.text(state.lang)
     if context.phrase_question is not None:
@@ -327,7 +359,9 @@ def _ask_next(
 def next_dimension(state: DialogueState) -> str | None:
     """The dimension whose answer could change the stage most; None when the stage is clear enough.
 
-    A dimension is a candidate when it was not asked yet and its evidence is unclear. Dimensions the
+    A dimension is a candidate when it was not asked yet and the marketer has not spoken to it directly
+    and clearly (`_evident`); until MIN_QUESTIONS dimensions were asked, an evident one is asked to
+    confirm it when nothing else is left. Dimensions the
     stage still depends on (`Assessment.open`) come first, then those nothing was said about yet (what
     was said is not asked again while anything else is open), then those whose possible answers lead to
     different stages; ties go to the less certain dimension, then to the order of `ASK_ORDER`. While a
@@ -336,10 +370,10 @@ def next_dimension(state: DialogueState) -> str | None:
     if state.questions_asked >= MAX_QUESTIONS:
         return None
     assessment = state.assessment
-    asked = {question_id.rsplit("-", 1)[0] for question_id in state.asked}
-    candidates = [
-        key for key in ASK_ORDER if key not in asked and assessment.dimensions[key].confidence < CLEAR_CONFIDENCE
-    ]
+    asked = state.dimensions_asked
+    candidates = [key for key in ASK_ORDER if key not in asked and not _evident(assessment.dimensions[key])]
+    if not candidates and len(asked) < MIN_QUESTIONS:  # at least MIN_QUESTIONS questions: confirm what was said
+        candidates = [key for key in ASK_ORDER if key not in asked]
     if not candidates:
         return None
     levels = decisive_levels(assessment.dimensions)
@@ -356,9 +390,14 @@ def next_dimension(state: DialogueState) -> str | None:
     )
     best = ranked[0]
     settled = best not in assessment.open and influence[best] == 0 and assessment.confidence >= CLEAR_CONFIDENCE
-    if settled and state.questions_asked >= MIN_QUESTIONS:
+    if settled and len(asked) >= MIN_QUESTIONS:
         return None
     return best
+
+
+def _evident(result: DimensionResult) -> bool:
+    """A dimension is evident when the marketer spoke to it directly (a sentence's first dimension) and clearly."""
+    return result.confidence >= CLEAR_CONFIDENCE and any(item.primary for item in result.evidence)
 
 
 def _stage_spread(levels: dict[str, int | None], key: str) -> int:
@@ -391,6 +430,14 @@ def _matching_reply(question: Question, message: str, lang: Lang, by_number: boo
         if wanted in (reply.en.casefold(), reply.de.casefold()):
             return reply
     return None
+
+
+def _fresh_question(dimension: Dimension, state: DialogueState) -> Question:
+    """The dimension's first question; for a dimension the marketer already spoke to clearly (asked only to
+    reach MIN_QUESTIONS), its second one, which goes deeper instead of asking what was said."""
+    if _evident(state.assessment.dimensions[dimension.key]) and len(dimension.questions) > 1:
+        return dimension.questions[1]
+    return dimension.questions[0]
 
 
 def _follow_up_question(dimension: Dimension, state: DialogueState) -> Question:
