@@ -374,6 +374,51 @@ def test_a_quick_reply_replaces_an_earlier_quick_reply_of_the_same_dimension(coa
     assert [(item.source, item.level) for item in state.assessment.dimensions["resources"].evidence] == [("reply", 3)]
 
 
+@pytest.mark.parametrize(
+    ("lang", "question", "message", "level"),
+    [
+        ("de", "integration-1", "Nein, eigentlich nicht.", 1),
+        ("en", "integration-1", "no", 1),
+        ("en", "integration-1", "yes", 2),
+        ("de", "coordination-2", "Nein.", 1),
+    ],
+)
+def test_a_bare_yes_or_no_counts_only_for_the_question_it_answers(lang, question, message, level) -> None:
+    def elsewhere(text: str, turn: int = 0, focus: str | None = None) -> ScoredText:  # a scorer that misreads it
+        return ScoredText([Evidence("culture", 1, 0.9, text, "text", turn)])
+
+    context = DiagnosticContext(model=MODEL, score=elsewhere, answer_question=ScriptedCoach().answer)
+    state, _ = start(context, lang)
+    state = replace(state, current=question, asked=(question,))
+    state, _ = advance(context, state, message)
+    dimension = question.rsplit("-", 1)[0]
+    assert [(item.dimension, item.level, item.quote) for item in state.evidence] == [(dimension, level, message)]
+
+
+def test_a_bare_no_without_a_matching_quick_reply_keeps_only_the_asked_dimension() -> None:
+    def two(text: str, turn: int = 0, focus: str | None = None) -> ScoredText:
+        return ScoredText(
+            [Evidence("culture", 1, 0.9, text, "text", turn), Evidence("roles", 1, 0.5, text, "text", turn, False)]
+        )
+
+    context = DiagnosticContext(model=MODEL, score=two, answer_question=ScriptedCoach().answer)
+    state, _ = start(context, "de")
+    state = replace(state, current="roles-1", asked=("roles-1",))
+    state, _ = advance(context, state, "Nein, eigentlich nicht.")
+    assert [(item.dimension, item.primary) for item in state.evidence] == [("roles", True)]
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Eigentlich haben wir doch ein kleines own budget für Anzeigen.", "Actually, we have our own budget now."],
+)
+def test_a_corrections_quote_keeps_its_lead_in(coach, message) -> None:
+    state, _ = start(coach.context(), "en")
+    state, _ = advance(coach.context(), state, "no budget")
+    state, _ = advance(coach.context(), state, message)
+    assert [item.quote for item in state.evidence if item.dimension == "resources"] == [message]
+
+
 def test_at_least_six_questions_are_asked_even_when_the_first_answer_says_it_all(coach) -> None:
     everything = "no accounts, nobody owns, no budget, each department alone, editorial workflow"
     state, step = start(coach.context(), "en")

@@ -15,6 +15,8 @@ from coach.knowledge.readiness_keys import ASK_ORDER, DIMENSION_KEYS
 from coach.lang.copy import section, texts
 from coach.lang.detect import Lang
 from coach.lang.words import (
+    BARE_NO,
+    BARE_YES,
     CORRECTION,
     DONT_KNOW,
     QUESTION_LEAD_IN,
@@ -208,7 +210,11 @@ def _take_answer(
     dimension = _current_dim(context, state)
     said = CORRECTION.sub("", message, count=1).strip() if correction else message
     evidence = _reply_evidence(context, state, said, earlier=correction)
-    scored = ScoredText(evidence=[evidence]) if evidence else context.score(said or message, state.turn, dimension)
+    if evidence is None and not correction and dimension is not None and bare_yes_no(message):
+        scored = _bare_answer(context, state, message, dimension)
+    else:
+        scored = ScoredText(evidence=[evidence]) if evidence else context.score(said or message, state.turn, dimension)
+    scored = as_typed(scored, message, said)
     if correction and not scored.evidence:
         return state, _ask_again(context, state, DIALOGUE[state.lang]["correction_unclear"])
     state, changes, retracted = merge(state, scored, correction)
@@ -225,6 +231,40 @@ def _take_answer(
     elif step is None and noted:
         step = Step("summary", noted, changes=changes, retracted=retracted)
     return state, step
+
+
+def bare_yes_no(message: str) -> bool:
+    """ "Nein, eigentlich nicht.", "yes": an answer that means something only for the question it follows."""
+    return bool(BARE_NO.match(message) or BARE_YES.match(message))
+
+
+def _bare_answer(context: DiagnosticContext, state: DialogueState, message: str, dimension: str) -> ScoredText:
+    """A bare yes or no counts for the dimension asked about and never for another: the quick reply it
+    agrees with when the question offers one opening with "yes"/"no" (the lowest level of those), else
+    the scorer's reading of it for that dimension. Quoted as typed."""
+    _, question = context.model.question(state.current)
+    word = ("no", "nein") if BARE_NO.match(message) else ("yes", "ja")
+    agreeing = [reply for reply in question.replies if reply(state.lang).casefold().split(",")[0].strip(" .!") in word]
+    if agreeing:
+        reply = min(agreeing, key=lambda reply: reply.level)
+        return ScoredText(evidence=[Evidence(dimension, reply.level, 0.9, message.strip(), "reply", state.turn)])
+    scored = context.score(message, state.turn, dimension)
+    evidence = [replace(item, primary=True) for item in scored.evidence if item.dimension == dimension]
+    return ScoredText(evidence=evidence[:1])
+
+
+def as_typed(scored: ScoredText, message: str, said: str) -> ScoredText:
+    """The quotes of a correction as typed: the sentence the correction word opened keeps it
+    ("Eigentlich haben wir doch ein Budget…", not "haben wir doch ein Budget…")."""
+    start = message.find(said) if said else -1
+    lead = message[:start].lstrip() if start > 0 else ""
+    if not lead:
+        return scored
+    evidence = [
+        replace(item, quote=lead + item.quote) if item.source != "reply" and said.startswith(item.quote) else item
+        for item in scored.evidence
+    ]
+    return replace(scored, evidence=evidence)
 
 
 def _ask_again(context: DiagnosticContext, state: DialogueState, text: str) -> Step:
@@ -308,7 +348,7 @@ def amend(
     correction = bool(CORRECTION.match(message))
     said = CORRECTION.sub("", message, count=1).strip() if correction else message
     state = _received(state, at)
-    scored = context.score(said or message, state.turn, None)
+    scored = as_typed(context.score(said or message, state.turn, None), message, said)
     if not scored.evidence:
         return state, None
     state, changes, retracted = merge(state, scored, correction)
