@@ -183,3 +183,19 @@ def test_the_example_vectors_are_cached_per_text(counting_embedder, tmp_path: Pa
 def test_the_leaderships_view_is_evidence_of_the_culture_only(scorer: EvidenceScorer, text: str) -> None:
     scored = scorer.score(text)
     assert scored.evidence and {item.dimension for item in scored.evidence} == {"culture"}
+
+
+@pytest.mark.parametrize(
+    ("text", "dimension", "level"),
+    [
+        ("For ads we have a few hundred euros a year, no more.", "resources", 1),
+        ("Für Werbung haben wir ein paar hundert Euro im Jahr, mehr nicht.", "resources", 1),
+        ("Sales reps post about our products on LinkedIn, nobody coordinates that.", "coordination", 1),
+        ("Unsere Vertriebler posten selbst auf LinkedIn, das koordiniert niemand.", "coordination", 1),
+    ],
+)
+def test_a_small_ad_spend_and_posting_nobody_coordinates_are_level_one(scorer, text, dimension, level) -> None:
+    """Two confusions of a marketer's walkthrough: a small sum for ads is no dedicated budget (resources 1, not 2);
+    staff posting on their own with nobody coordinating is coordination 1, not integration."""
+    first = next(item for item in scorer.score(text).evidence if item.primary)
+    assert (first.dimension, first.level) == (dimension, level)
