@@ -51,8 +51,10 @@ def main() -> None:
     if accepted is not None:
         chat.reply(shared, talk, accepted)
         state.save()
-        if talk.lang != lang:
-            st.rerun()  # the first message chose the language: draw the whole page in it
+        if talk.lang != lang or talk.turns[-1].took_back:
+            # the first message chose the language: draw the whole page in it; or the reply took back an
+            # earlier message, which is drawn above with its mark
+            st.rerun()
     if checker.form_open(talk):
         checker.render_form(shared, talk)
     sidebar.render_sidebar(shared, talk)

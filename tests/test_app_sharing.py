@@ -198,3 +198,42 @@ def test_after_a_reload_a_link_says_why_its_address_is_not_shown_again(env) -> N
     captions = "\n".join(str(caption.value) for caption in reloaded.caption)
     assert "shown only once" in captions
     assert token not in "\n".join(str(code.value) for code in reloaded.code)
+
+
+CORRECTIONS = {
+    "de": (
+        "Ein eigenes Social-Media-Budget haben wir nicht.",
+        "Eigentlich haben wir doch ein Budget: rund 40.000 Euro im Jahr für Anzeigen und Tools.",
+        "(später korrigiert: Ressourcen)",
+    ),
+    "en": (
+        "There is no budget for social media.",
+        "Actually, we do have a budget of 20,000 euros a year for ads and tools.",
+        "(corrected later: Resources)",
+    ),
+}
+
+
+def marked(app: AppTest, note: str) -> list[str]:
+    """The user messages shown with `note` under them."""
+    return [
+        "\n".join(part.value for part in message.markdown)
+        for message in app.chat_message
+        if message.name == "user" and any(note in str(caption.value) for caption in message.caption)
+    ]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_a_correction_is_marked_on_the_message_it_took_back_live_after_a_reload_and_when_shared(env, lang) -> None:
+    statement, correction, note = CORRECTIONS[lang]
+    app = send(new_app(), "Diagnose starten") if lang == "de" else click(new_app(), "start")
+    app = send(send(app, statement), correction)
+    assert_no_exception(app)
+    assert marked(app, note) == [statement]  # the live chat, drawn again after the reply
+    reloaded = new_app(c=talk(app).id)
+    assert_no_exception(reloaded)
+    assert marked(reloaded, note) == [statement]
+    app = click(app, "share")
+    shared = new_app(share=app.session_state["links"][-1])
+    assert_no_exception(shared)
+    assert marked(shared, note) == [statement]

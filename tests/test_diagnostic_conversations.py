@@ -4,6 +4,7 @@ answered and never scored, additions after the summary, and bad input that loses
 
 import pytest
 
+from coach.diagnostic.summary import shown_quotes
 from coach.records.conversation import Conversation
 from coach.session.intake import take
 from coach.session.replies import start_diagnostic
@@ -25,8 +26,14 @@ def test_the_german_budget_correction_replaces_the_statement_it_takes_back(knowl
     assert "Ressourcen: Stufe 1 → Stufe 2" in turn.text
     assert talk.dialogue.assessment.dimensions["resources"].level == 2
     assert "Ein eigenes Social-Media-Budget haben wir nicht." not in _evidence_quotes(talk, "resources")
-    taken_back = next(t for t in talk.turns if t.text == "Ein eigenes Social-Media-Budget haben wir nicht.")
-    assert taken_back.corrected == ["resources"]
+    assert any(
+        quote.startswith("Eigentlich haben wir doch ein Budget") for quote in _evidence_quotes(talk, "resources")
+    )
+    taken_back = next(
+        n for n, t in enumerate(talk.turns) if t.text == "Ein eigenes Social-Media-Budget haben wir nicht."
+    )
+    assert talk.corrections() == {taken_back: ["resources"]}
+    assert turn.took_back and all(item.turn == taken_back for item in turn.took_back)
 
 
 def test_an_english_budget_correction_keeps_the_roles_answer(knowledge_coach) -> None:
@@ -126,3 +133,23 @@ def test_after_each_answer_the_chat_says_the_stage_so_far_and_what_is_open(knowl
     start_diagnostic(knowledge_coach, talk)
     turn = take(knowledge_coach, talk, "Wir haben Instagram." if lang == "de" else "We have Instagram.")
     assert turn.status and turn.status.startswith("Bisherige Stufe" if lang == "de" else "Stage so far")
+
+
+@pytest.mark.parametrize(
+    ("lang", "first", "bare"),
+    [
+        ("de", "Wir haben Instagram und LinkedIn und posten ab und zu.", "Nein, eigentlich nicht."),
+        ("en", "We have Instagram and LinkedIn and post now and then.", "no"),
+        ("en", "We have Instagram and LinkedIn and post now and then.", "yes"),
+    ],
+)
+def test_a_bare_yes_or_no_counts_only_for_the_dimension_asked(knowledge_coach, lang, first, bare) -> None:
+    talk = Conversation(lang=lang)
+    start_diagnostic(knowledge_coach, talk)
+    take(knowledge_coach, talk, first)
+    asked = talk.dialogue.current.rsplit("-", 1)[0]
+    take(knowledge_coach, talk, bare)
+    from_it = [item.dimension for item in talk.dialogue.evidence if item.quote == bare]
+    assert set(from_it) <= {asked} and len(from_it) <= 1
+    quoted = {key for key, result in talk.dialogue.assessment.dimensions.items() if bare in shown_quotes(result)}
+    assert quoted <= {asked}

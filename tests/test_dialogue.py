@@ -11,6 +11,7 @@ from coach.diagnostic.dialogue import (
     Change,
     DiagnosticContext,
     DialogueState,
+    Retraction,
     advance,
     amend,
     change_line,
@@ -93,14 +94,18 @@ def test_one_question_at_a_time_each_about_one_dimension(coach) -> None:
     assert len(set(asked)) == len(asked)
 
 
-def test_a_dimension_already_evident_is_not_asked_again(coach) -> None:
+def test_a_dimension_already_evident_is_asked_only_to_reach_the_minimum_and_then_deeper(coach) -> None:
     state, _ = start(coach.context(), "en")
     state, step = advance(coach.context(), state, "We post sometimes, nobody owns it, no budget, each department alone")
     asked = []
     while step is not None:
         asked.append(step.dimension)
         state, step = advance(coach.context(), state, "1")
-    assert not {"roles", "resources", "coordination"} & set(asked)
+    evident = {"roles", "resources", "coordination"}
+    again = [number for number, dimension in enumerate(asked) if dimension in evident]
+    assert not again or min(again) > max(number for number, dimension in enumerate(asked) if dimension not in evident)
+    assert all(question.endswith("-2") for question in state.asked if question.split("-")[0] in evident)
+    assert len(state.dimensions_asked) >= 6
 
 
 def test_a_quick_reply_is_exact_evidence_by_label_or_number(coach) -> None:
@@ -215,7 +220,7 @@ def test_a_correction_says_what_changed_and_takes_back_the_old_statement(coach) 
     state, _ = advance(coach.context(), state, "We post sometimes and there is no budget")
     state, step = advance(coach.context(), state, "Actually we do have our own budget now")
     assert "Resources: level 1 → level 2" in step.text
-    assert ("We post sometimes and there is no budget", "resources") in step.retracted
+    assert Retraction("We post sometimes and there is no budget", "resources", 1) in step.retracted
     assert state.assessment.dimensions["presence"].level == 1  # the other half of that message still counts
 
 
@@ -308,3 +313,121 @@ def test_a_change_line_never_claims_a_level_moved_when_it_did_not() -> None:
     # A later statement that replaced an earlier one without moving a level is not announced.
     assert change_line(MODEL, (same,), "de", later=True) == ""
     assert change_line(MODEL, (same, moved), "en", later=True).endswith("Resources: level 1 → level 2.")
+
+
+# -- what a later statement replaces, bare yes/no, quotes as typed, how many questions ----------------
+
+
+def test_evidence_and_what_it_takes_back_remember_the_place_of_their_message(coach) -> None:
+    state, _ = start(coach.context(), "en")
+    state, _ = advance(coach.context(), state, "there is no budget", at=3)
+    assert [item.turn for item in state.evidence] == [3]
+    state, step = advance(coach.context(), state, "Actually we have our own budget", at=7)
+    assert step.retracted == (Retraction("there is no budget", "resources", 3),)
+    assert [item.turn for item in state.evidence] == [7]
+
+
+def _two_readings(text: str, turn: int = 0, focus: str | None = None) -> ScoredText:
+    """The first answer speaks clearly to roles and, in passing, to coordination; later answers to one each."""
+    if "marketing team" in text:
+        return ScoredText(
+            [
+                Evidence("roles", 2, 0.8, text, "text", turn),
+                Evidence("coordination", 1, 0.45, text, "text", turn, primary=False),
+            ]
+        )
+    if "central team" in text:
+        return ScoredText([Evidence("coordination", 2, 0.8, text, "text", turn)])
+    return ScoredText()
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_an_answer_after_a_side_question_replaces_nothing_it_does_not_contradict(lang) -> None:
+    context = DiagnosticContext(model=MODEL, score=_two_readings, answer_question=ScriptedCoach().answer)
+    state, _ = start(context, lang)
+    state, _ = advance(context, state, "Our marketing team of three runs it, sales does its own thing")
+    side = "Kurze Zwischenfrage: Was heißt Koordination?" if lang == "de" else "Quick question: what is coordination?"
+    state, step = advance(context, state, side)
+    assert step.kind == "side_answer"
+    state, step = advance(context, state, "A central team coordinates all channels")
+    assert step.retracted == () and step.changes == ()
+    assert ("ersetzt" not in step.text) and ("replaces" not in step.text)
+    assert len(state.evidence) == 3  # the passing reading stays, outweighed by the clear answer
+    assert state.assessment.dimensions["coordination"].level == 2
+
+
+def test_a_clear_statement_that_contradicts_a_clear_earlier_one_still_wins(coach) -> None:
+    state, _ = start(coach.context(), "en")
+    state, _ = advance(coach.context(), state, "Nobody owns our channels")
+    state, step = advance(coach.context(), state, "A team owns the channels")
+    assert [item.dimension for item in step.retracted] == ["roles"]
+
+
+def test_a_quick_reply_replaces_an_earlier_quick_reply_of_the_same_dimension(coach) -> None:
+    state, _ = start(coach.context(), "en")
+    state = replace(state, current="resources-1", asked=("resources-1",))
+    state, _ = advance(coach.context(), state, "Own budget, staff, tools and training")
+    state = replace(state, current="resources-2", asked=(*state.asked, "resources-2"))
+    _, question = MODEL.question("resources-2")
+    state, step = advance(coach.context(), state, question.replies[2]("en"))  # level 3: no contradiction of 2
+    assert [item.dimension for item in step.retracted] == ["resources"]
+    assert [(item.source, item.level) for item in state.assessment.dimensions["resources"].evidence] == [("reply", 3)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "message", "level"),
+    [
+        ("de", "integration-1", "Nein, eigentlich nicht.", 1),
+        ("en", "integration-1", "no", 1),
+        ("en", "integration-1", "yes", 2),
+        ("de", "coordination-2", "Nein.", 1),
+    ],
+)
+def test_a_bare_yes_or_no_counts_only_for_the_question_it_answers(lang, question, message, level) -> None:
+    def elsewhere(text: str, turn: int = 0, focus: str | None = None) -> ScoredText:  # a scorer that misreads it
+        return ScoredText([Evidence("culture", 1, 0.9, text, "text", turn)])
+
+    context = DiagnosticContext(model=MODEL, score=elsewhere, answer_question=ScriptedCoach().answer)
+    state, _ = start(context, lang)
+    state = replace(state, current=question, asked=(question,))
+    state, _ = advance(context, state, message)
+    dimension = question.rsplit("-", 1)[0]
+    assert [(item.dimension, item.level, item.quote) for item in state.evidence] == [(dimension, level, message)]
+
+
+def test_a_bare_no_without_a_matching_quick_reply_keeps_only_the_asked_dimension() -> None:
+    def two(text: str, turn: int = 0, focus: str | None = None) -> ScoredText:
+        return ScoredText(
+            [Evidence("culture", 1, 0.9, text, "text", turn), Evidence("roles", 1, 0.5, text, "text", turn, False)]
+        )
+
+    context = DiagnosticContext(model=MODEL, score=two, answer_question=ScriptedCoach().answer)
+    state, _ = start(context, "de")
+    state = replace(state, current="roles-1", asked=("roles-1",))
+    state, _ = advance(context, state, "Nein, eigentlich nicht.")
+    assert [(item.dimension, item.primary) for item in state.evidence] == [("roles", True)]
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Eigentlich haben wir doch ein kleines own budget für Anzeigen.", "Actually, we have our own budget now."],
+)
+def test_a_corrections_quote_keeps_its_lead_in(coach, message) -> None:
+    state, _ = start(coach.context(), "en")
+    state, _ = advance(coach.context(), state, "no budget")
+    state, _ = advance(coach.context(), state, message)
+    assert [item.quote for item in state.evidence if item.dimension == "resources"] == [message]
+
+
+def test_at_least_six_questions_are_asked_even_when_the_first_answer_says_it_all(coach) -> None:
+    everything = "no accounts, nobody owns, no budget, each department alone, editorial workflow"
+    state, step = start(coach.context(), "en")
+    state, step = advance(coach.context(), state, everything)
+    while step is not None and step.kind != "summary":
+        state, step = advance(coach.context(), state, "I don't know")
+    assert len(state.dimensions_asked) >= 6
+
+
+def test_a_follow_up_is_no_new_question_for_the_minimum() -> None:
+    state = DialogueState(lang="en", asked=("roles-1", "roles-2", "presence-1", "processes-1", "resources-1"))
+    assert state.questions_asked == 5 and state.dimensions_asked == ["roles", "presence", "processes", "resources"]

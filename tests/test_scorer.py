@@ -7,9 +7,11 @@ import numpy as np
 import pytest
 
 from coach.config import Settings
+from coach.diagnostic.summary import shown_quotes
 from coach.readiness.clauses import read_sentence
 from coach.readiness.model import Label, LabelledSentence, load_corpus, load_model
-from coach.readiness.scorer import REMOTE_WEIGHT, EvidenceScorer
+from coach.readiness.rules import Evidence, dimension_results
+from coach.readiness.scorer import REMOTE_WEIGHT, TWO_DIMENSIONS, EvidenceScorer, one_sentence_one_dimension
 
 
 def test_a_past_state_is_neither_evidence_nor_a_goal(scorer: EvidenceScorer) -> None:
@@ -183,3 +185,33 @@ def test_the_example_vectors_are_cached_per_text(counting_embedder, tmp_path: Pa
 def test_the_leaderships_view_is_evidence_of_the_culture_only(scorer: EvidenceScorer, text: str) -> None:
     scored = scorer.score(text)
     assert scored.evidence and {item.dimension for item in scored.evidence} == {"culture"}
+
+
+@pytest.mark.parametrize(
+    ("text", "dimension", "level"),
+    [
+        ("For ads we have a few hundred euros a year, no more.", "resources", 1),
+        ("Für Werbung haben wir ein paar hundert Euro im Jahr, mehr nicht.", "resources", 1),
+        ("Sales reps post about our products on LinkedIn, nobody coordinates that.", "coordination", 1),
+        ("Unsere Vertriebler posten selbst auf LinkedIn, das koordiniert niemand.", "coordination", 1),
+    ],
+)
+def test_a_small_ad_spend_and_posting_nobody_coordinates_are_level_one(scorer, text, dimension, level) -> None:
+    """Two confusions of a marketer's walkthrough: a small sum for ads is no dedicated budget (resources 1, not 2);
+    staff posting on their own with nobody coordinating is coordination 1, not integration."""
+    first = next(item for item in scorer.score(text).evidence if item.primary)
+    assert (first.dimension, first.level) == (dimension, level)
+
+
+def test_a_sentence_is_quoted_under_a_second_dimension_only_when_the_scorer_is_sure_of_both() -> None:
+    sentence = "Was wir posten, leitet sich aus dem Marketingkonzept ab, und das Team plant es gemeinsam."
+    unsure = [Evidence("alignment", 2, 0.9, sentence), Evidence("roles", 2, TWO_DIMENSIONS - 0.1, sentence)]
+    kept = one_sentence_one_dimension(unsure)
+    assert [(item.dimension, item.primary) for item in kept] == [("alignment", True), ("roles", False)]
+    results = dimension_results(kept)
+    assert shown_quotes(results["alignment"]) == [sentence] and shown_quotes(results["roles"]) == []
+    assert results["roles"].level == 2  # still counts toward the level
+    sure = [Evidence("alignment", 2, 0.9, sentence), Evidence("roles", 2, TWO_DIMENSIONS + 0.1, sentence)]
+    assert all(item.primary for item in one_sentence_one_dimension(sure))
+    two = [Evidence("alignment", 2, 0.9, "One."), Evidence("roles", 2, 0.3, "Another.")]
+    assert one_sentence_one_dimension(two) == two  # different sentences are not compared

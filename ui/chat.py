@@ -56,12 +56,13 @@ def render_welcome(lang: Lang, offer_suggestions: bool) -> None:
                 st.button(check, key="check-strategy", icon=icon, on_click=state.queue, args=(check,))
 
 
-def render_turn(turn: Turn, lang: Lang, replies: list[str], key: str) -> None:
+def render_turn(turn: Turn, lang: Lang, replies: list[str], key: str, corrected: list[str] | None = None) -> None:
+    """One turn; under a user's turn, the dimensions a later message corrected (`Conversation.corrections`)."""
     if turn.role == "user":
         with st.chat_message("user", avatar=ui_text.USER_AVATAR):
             st.markdown(inert(turn.text))
-            if turn.corrected:
-                st.caption(inert(corrected_note(resources.readiness_model(), turn, lang)))
+            if corrected:
+                st.caption(inert(corrected_note(resources.readiness_model(), corrected, lang)))
         return
     with st.chat_message("assistant", avatar=ui_text.COACH_AVATAR):
         render_coach_body(turn, lang, stream=False)
@@ -159,6 +160,7 @@ def render_stream(tokens, show, interval: float = RENDER_INTERVAL, clock=time.mo
 
 def render_history(talk: Conversation, offer_replies: bool) -> None:
     last = len(talk.turns) - 1
+    corrections = talk.corrections()
     for number, turn in enumerate(talk.turns):
         replies = talk.quick_replies if number == last and offer_replies else []
-        render_turn(turn, talk.lang, replies, str(len(talk.turns)))
+        render_turn(turn, talk.lang, replies, str(len(talk.turns)), corrections.get(number))

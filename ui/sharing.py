@@ -182,11 +182,12 @@ def render_shared(token: str, viewer: Viewer) -> None:
         st.markdown(inert(line))
     st.subheader(ui_text.t(lang, "shared_transcript"), divider="gray")
     last_summary = max((number for number, turn in enumerate(talk.turns) if turn.kind == "summary"), default=None)
+    corrections = talk.corrections()
     for number, turn in enumerate(talk.turns):
         if number == last_summary and talk.summary:
             st.caption(ui_text.t(lang, "summary_above"))  # shown once, at the top
             continue
-        chat.render_turn(turn, lang, [], str(number))
+        chat.render_turn(turn, lang, [], str(number), corrections.get(number))
     with st.sidebar:
         st.subheader(ui_text.t(lang, "share_export"), divider="gray")
         render_downloads(talk, model)

@@ -14,12 +14,29 @@ from coach.answer.extractive import Answer
 from coach.knowledge.readiness_keys import ASK_ORDER, DIMENSION_KEYS
 from coach.lang.copy import section, texts
 from coach.lang.detect import Lang
-from coach.lang.words import CORRECTION, DONT_KNOW, QUESTION_LEAD_IN, QUESTION_START, SUMMARY_REQUEST
+from coach.lang.words import (
+    BARE_NO,
+    BARE_YES,
+    CORRECTION,
+    DONT_KNOW,
+    QUESTION_LEAD_IN,
+    QUESTION_START,
+    SUMMARY_REQUEST,
+)
 from coach.readiness.model import Dimension, Question, QuickReply, ReadinessModel
-from coach.readiness.rules import Assessment, Evidence, assess_evidence, decide_stage, decisive_levels
+from coach.readiness.rules import (
+    Assessment,
+    DimensionResult,
+    Evidence,
+    assess_evidence,
+    decide_stage,
+    decisive_levels,
+)
 from coach.readiness.scorer import ScoredText
 
 MAX_QUESTIONS = 10
+# READINESS.md promises about 6-10 questions: at least MIN_QUESTIONS dimensions are asked about before the
+# summary (unless the marketer asks for it), a follow-up counting as no new one.
 MIN_QUESTIONS = 6
 CLEAR_CONFIDENCE = 0.5
 # Order of questions when several are equally informative: the core of stage 2 first.
@@ -50,7 +67,9 @@ class DialogueState:
     unanswered: tuple[str, ...] = ()
     """Dimensions asked about that stayed unknown (skipped, "I don't know", off-topic)."""
     turn: int = 0
-    """Messages received so far; evidence remembers the turn it came from."""
+    """The number of the last message received: its place in the conversation when the caller gives one,
+    else a count. Evidence remembers the turn it came from, so what a correction takes back can be
+    marked on the message that said it."""
 
     @property
     def assessment(self) -> Assessment:
@@ -60,6 +79,11 @@ class DialogueState:
     def questions_asked(self) -> int:
         return len(self.asked)
 
+    @property
+    def dimensions_asked(self) -> list[str]:
+        """The dimensions asked about, each once (a follow-up is no new one), in order."""
+        return list(dict.fromkeys(question_id.rsplit("-", 1)[0] for question_id in self.asked))
+
 
 @dataclass(frozen=True)
 class Change:
@@ -68,6 +92,15 @@ class Change:
     dimension: str
     before: int | None
     after: int | None
+
+
+@dataclass(frozen=True)
+class Retraction:
+    """A statement a later message took back: its quote, the dimension, and the turn it came from."""
+
+    quote: str
+    dimension: str
+    turn: int
 
 
 @dataclass(frozen=True)
@@ -81,8 +114,8 @@ class Step:
     answer: Answer | None = None
     changes: tuple[Change, ...] = ()
     """What a correction or a contradicting statement changed."""
-    retracted: tuple[tuple[str, str], ...] = ()
-    """(quote, dimension) of the statements a correction or a later statement replaced."""
+    retracted: tuple[Retraction, ...] = ()
+    """The statements a correction or a later statement replaced."""
 
 
 @dataclass
@@ -134,13 +167,16 @@ def start(context: DiagnosticContext, lang: Lang, state: DialogueState | None = 
     return state, replace(question, kind="opening", text=f"{OPENING[lang]}\n\n{question.text}")
 
 
-def advance(context: DiagnosticContext, state: DialogueState, message: str) -> tuple[DialogueState, Step | None]:
-    """Take one message; returns the new state and the coach's next question or side answer.
+def advance(
+    context: DiagnosticContext, state: DialogueState, message: str, at: int | None = None
+) -> tuple[DialogueState, Step | None]:
+    """Take one message (at its place `at` in the conversation, when known); returns the new state and
+    the coach's next question or side answer.
 
     None as the step, or a step of kind "summary" (with a line about what changed), means the
     diagnostic is complete: the caller shows the summary.
     """
-    state = replace(state, turn=state.turn + 1)
+    state = _received(state, at)
     intent = classify_message(message)
     if intent == "summary":
         return replace(state, phase="done", current=None), None
@@ -149,6 +185,11 @@ def advance(context: DiagnosticContext, state: DialogueState, message: str) -> t
     if intent == "unknown":
         return _unanswered(context, state)
     return _take_answer(context, state, message, correction=intent == "correction")
+
+
+def _received(state: DialogueState, at: int | None) -> DialogueState:
+    """The state with one more message received, numbered by its place in the conversation when known."""
+    return replace(state, turn=state.turn + 1 if at is None else at)
 
 
 def _side_question(context: DiagnosticContext, state: DialogueState, message: str) -> tuple[DialogueState, Step]:
@@ -169,7 +210,11 @@ def _take_answer(
     dimension = _current_dim(context, state)
     said = CORRECTION.sub("", message, count=1).strip() if correction else message
     evidence = _reply_evidence(context, state, said, earlier=correction)
-    scored = ScoredText(evidence=[evidence]) if evidence else context.score(said or message, state.turn, dimension)
+    if evidence is None and not correction and dimension is not None and bare_yes_no(message):
+        scored = _bare_answer(context, state, message, dimension)
+    else:
+        scored = ScoredText(evidence=[evidence]) if evidence else context.score(said or message, state.turn, dimension)
+    scored = as_typed(scored, message, said)
     if correction and not scored.evidence:
         return state, _ask_again(context, state, DIALOGUE[state.lang]["correction_unclear"])
     state, changes, retracted = merge(state, scored, correction)
@@ -188,6 +233,40 @@ def _take_answer(
     return state, step
 
 
+def bare_yes_no(message: str) -> bool:
+    """ "Nein, eigentlich nicht.", "yes": an answer that means something only for the question it follows."""
+    return bool(BARE_NO.match(message) or BARE_YES.match(message))
+
+
+def _bare_answer(context: DiagnosticContext, state: DialogueState, message: str, dimension: str) -> ScoredText:
+    """A bare yes or no counts for the dimension asked about and never for another: the quick reply it
+    agrees with when the question offers one opening with "yes"/"no" (the lowest level of those), else
+    the scorer's reading of it for that dimension. Quoted as typed."""
+    _, question = context.model.question(state.current)
+    word = ("no", "nein") if BARE_NO.match(message) else ("yes", "ja")
+    agreeing = [reply for reply in question.replies if reply(state.lang).casefold().split(",")[0].strip(" .!") in word]
+    if agreeing:
+        reply = min(agreeing, key=lambda reply: reply.level)
+        return ScoredText(evidence=[Evidence(dimension, reply.level, 0.9, message.strip(), "reply", state.turn)])
+    scored = context.score(message, state.turn, dimension)
+    evidence = [replace(item, primary=True) for item in scored.evidence if item.dimension == dimension]
+    return ScoredText(evidence=evidence[:1])
+
+
+def as_typed(scored: ScoredText, message: str, said: str) -> ScoredText:
+    """The quotes of a correction as typed: the sentence the correction word opened keeps it
+    ("Eigentlich haben wir doch ein Budget…", not "haben wir doch ein Budget…")."""
+    start = message.find(said) if said else -1
+    lead = message[:start].lstrip() if start > 0 else ""
+    if not lead:
+        return scored
+    evidence = [
+        replace(item, quote=lead + item.quote) if item.source != "reply" and said.startswith(item.quote) else item
+        for item in scored.evidence
+    ]
+    return replace(scored, evidence=evidence)
+
+
 def _ask_again(context: DiagnosticContext, state: DialogueState, text: str) -> Step:
     """The open question again, after `text` (which may hold a `{question}` placeholder)."""
     dimension, question = context.model.question(state.current)
@@ -199,32 +278,44 @@ def _ask_again(context: DiagnosticContext, state: DialogueState, text: str) -> S
 def merge(state: DialogueState, scored: ScoredText, correction: bool) -> tuple[DialogueState, tuple, tuple]:
     """The state with a message's evidence, where it replaces what was said before.
 
-    A correction replaces the evidence of every dimension it clearly speaks to; a statement that
-    clearly contradicts an earlier one (a deficit against a practice) replaces it too: the later
-    statement wins. Nothing else is touched. Returns the state, the level changes and the
-    (quote, dimension) pairs taken back.
+    A correction replaces the evidence of every dimension it clearly speaks to. Without one, a later
+    statement replaces an earlier one only when both speak clearly to the same dimension and contradict
+    each other (a deficit against a practice), or when both are quick replies of that dimension's
+    questions: the later one wins. A weaker reading (a sentence's second dimension, an unclear one) is
+    outweighed, never taken back; nothing else is touched. Returns the state, the level changes and the
+    statements taken back.
     """
     before = state.assessment.levels
-    clear = [item for item in scored.evidence if item.primary and item.confidence >= CLEAR_STATEMENT]
+    clear = [item for item in scored.evidence if _clear(item)]
     spoken = clear or [item for item in scored.evidence if item.primary]
     if correction:
-        replaced = {item.dimension for item in spoken}
+        removed = [item for item in state.evidence if item.dimension in {new.dimension for new in spoken}]
     else:
-        replaced = {
-            item.dimension
-            for item in clear
-            if any(e.dimension == item.dimension and (e.level >= 2) != (item.level >= 2) for e in state.evidence)
-        }
-    removed = [item for item in state.evidence if item.dimension in replaced]
-    kept = tuple(item for item in state.evidence if item.dimension not in replaced)
+        removed = [item for item in state.evidence if any(_replaces(new, item) for new in clear)]
+    replaced = {item.dimension for item in removed}
+    kept = tuple(item for item in state.evidence if item not in removed)
     state = with_evidence(replace(state, evidence=kept), scored)
     after = state.assessment.levels
     touched = dict.fromkeys([*sorted(replaced, key=DIMENSION_KEYS.index), *(item.dimension for item in spoken)])
     changes = tuple(
         Change(key, before[key], after[key]) for key in touched if before[key] != after[key] or key in replaced
     )
-    retracted = tuple(dict.fromkeys((item.quote, item.dimension) for item in removed))
+    retracted = tuple(dict.fromkeys(Retraction(item.quote, item.dimension, item.turn) for item in removed))
     return state, changes, retracted
+
+
+def _clear(item: Evidence) -> bool:
+    """A statement that speaks clearly to its dimension (its first one, with enough confidence)."""
+    return item.primary and item.confidence >= CLEAR_STATEMENT
+
+
+def _replaces(new: Evidence, old: Evidence) -> bool:
+    """Whether a later statement (not a correction) takes back an earlier one."""
+    if new.dimension != old.dimension or new.turn == old.turn:
+        return False
+    if new.source == "reply" and old.source == "reply":
+        return True
+    return _clear(old) and (old.level >= 2) != (new.level >= 2)
 
 
 def change_line(model: ReadinessModel, changes: tuple[Change, ...], lang: Lang, later: bool = False) -> str:
@@ -249,13 +340,15 @@ def change_line(model: ReadinessModel, changes: tuple[Change, ...], lang: Lang, 
     return text["later_wins" if later else "noted"].format(changes="; ".join(part(c) for c in changes))
 
 
-def amend(context: DiagnosticContext, state: DialogueState, message: str) -> tuple[DialogueState, Step | None]:
+def amend(
+    context: DiagnosticContext, state: DialogueState, message: str, at: int | None = None
+) -> tuple[DialogueState, Step | None]:
     """A statement after the summary: its evidence updates the assessment (a correction replaces, a
     contradiction wins). None when it holds no evidence (then it is a question for the articles)."""
     correction = bool(CORRECTION.match(message))
     said = CORRECTION.sub("", message, count=1).strip() if correction else message
-    state = replace(state, turn=state.turn + 1)
-    scored = context.score(said or message, state.turn, None)
+    state = _received(state, at)
+    scored = as_typed(context.score(said or message, state.turn, None), message, said)
     if not scored.evidence:
         return state, None
     state, changes, retracted = merge(state, scored, correction)
@@ -295,7 +388,7 @@ def _ask_next(
     dimension = next_dimension(state)
     if dimension is None:
         return replace(state, phase="done", current=None), None
-    question = context.model.dimension(dimension).questions[0]
+    question = _fresh_question(context.model.dimension(dimension), state)
     state = replace(state, current=question.id, asked=(*state.asked, question.id))
     text = question.text(state.lang)
     if context.phrase_question is not None:
@@ -306,7 +399,9 @@ def _ask_next(
 def next_dimension(state: DialogueState) -> str | None:
     """The dimension whose answer could change the stage most; None when the stage is clear enough.
 
-    A dimension is a candidate when it was not asked yet and its evidence is unclear. Dimensions the
+    A dimension is a candidate when it was not asked yet and the marketer has not spoken to it directly
+    and clearly (`_evident`); until MIN_QUESTIONS dimensions were asked, an evident one is asked to
+    confirm it when nothing else is left. Dimensions the
     stage still depends on (`Assessment.open`) come first, then those nothing was said about yet (what
     was said is not asked again while anything else is open), then those whose possible answers lead to
     different stages; ties go to the less certain dimension, then to the order of `ASK_ORDER`. While a
@@ -315,10 +410,10 @@ def next_dimension(state: DialogueState) -> str | None:
     if state.questions_asked >= MAX_QUESTIONS:
         return None
     assessment = state.assessment
-    asked = {question_id.rsplit("-", 1)[0] for question_id in state.asked}
-    candidates = [
-        key for key in ASK_ORDER if key not in asked and assessment.dimensions[key].confidence < CLEAR_CONFIDENCE
-    ]
+    asked = state.dimensions_asked
+    candidates = [key for key in ASK_ORDER if key not in asked and not _evident(assessment.dimensions[key])]
+    if not candidates and len(asked) < MIN_QUESTIONS:  # at least MIN_QUESTIONS questions: confirm what was said
+        candidates = [key for key in ASK_ORDER if key not in asked]
     if not candidates:
         return None
     levels = decisive_levels(assessment.dimensions)
@@ -335,9 +430,14 @@ def next_dimension(state: DialogueState) -> str | None:
     )
     best = ranked[0]
     settled = best not in assessment.open and influence[best] == 0 and assessment.confidence >= CLEAR_CONFIDENCE
-    if settled and state.questions_asked >= MIN_QUESTIONS:
+    if settled and len(asked) >= MIN_QUESTIONS:
         return None
     return best
+
+
+def _evident(result: DimensionResult) -> bool:
+    """A dimension is evident when the marketer spoke to it directly (a sentence's first dimension) and clearly."""
+    return result.confidence >= CLEAR_CONFIDENCE and any(item.primary for item in result.evidence)
 
 
 def _stage_spread(levels: dict[str, int | None], key: str) -> int:
@@ -370,6 +470,14 @@ def _matching_reply(question: Question, message: str, lang: Lang, by_number: boo
         if wanted in (reply.en.casefold(), reply.de.casefold()):
             return reply
     return None
+
+
+def _fresh_question(dimension: Dimension, state: DialogueState) -> Question:
+    """The dimension's first question; for a dimension the marketer already spoke to clearly (asked only to
+    reach MIN_QUESTIONS), its second one, which goes deeper instead of asking what was said."""
+    if _evident(state.assessment.dimensions[dimension.key]) and len(dimension.questions) > 1:
+        return dimension.questions[1]
+    return dimension.questions[0]
 
 
 def _follow_up_question(dimension: Dimension, state: DialogueState) -> Question:

@@ -33,6 +33,16 @@ DONT_KNOW = re.compile(
     re.IGNORECASE,
 )
 
+_NO_WORDS = r"no|nope|nah|not really|not at all|never|rarely|nein|nö|nee|eher nicht|gar nicht|nie|kaum|selten"
+_YES_WORDS = r"yes|yeah|yep|yup|sure|of course|sometimes|ja|jap|klar|genau|natürlich|doch|schon|manchmal|teilweise"
+_FILLER = (
+    r"actually|really|not|at all|indeed|definitely|absolutely|i think|i guess|so far|unfortunately|"
+    r"eigentlich|wirklich|nicht|eher|leider|schon|so|doch|gar|bisher|glaube ich|denke ich|ja|nein|yes|no"
+)
+BARE_NO = re.compile(rf"^\W*({_NO_WORDS})(\W+({_FILLER}))*\W*$", re.IGNORECASE)
+BARE_YES = re.compile(rf"^\W*({_YES_WORDS})(\W+({_FILLER}))*\W*$", re.IGNORECASE)
+"""A bare yes or no ("Nein, eigentlich nicht.", "yes"): an answer only to the question it follows."""
+
 CORRECTION = re.compile(
     r"^\W*(actually|correction|to correct|let me correct|i was wrong|that's wrong|that is wrong|not quite|"
     r"sorry,? i meant|i meant|update:|eigentlich|korrektur|ich korrigiere|stimmt nicht|stimmt so nicht|"

@@ -19,6 +19,15 @@ def now() -> str:
 
 
 @dataclass
+class TakenBack:
+    """What a later message took back: the reading of one dimension in an earlier user turn."""
+
+    turn: int
+    """The user turn's place in the conversation (its index in `Conversation.turns`)."""
+    dimension: str
+
+
+@dataclass
 class Turn:
     """One message in the conversation."""
 
@@ -32,8 +41,13 @@ class Turn:
     mode: str = "offline"
     notices: list[str] = field(default_factory=list)
     created_at: str = field(default_factory=now)
+    took_back: list[TakenBack] = field(default_factory=list)
+    """On the coach's reply to a correction or a later statement: which earlier user turns it took back,
+    per dimension. Stored with the reply because the user's turn is stored before the coach reads it; read
+    through `Conversation.corrections`."""
     corrected: list[str] = field(default_factory=list)
-    """On a user's turn: the dimensions whose reading of it a later message replaced (kept, marked)."""
+    """Records written before `took_back`: on a user's turn, the dimensions a later message replaced. Still
+    read (`Conversation.corrections`), no longer written."""
     status: str | None = None
     """On a diagnostic question: the stage so far and what is still open, in one line (for phones)."""
     check: dict | None = None
@@ -67,6 +81,24 @@ class Conversation:
         if self.in_diagnostic or self.turns[-1].kind == "paper_offer":
             return self.turns[-1].quick_replies
         return []
+
+    def corrections(self) -> dict[int, list[str]]:
+        """Which user turns a later message corrected, by place in the conversation: the dimension keys
+        taken back, in the order they were. The one reading the chat, the share page and every export use."""
+        taken: dict[int, list[str]] = {}
+
+        def mark(position: int, dimension: str) -> None:
+            if 0 <= position < len(self.turns) and self.turns[position].role == "user":
+                keys = taken.setdefault(position, [])
+                if dimension not in keys:
+                    keys.append(dimension)
+
+        for position, turn in enumerate(self.turns):
+            for dimension in turn.corrected:
+                mark(position, dimension)
+            for item in turn.took_back:
+                mark(item.turn, item.dimension)
+        return taken
 
     @property
     def last_check(self) -> Turn | None:

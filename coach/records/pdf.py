@@ -69,12 +69,13 @@ def pdf_bytes(model: ReadinessModel, conversation: Conversation, exported_at: st
     if not conversation.turns:
         _paragraph(pdf, text["empty"])
     printed = 0
+    corrections = conversation.corrections()
     for shown, turn in enumerate(conversation.turns):
         if printed >= MAX_PDF_CHARS or shown >= MAX_PDF_TURNS:
             total = len(conversation.turns)
             _muted(pdf, text["pdf_cut"].format(shown=shown, total=total, limit=f"{MAX_PDF_CHARS:,}"))
             break
-        printed += _turn(pdf, model, turn, conversation.lang)
+        printed += _turn(pdf, model, turn, conversation.lang, corrections.get(shown, []))
     return bytes(pdf.output())
 
 
@@ -162,8 +163,9 @@ def _dimension_row(pdf: FPDF, name: str, result, labels: dict[str, str], lang: L
         pdf.set_text_color(*INK)
 
 
-def _turn(pdf: FPDF, model: ReadinessModel, turn: Turn, lang: Lang) -> int:
-    """Print one turn (its text cut at MAX_PDF_TURN_CHARS, with a note); returns the characters printed."""
+def _turn(pdf: FPDF, model: ReadinessModel, turn: Turn, lang: Lang, corrected: list[str]) -> int:
+    """Print one turn (its text cut at MAX_PDF_TURN_CHARS, with a note, and what a later message corrected);
+    returns the characters printed."""
     text = LABELS[lang]
     if pdf.will_page_break(18):
         pdf.add_page()
@@ -180,8 +182,8 @@ def _turn(pdf: FPDF, model: ReadinessModel, turn: Turn, lang: Lang) -> int:
         _paragraph(pdf, plain(body) if turn.role == "coach" else _CONTROL.sub("", body))
         if len(turn.text) > MAX_PDF_TURN_CHARS:
             _muted(pdf, text["pdf_turn_cut"].format(limit=f"{MAX_PDF_TURN_CHARS:,}"))
-    if turn.corrected:
-        _muted(pdf, corrected_note(model, turn, lang))
+    if corrected:
+        _muted(pdf, corrected_note(model, corrected, lang))
     for notice in turn.notices[:5]:
         _muted(pdf, _CONTROL.sub("", notice[:1000]))
     if turn.sources:

@@ -18,7 +18,7 @@ from coach.lang.copy import section
 from coach.lang.detect import Lang
 from coach.readiness.model import ReadinessModel
 from coach.records.check_export import check_summary
-from coach.records.conversation import Conversation, Turn, now
+from coach.records.conversation import Conversation, now
 from coach.safety import inert
 from coach.text import UnusableDocument, clean_document
 
@@ -35,7 +35,9 @@ LABELS = section("transcript")
 
 
 def transcript_json(conversation: Conversation) -> list[dict]:
-    """Every turn with its role, text, kind, sources and time."""
+    """Every turn with its role, text, kind, sources and time; a user's turn with the dimensions a later
+    message corrected."""
+    corrections = conversation.corrections()
     return [
         {
             "role": turn.role,
@@ -46,8 +48,9 @@ def transcript_json(conversation: Conversation) -> list[dict]:
             "sources": [{"id": s.id, "title": s.title, "lang": s.lang, "number": s.number} for s in turn.sources],
             "quick_replies": turn.quick_replies,
             "notices": turn.notices,
+            **({"corrected": corrections[position]} if position in corrections else {}),
         }
-        for turn in conversation.turns
+        for position, turn in enumerate(conversation.turns)
     ]
 
 
@@ -81,15 +84,17 @@ def conversation_from_data(data: Any) -> Conversation:
 def record(model: ReadinessModel, conversation: Conversation, exported_at: str | None = None) -> dict[str, Any]:
     """The JSON export: a versioned envelope around the complete conversation.
 
-    `summary` is the readable `assess --json` view of the diagnostic (derived, ignored on import);
-    `conversation` is what `read_record` restores.
+    `summary` is the readable `assess --json` view of the diagnostic and `corrections` the user turns a
+    later message corrected (both derived, ignored on import); `conversation` is what `read_record` restores.
     """
     summary = summary_json(model, conversation.summary) if conversation.summary else None
+    corrections = [{"turn": turn, "dimensions": keys} for turn, keys in conversation.corrections().items()]
     return {
         "schema": RECORD_SCHEMA,
         "version": RECORD_VERSION,
         "exported_at": exported_at or now(),
         "summary": summary,
+        "corrections": corrections,
         "conversation": conversation_data(conversation),
     }
 
@@ -160,9 +165,10 @@ def readable_time(iso: str) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def corrected_note(model: ReadinessModel, turn: Turn, lang: Lang) -> str:
-    """ "(corrected later: Resources)" under a user's turn that a later message replaced."""
-    names = ", ".join(model.dimension(key).short(lang) for key in turn.corrected)
+def corrected_note(model: ReadinessModel, dimensions: list[str], lang: Lang) -> str:
+    """ "(corrected later: Resources)" under a user's turn that a later message replaced
+    (`Conversation.corrections` says which)."""
+    names = "; ".join(model.dimension(key).short(lang) for key in dimensions)
     return LABELS[lang]["corrected"].format(names=names)
 
 
@@ -181,10 +187,11 @@ def markdown(model: ReadinessModel, conversation: Conversation, exported_at: str
     lines += [f"## {text['transcript']}", ""]
     if not conversation.turns:
         lines += [text["empty"], ""]
-    for turn in conversation.turns:
+    corrections = conversation.corrections()
+    for position, turn in enumerate(conversation.turns):
         lines += [f"### {text[turn.role]} · {readable_time(turn.created_at)}", "", inert(turn.text), ""]
-        if turn.corrected:
-            lines += [f"_{corrected_note(model, turn, conversation.lang)}_", ""]
+        if position in corrections:
+            lines += [f"_{corrected_note(model, corrections[position], conversation.lang)}_", ""]
         if turn.notices:  # a quote block ends at a blank line, or what follows joins it
             lines += [*(f"> {inert(notice)}" for notice in turn.notices), ""]
         if turn.sources:

@@ -7,7 +7,16 @@ from typing import Protocol
 
 from coach.answer.extractive import Answer
 from coach.config import Settings
-from coach.diagnostic.dialogue import DIALOGUE, DiagnosticContext, Step, advance, amend, classify_message, start
+from coach.diagnostic.dialogue import (
+    DIALOGUE,
+    DiagnosticContext,
+    Retraction,
+    Step,
+    advance,
+    amend,
+    classify_message,
+    start,
+)
 from coach.diagnostic.summary import Summary, render_summary
 from coach.lang.copy import texts
 from coach.lang.detect import Lang
@@ -15,7 +24,7 @@ from coach.lang.words import START_REQUEST
 from coach.readiness.model import ReadinessModel
 from coach.readiness.rules import Assessment, assess_evidence
 from coach.records.check_export import check_summary
-from coach.records.conversation import Conversation, Turn
+from coach.records.conversation import Conversation, TakenBack, Turn
 from coach.session.papers import check_turn, is_strategy_request, looks_like_plan, offer_turn, pasted_paper
 from coach.turns import TurnBudget, model_turn
 
@@ -103,16 +112,24 @@ def start_diagnostic(coach: CoachLike, conversation: Conversation, add: bool = T
 
 
 def _diagnostic_turn(coach: CoachLike, conversation: Conversation, text: str) -> Turn:
-    state, step = advance(coach.diagnostic_context(), conversation.dialogue, text)
+    state, step = advance(coach.diagnostic_context(), conversation.dialogue, text, _place(conversation))
     conversation.dialogue = state
-    if step is not None:
-        _mark_corrected(conversation, step)
     if step is None or step.kind == "summary":
-        return _summary_turn(coach, conversation, step.text if step else "")
-    turn = step_turn(step, coach_mode(coach))
-    if step.kind in ("question", "follow_up"):
-        turn.status = status_line(coach.model, state.assessment, conversation.lang)
+        turn = _summary_turn(coach, conversation, step.text if step else "")
+    else:
+        turn = step_turn(step, coach_mode(coach))
+        if step.kind in ("question", "follow_up"):
+            turn.status = status_line(coach.model, state.assessment, conversation.lang)
+    if step is not None:
+        turn.took_back = taken_back(conversation, step)
     return turn
+
+
+def _place(conversation: Conversation) -> int | None:
+    """The place of the message being answered (the last turn, a user's), which its evidence remembers."""
+    if conversation.turns and conversation.turns[-1].role == "user":
+        return len(conversation.turns) - 1
+    return None
 
 
 def _amended(coach: CoachLike, conversation: Conversation, text: str) -> Turn | None:
@@ -121,21 +138,47 @@ def _amended(coach: CoachLike, conversation: Conversation, text: str) -> Turn | 
     state = conversation.dialogue
     if state is None or state.phase != "done" or classify_message(text) in ("question", "summary", "unknown"):
         return None
-    state, step = amend(coach.diagnostic_context(), state, text)
+    state, step = amend(coach.diagnostic_context(), state, text, _place(conversation))
     if step is None:
         return None
     conversation.dialogue = state
-    _mark_corrected(conversation, step)
-    return _summary_turn(coach, conversation, f"{step.text} {DIALOGUE[conversation.lang]['updated_summary']}")
+    turn = _summary_turn(coach, conversation, f"{step.text} {DIALOGUE[conversation.lang]['updated_summary']}")
+    turn.took_back = taken_back(conversation, step)
+    return turn
 
 
-def _mark_corrected(conversation: Conversation, step: Step) -> None:
-    """Mark the user's turns whose statements a correction or a later statement replaced."""
-    for quote, dimension in step.retracted:
-        for turn in reversed(conversation.turns[:-1]):
-            if turn.role == "user" and quote in turn.text and dimension not in turn.corrected:
-                turn.corrected.append(dimension)
-                break
+def taken_back(conversation: Conversation, step: Step) -> list[TakenBack]:
+    """The user turns whose statements a correction or a later statement replaced, by place.
+
+    Evidence remembers the place of the message it came from; a state from before it did (a count of
+    messages instead) is checked against the turn's words, and else found by its quote, newest first.
+    """
+    found: list[TakenBack] = []
+    for item in step.retracted:
+        position = item.turn if _said_there(conversation, item.turn, item.quote) else _said_where(conversation, item)
+        if position is not None and TakenBack(position, item.dimension) not in found:
+            found.append(TakenBack(position, item.dimension))
+    return found
+
+
+def _said_there(conversation: Conversation, position: int, quote: str) -> bool:
+    """Whether the user turn at `position` said `quote` (in its words, or as a quick reply it was offered)."""
+    if not 0 <= position < len(conversation.turns) - 1 or conversation.turns[position].role != "user":
+        return False
+    offered = conversation.turns[position - 1].quick_replies if position else []
+    return _words(quote) in _words(conversation.turns[position].text) or quote in offered
+
+
+def _said_where(conversation: Conversation, item: Retraction) -> int | None:
+    for position in range(len(conversation.turns) - 2, -1, -1):
+        turn = conversation.turns[position]
+        if turn.role == "user" and _words(item.quote) in _words(turn.text):
+            return position
+    return None
+
+
+def _words(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def status_line(model: ReadinessModel, assessment: Assessment, lang: Lang) -> str:
