@@ -103,6 +103,29 @@ def test_a_question_after_the_summary_is_answered_not_scored(knowledge_coach) ->
     assert turn.kind == "answer" and talk.dialogue.evidence == evidence
 
 
+@pytest.mark.parametrize(
+    ("lang", "first", "unsure", "reply"),
+    [
+        ("de", "Wir posten auf Instagram, das macht die Assistenz nebenbei.", "Weiß ich nicht.", "Kein Problem."),
+        ("en", "We post on Instagram; our assistant does it on the side.", "I don't know", "No problem."),
+    ],
+)
+def test_i_dont_know_after_the_summary_is_acknowledged_not_answered_from_the_articles(
+    knowledge_coach, lang, first, unsure, reply
+) -> None:
+    talk = run_diagnostic(knowledge_coach, [first, "summary" if lang == "en" else "Zusammenfassung"], show=None)
+    evidence, summary = talk.dialogue.evidence, talk.summary
+    turn = take(knowledge_coach, talk, unsure)
+    assert turn.text.startswith(reply) and not turn.sources and turn.kind == "message"
+    assert talk.dialogue.evidence == evidence and talk.summary is summary
+
+
+def test_i_dont_know_outside_the_diagnostic_offers_questions_or_the_diagnostic(knowledge_coach) -> None:
+    talk = Conversation(lang="de")
+    turn = take(knowledge_coach, talk, "keine Ahnung")
+    assert turn.text.startswith("Kein Problem.") and "Diagnose" in turn.text and not turn.sources
+
+
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_i_dont_know_to_every_question_ends_in_an_honest_summary(knowledge_coach, lang) -> None:
     unsure = "I don't know" if lang == "en" else "weiß nicht"

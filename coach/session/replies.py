@@ -64,6 +64,8 @@ def reply_to(coach: CoachLike, conversation: Conversation, text: str, on_token: 
             turn = offer_turn(conversation.lang, pasted=True)
         elif is_start_request(text):
             turn = start_diagnostic(coach, conversation, add=False)
+        elif _unsure(text):
+            turn = Turn("coach", DIALOGUE[conversation.lang]["unsure_done" if _summarized(conversation) else "unsure"])
         elif (amended := _amended(coach, conversation, text)) is not None:
             turn = amended
         else:
@@ -130,6 +132,15 @@ def _place(conversation: Conversation) -> int | None:
     if conversation.turns and conversation.turns[-1].role == "user":
         return len(conversation.turns) - 1
     return None
+
+
+def _unsure(text: str) -> bool:
+    """ "I don't know", "weiß ich nicht" outside the diagnostic's questions: nothing to answer from the articles."""
+    return bool(text.strip()) and classify_message(text) == "unknown"
+
+
+def _summarized(conversation: Conversation) -> bool:
+    return conversation.dialogue is not None and conversation.dialogue.phase == "done"
 
 
 def _amended(coach: CoachLike, conversation: Conversation, text: str) -> Turn | None:
