@@ -146,10 +146,9 @@ def _summarized(conversation: Conversation) -> bool:
 def _amended(coach: CoachLike, conversation: Conversation, text: str) -> Turn | None:
     """After the summary, a statement about the company updates the assessment and the summary; a message
     that asks something, or says nothing about the company, is left to the articles (None)."""
-    state = conversation.dialogue
-    if state is None or state.phase != "done" or classify_message(text) in ("question", "summary", "unknown"):
+    if not _summarized(conversation) or classify_message(text) in ("question", "summary", "unknown"):
         return None
-    state, step = amend(coach.diagnostic_context(), state, text, _place(conversation))
+    state, step = amend(coach.diagnostic_context(), conversation.dialogue, text, _place(conversation))
     if step is None:
         return None
     conversation.dialogue = state
