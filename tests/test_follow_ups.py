@@ -5,6 +5,7 @@ llama.cpp in tests/test_llama_server.py."""
 import pytest
 
 from coach.answer.extractive import NOTHING_FOUND
+from coach.answer.followup import KIND_HINTS, aspect_query
 from coach.answer.orientation import ASK_IN_A_SENTENCE, OFFER
 from coach.answer.verdict import without_verdict
 from coach.records.conversation import Conversation, Turn
@@ -38,6 +39,40 @@ def test_an_offline_follow_up_is_answered_from_the_previous_topic_and_says_how_i
     assert READ_AS[lang].split("{")[0] in turn.notices[0] and first in turn.notices[0]
     previous = without_verdict(conversation.turns[1].text).split(" [")[0]
     assert not without_verdict(turn.text).startswith(previous), (previous, turn.text)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "lang"),
+    [
+        ("Is posting three times a week a strategy?", "and who should do that?", "en"),
+        ("Ist dreimal pro Woche posten eine Strategie?", "und wer sollte das machen?", "de"),
+    ],
+)
+def test_a_follow_up_that_only_asks_who_is_answered_about_who_not_about_the_previous_topic(
+    knowledge_coach: Coach, first: str, second: str, lang: str
+) -> None:
+    earlier = knowledge_coach.ask(first, lang)
+    answer = knowledge_coach.ask(second, lang, history=[("user", first), ("coach", earlier.text)])
+    assert answer.sources[0].key == "roles-and-responsibilities", (answer.text, answer.sources)
+    assert READ_AS[lang].format(question=f"{first} – {second}") in answer.notices
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "aspect"),
+    [
+        ("and who should do that?", "who", True),
+        ("und wer sollte das machen?", "who", True),
+        ("and who sits in the hub?", "who", False),  # a topic of its own: read with the previous question only
+        ("why not?", "why", False),  # more of the same topic
+        ("an example?", "example", False),
+    ],
+)
+def test_only_a_follow_up_that_names_nothing_but_a_side_of_the_topic_is_also_read_on_its_own(
+    question: str, kind: str, aspect: bool
+) -> None:
+    query = aspect_query(question, kind, "en")
+    assert (query is not None) == aspect
+    assert query is None or (question in query and KIND_HINTS["who"]["en"] in query)
 
 
 def test_a_longer_question_the_articles_cannot_answer_alone_is_read_with_the_previous_one(

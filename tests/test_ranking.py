@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from bench.ranking import best_scores, cross_validated, fit, ranks
+from coach.knowledge.index import Hit
 from coach.retrieval.fit import FIT_FILE, RankingFitError, ranking_fit, read_fit
-from coach.retrieval.reranker import FEATURES, _grams, _hubness, _LexicalIndex
+from coach.retrieval.reranker import FEATURES, Retrieved, _grams, _hubness, _LexicalIndex, fuse
 
 WEIGHTS = ranking_fit(FEATURES).weights
 
@@ -142,3 +143,23 @@ def test_the_gate_sees_the_best_real_candidate_of_each_question():
     weights = np.zeros(len(FEATURES))
     weights[FEATURES.index("passage")] = 1.0
     assert best_scores(x, exists, weights).tolist() == [0.9, 0.7]
+
+
+def _reading(scores: dict[str, float], passages: dict[str, float], sentences: list[float]) -> Retrieved:
+    hits = [
+        Hit(chunk, f"{chunk.split('#')[0]}-en", chunk.split("#")[0], "en", "", "", "", score)
+        for chunk, score in passages.items()
+    ]
+    return Retrieved(hits[:1], hits, max(scores.values()), np.array(sentences), scores)
+
+
+def test_two_readings_are_fused_by_the_sum_of_their_scores_on_the_gates_scale():
+    together = _reading({"strategy": 1.8, "roles": 1.6}, {"strategy#0": 0.85, "roles#0": 0.80}, [0.9, 0.5])
+    aspect = _reading({"roles": 1.7, "owners": 1.2}, {"roles#0": 0.84, "owners#0": 0.70}, [0.3, 0.7])
+    fused = fuse(together, aspect, "en", 2)
+    # roles 1.6 + 1.7; strategy 1.8 + the aspect's lowest 1.2; owners the reading's lowest 1.6 + 1.2
+    assert fused.scores == pytest.approx({"roles": 3.3, "strategy": 3.0, "owners": 2.8})
+    assert [hit.key for hit in fused.hits] == ["roles", "strategy"]
+    assert fused.hits[0].score == 0.84  # the closer of the two passages found for roles
+    assert fused.relevance == 1.7  # roles' better single reading, not the sum
+    assert fused.sentence_scores == pytest.approx([0.6, 0.6])

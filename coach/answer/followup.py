@@ -12,7 +12,7 @@ answerable (`coach.session.coach`). With a model, the model rewrites the questio
 import re
 from collections.abc import Sequence
 
-from coach.answer.reading import is_follow_up
+from coach.answer.reading import is_follow_up, topic_words
 
 JOINER = " – "
 
@@ -70,10 +70,34 @@ WORD_HINTS: tuple[tuple[re.Pattern, dict[str, str]], ...] = (
 """What a follow-up's words add when its kind says nothing: "realistic timeline?" asks for a plan over time."""
 
 
+ASPECT_KINDS = ("who",)
+"""Kinds of follow-up that ask about another side of the previous topic ("und wer?"), not for more of it ("why?")."""
+
+
 def follow_up_query(asked: str, question: str, kind: str, lang: str) -> str:
     """The retrieval text of a follow-up read with its previous question; other questions unchanged."""
     if asked == question:
         return asked
-    hints = [KIND_HINTS[kind][lang]] if kind in KIND_HINTS else []
-    hints += [hint[lang] for pattern, hint in WORD_HINTS if pattern.search(question)]
+    hints = _hints(question, kind, lang)
     return f"{asked} ({'; '.join(hints)})" if hints else asked
+
+
+def aspect_query(question: str, kind: str, lang: str) -> str | None:
+    """The retrieval text of what a pointing follow-up asks about, when that is all it says.
+
+    "And who should do that?" after "Is posting three times a week a strategy?" names no topic of its own:
+    the previous question brings the object, the follow-up the side of it asked about (who is responsible).
+    Read only together, the longer previous question drowns that side out, so it is retrieved on its own too
+    (`coach.retrieval.reranker.fuse`). A follow-up with a topic of its own ("and who sits in the hub?") or one
+    asking for more of the same ("an example?", "why?") is read together only: None.
+    """
+    aspects = _hints(question, kind if kind in ASPECT_KINDS else "", lang)
+    if not aspects or topic_words(question):
+        return None
+    return f"{question.strip()} ({'; '.join(aspects)})"
+
+
+def _hints(question: str, kind: str, lang: str) -> list[str]:
+    """What the follow-up's kind and words add to its retrieval."""
+    hints = [KIND_HINTS[kind][lang]] if kind in KIND_HINTS else []
+    return hints + [hint[lang] for pattern, hint in WORD_HINTS if pattern.search(question)]

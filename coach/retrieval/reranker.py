@@ -194,6 +194,28 @@ def retrieve(index: KnowledgeIndex, query_vector: np.ndarray, lang: str, limit: 
     )
 
 
+def fuse(first: Retrieved, second: Retrieved, lang: str, limit: int) -> Retrieved:
+    """Two readings of one question weighed alike: per article the sum of its reranked scores (an article one
+    reading did not consider gets that reading's lowest), the passages of both, the mean sentence similarity.
+    The relevance is the better of the two readings' scores for the article ranked first, on the gate's scale."""
+    floor = {id(reading): min(reading.scores.values(), default=0.0) for reading in (first, second)}
+    keys = set(first.scores) | set(second.scores)
+    scores = {key: sum(r.scores.get(key, floor[id(r)]) for r in (first, second)) for key in keys}
+    ranked = sorted(scores, key=lambda key: scores[key], reverse=True)
+    closest: dict[str, Hit] = {}
+    for hit in (*first.candidates, *second.candidates):
+        if hit.chunk_id not in closest or hit.score > closest[hit.chunk_id].score:
+            closest[hit.chunk_id] = hit
+    candidates = list(closest.values())
+    return Retrieved(
+        hits=[_in_language(key, candidates, lang) for key in ranked[:limit]],
+        candidates=candidates,
+        relevance=max(first.scores.get(ranked[0], 0.0), second.scores.get(ranked[0], 0.0)) if ranked else 0.0,
+        sentence_scores=(first.sentence_scores + second.sentence_scores) / 2,
+        scores=scores,
+    )
+
+
 def candidate_features(
     index: KnowledgeIndex, query_vector: np.ndarray, question: str
 ) -> tuple[list[Hit], np.ndarray, dict[str, np.ndarray]]:

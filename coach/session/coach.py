@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coach.answer.extractive import Answer, Source, covered
-from coach.answer.followup import follow_up_query, previous_answer, with_previous
+from coach.answer.followup import aspect_query, follow_up_query, previous_answer, with_previous
 from coach.answer.orientation import ORIENTATION_QUERY, ask_in_a_sentence, suggested_questions, with_offer
 from coach.answer.reading import (
     CONTINUATION_WORDS,
@@ -34,7 +34,7 @@ from coach.lang.detect import Lang, detect_language
 from coach.readiness.model import LabelledSentence, ReadinessModel, load_corpus, load_model
 from coach.readiness.rules import Assessment, assess_evidence
 from coach.readiness.scorer import EvidenceScorer, ScoredText
-from coach.retrieval.reranker import Retrieved, prepare, retrieve
+from coach.retrieval.reranker import Retrieved, fuse, prepare, retrieve
 from coach.session.backends import ChatModels, ModelBackend, OfflineBackend
 from coach.strategy.check import StrategyCheck, build_check
 from coach.strategy.classifier import Labelled, StatementClassifier, load_examples
@@ -214,6 +214,13 @@ class Coach:
             retrieved = retrieve(self.index, vector, question.lang, self.settings.top_k, query)
             if not (topic or orient) and asked == question.text and len(words_of(asked)) <= CONTINUATION_WORDS:
                 asked, vector, retrieved = self._read_with_previous(question, history, kind, vector, retrieved)
+            if asked != question.text and (aspect := aspect_query(question.text, kind, question.lang)):
+                retrieved = fuse(
+                    retrieved,
+                    self.retrieve(aspect, question.lang, self.settings.top_k),
+                    question.lang,
+                    self.settings.top_k,
+                )
             notices = list(question.notices)
             if asked.strip() != question.text.strip():
                 notices.append(READ_AS[question.lang].format(question=asked))
