@@ -1,18 +1,26 @@
-"""Fitted numbers as data: JSON files beside the code they tune, checked when read.
+"""Fitted numbers as data: JSON files beside the code they tune, checked when read, read once.
 
-The runtime only reads them. It refuses a file that is missing or unreadable, that lacks a name the code reads
-or holds one it does not, or whose value is not a finite number, with an error naming the file and the command
-that refits or checks it: a fitted number must never fall back to a guess unnoticed. `coach/retrieval/fit.py`
-reads the reranker's fit with these checks.
+A thresholds file holds `values` (the constant's name -> a number) and `provenance` (the same names -> why the
+value is what it is: on which data it was chosen, the command that measures it, the figures). The runtime reads
+only the values. It refuses a file that is missing or unreadable, that lacks a name the code reads or holds one
+it does not, or whose value is not a finite number, with an error naming the file and the command that checks
+it: a threshold must never fall back to a guess unnoticed. `coach/retrieval/fit.py` reads the reranker's fit
+with the same checks.
 """
 
 import json
 import math
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from coach.errors import CoachError
+
+PACKAGE = Path(__file__).parent
+EVIDENCE_BENCH = "python -m bench --only evidence --split dev8"
+PERSONAS_BENCH = "python -m bench --only personas"
 
 
 class FittedNumbersError(CoachError):
@@ -67,3 +75,62 @@ class FittedFile:
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
                 raise self.refuse(f"{self.path}: {name} in '{where}' is {value!r}, not a finite number")
         return dict(found)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """A layer's thresholds file: `values` and `provenance`, each naming exactly `names`."""
+
+    path: Path
+    names: tuple[str, ...]
+    """The module constants the file sets, by their names in the code."""
+    check: str
+    """The command(s) that measure these thresholds (a changed value must be checked with them)."""
+
+    @property
+    def file(self) -> FittedFile:
+        return FittedFile(self.path, "thresholds", f"restore it from git; a changed value is checked with {self.check}")
+
+    def value(self, name: str) -> float:
+        """One threshold, from the file read once per process."""
+        return shipped_values(self)[name]
+
+
+def read_thresholds(thresholds: Thresholds) -> dict[str, float]:
+    """The values of a thresholds file, after checking it; FittedNumbersError naming the file and the check."""
+    file = thresholds.file
+    data = file.read()
+    file.names(data, ("values", "provenance"), "the file")
+    values, provenance = file.part(data, "values"), file.part(data, "provenance")
+    file.names(values, thresholds.names, "'values'")
+    file.names(provenance, thresholds.names, "'provenance'")
+    for name, why in provenance.items():
+        if not isinstance(why, str) or not why.strip():
+            raise file.refuse(f"{thresholds.path}: 'provenance' of {name} says nothing")
+    return file.numbers(values, "values")
+
+
+@cache
+def shipped_values(thresholds: Thresholds) -> MappingProxyType[str, float]:
+    """The shipped file's values, read once per process."""
+    return MappingProxyType(read_thresholds(thresholds))
+
+
+READINESS = Thresholds(
+    PACKAGE / "readiness" / "thresholds.json",
+    (
+        "BACKGROUND_MARGIN",
+        "MIN_SALIENCE",
+        "IN_DOMAIN_PERCENTILE",
+        "REMOTE_WEIGHT",
+        "SECOND_GAP",
+        "SECOND_WEIGHT",
+        "TWO_DIMENSIONS",
+        "DECISIVE",
+        "CLEAR",
+        "PROVISIONAL_CONFIDENCE",
+    ),
+    f"`{EVIDENCE_BENCH}` and `{PERSONAS_BENCH}`",
+)
+"""The scorer's (`coach/readiness/scorer.py`) and the stage rules' (`coach/readiness/rules.py`) thresholds."""
+THRESHOLDS = (READINESS,)
