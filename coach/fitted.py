@@ -21,6 +21,7 @@ from coach.errors import CoachError
 PACKAGE = Path(__file__).parent
 EVIDENCE_BENCH = "python -m bench --only evidence --split dev8"
 PERSONAS_BENCH = "python -m bench --only personas"
+ANSWERS_BENCH = "python -m bench --only answers"
 
 
 class FittedNumbersError(CoachError):
@@ -133,4 +134,12 @@ READINESS = Thresholds(
     f"`{EVIDENCE_BENCH}` and `{PERSONAS_BENCH}`",
 )
 """The scorer's (`coach/readiness/scorer.py`) and the stage rules' (`coach/readiness/rules.py`) thresholds."""
-THRESHOLDS = (READINESS,)
+DIAGNOSTIC = Thresholds(
+    PACKAGE / "diagnostic" / "thresholds.json",
+    ("CLEAR_CONFIDENCE", "CLEAR_STATEMENT", "SECOND_QUOTE_CONFIDENCE"),
+    f"`{PERSONAS_BENCH}` and `{EVIDENCE_BENCH}`",
+)
+"""The dialogue's (`coach/diagnostic/dialogue.py`) and the summary's (`coach/diagnostic/summary.py`) thresholds."""
+ANSWER = Thresholds(PACKAGE / "answer" / "thresholds.json", ("AFFIRMS",), f"`{ANSWERS_BENCH}`")
+"""The verdict's threshold (`coach/answer/verdict.py`)."""
+THRESHOLDS = (READINESS, DIAGNOSTIC, ANSWER)

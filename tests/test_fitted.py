@@ -7,10 +7,19 @@ import re
 import pytest
 
 from coach.config import PROJECT_ROOT
-from coach.fitted import READINESS, THRESHOLDS, FittedNumbersError, Thresholds, read_thresholds, shipped_values
+from coach.fitted import (
+    ANSWER,
+    DIAGNOSTIC,
+    READINESS,
+    THRESHOLDS,
+    FittedNumbersError,
+    Thresholds,
+    read_thresholds,
+    shipped_values,
+)
 
-FILES = {"READINESS": READINESS}
-READ = re.compile(r"^(\w+) = (READINESS)\.value\(\"(\w+)\"\)$", re.MULTILINE)
+FILES = {"READINESS": READINESS, "DIAGNOSTIC": DIAGNOSTIC, "ANSWER": ANSWER}
+READ = re.compile(r"^(\w+) = (READINESS|DIAGNOSTIC|ANSWER)\.value\(\"(\w+)\"\)$", re.MULTILINE)
 
 
 def constants_read() -> list[tuple[str, str, str, str]]:
@@ -25,6 +34,8 @@ def constants_read() -> list[tuple[str, str, str, str]]:
 def test_every_layer_file_ships_beside_its_code_and_loads():
     assert [thresholds.path.relative_to(PROJECT_ROOT).as_posix() for thresholds in THRESHOLDS] == [
         "coach/readiness/thresholds.json",
+        "coach/diagnostic/thresholds.json",
+        "coach/answer/thresholds.json",
     ]
     for thresholds in THRESHOLDS:
         assert set(read_thresholds(thresholds)) == set(thresholds.names)
@@ -103,4 +114,5 @@ def test_a_sound_file_gives_its_numbers_as_written(tmp_path):
 
 def test_the_shipped_files_name_the_commands_that_measure_them():
     assert "python -m bench --only evidence --split dev8" in READINESS.check
-    assert "python -m bench --only personas" in READINESS.check
+    assert "python -m bench --only personas" in DIAGNOSTIC.check
+    assert "python -m bench --only answers" in ANSWER.check
