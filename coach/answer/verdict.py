@@ -12,6 +12,7 @@ of the next sentences of the answer, up to STANCE_SENTENCES in all), so it can b
 import re
 from typing import Literal
 
+from coach.fitted import ANSWER
 from coach.lang.copy import texts
 
 Verdict = Literal["yes", "no", "depends"]
@@ -29,10 +30,10 @@ _NEGATION = re.compile(
     r"nicht|kein\w*|nie|niemals|nichts|weder)\b",
     re.IGNORECASE,
 )
-# The share of the question's topic words the sentence must use to count as saying yes to it: all of them, since
-# a sentence that neither negates nor hedges but talks about something near ("A typical strategy deck reads:
-# Instagram three times a week ...") is no yes (dev9 t03, t04).
-AFFIRMS = 1.0
+# The share of the question's topic words the sentence must use to count as saying yes to it: a sentence that
+# neither negates nor hedges but talks about something near ("A typical strategy deck reads: Instagram three
+# times a week ...") is no yes. Fitted: the value and where it comes from are in `coach/answer/thresholds.json`.
+AFFIRMS = ANSWER.value("AFFIRMS")
 VERDICTS = {verdict: texts("answer", f"verdict_{verdict}") for verdict in ("yes", "no", "depends")}
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from coach.answer.extractive import Answer
+from coach.fitted import DIAGNOSTIC
 from coach.knowledge.readiness_keys import ASK_ORDER, DIMENSION_KEYS
 from coach.lang.copy import section, texts
 from coach.lang.detect import Lang
@@ -38,7 +39,10 @@ MAX_QUESTIONS = 10
 # READINESS.md promises about 6-10 questions: at least MIN_QUESTIONS dimensions are asked about before the
 # summary (unless the marketer asks for it), a follow-up counting as no new one.
 MIN_QUESTIONS = 6
-CLEAR_CONFIDENCE = 0.5
+# A dimension the marketer spoke to directly and at least this clearly need not be asked about, and a stage this
+# clear may end the questions once MIN_QUESTIONS were asked. The fitted thresholds (DIAGNOSTIC.value) are data:
+# their values, and the data and figures they were chosen on, are in `coach/diagnostic/thresholds.json`.
+CLEAR_CONFIDENCE = DIAGNOSTIC.value("CLEAR_CONFIDENCE")
 # Order of questions when several are equally informative: the core of stage 2 first.
 
 Phase = Literal["asking", "done"]
@@ -138,7 +142,7 @@ BACK_TO_DIAGNOSTIC = texts("dialogue", "back_to_diagnostic")
 DIALOGUE = section("dialogue")
 # A statement speaks clearly to a dimension from this confidence on: only such a statement replaces
 # what was said before about that dimension.
-CLEAR_STATEMENT = 0.4
+CLEAR_STATEMENT = DIAGNOSTIC.value("CLEAR_STATEMENT")
 
 
 def classify_message(message: str) -> Intent:

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from coach.answer.extractive import Source
+from coach.fitted import DIAGNOSTIC
 from coach.knowledge.readiness_keys import CORE_DIMENSIONS, DIMENSION_KEYS
 from coach.lang.copy import quoted, section
 from coach.lang.detect import Lang
@@ -205,9 +206,9 @@ def _dimension_line(model: ReadinessModel, assessment: Assessment, key: str, lan
 
 # At most this many quotes stand under a dimension: the clearest.
 SHOWN_QUOTES = 2
-SECOND_QUOTE_CONFIDENCE = 0.5
-"""A second quote is shown only when the scorer is at least this sure of it: on the tuning descriptions
-(dev8) most second quotes below it came from a sentence about another dimension."""
+SECOND_QUOTE_CONFIDENCE = DIAGNOSTIC.value("SECOND_QUOTE_CONFIDENCE")
+"""A second quote is shown only when the scorer is at least this sure of it: a less sure one is often a sentence
+about another dimension (fitted: `coach/diagnostic/thresholds.json`)."""
 
 
 def shown_quotes(result: DimensionResult) -> list[str]:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
 
+from coach.fitted import READINESS
 from coach.knowledge.readiness_keys import CORE_DIMENSIONS, DIMENSION_KEYS, STAGE_KEYS
 
 EvidenceSource = Literal["text", "reply", "model"]
@@ -105,8 +106,10 @@ def _one_dimension(items: list[Evidence]) -> DimensionResult:
     return DimensionResult(level, round(agreement * min(1.0, side), 3), items)
 
 
+# The fitted thresholds (READINESS.value) are data: their values, and the data and figures they were chosen on,
+# are in `coach/readiness/thresholds.json`; the comments here say what they mean.
 # A dimension whose evidence is weaker than this is shown, but does not decide the stage.
-DECISIVE = 0.3
+DECISIVE = READINESS.value("DECISIVE")
 # Level-3 evidence this clear demonstrates a level-3 practice: as clear as evidence that decides.
 # A stricter bar reads stage-3 companies whose open culture was said once, beside level-2 dialogue, as
 # stage 2.
@@ -115,7 +118,7 @@ DEMONSTRATED = DECISIVE
 # show practices at least CLEAR and the deficit is less clear than the OUTWEIGHING-th clearest of
 # them: contradictions are weighed by clarity, as they are for stage 0 (one offhand remark of a deficit
 # does not outweigh two clearly described practices).
-CLEAR = 0.4
+CLEAR = READINESS.value("CLEAR")
 OUTWEIGHING = 2
 
 
@@ -217,7 +220,7 @@ def _deciding_dimensions(stage: int) -> tuple[str, ...]:
 
 # Until every dimension that could still change the stage is known, the stage is provisional and its
 # confidence stays below this: a claim of 80 % or more needs the stage-deciding dimensions.
-PROVISIONAL_CONFIDENCE = 0.75
+PROVISIONAL_CONFIDENCE = READINESS.value("PROVISIONAL_CONFIDENCE")
 
 
 def open_dimensions(stage: int, levels: dict[str, int | None]) -> list[str]:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.fitted import READINESS
 from coach.knowledge.readiness_keys import DIMENSION_KEYS
 from coach.readiness.clauses import Clause, is_negated, read_sentence
 from coach.readiness.model import LabelledSentence, ReadinessModel
@@ -30,36 +31,35 @@ log = logging.getLogger(__name__)
 NEIGHBOURS = 7
 BACKGROUND = -1
 """The dimension index of the background examples (statements with no readiness content)."""
+# The fitted thresholds (READINESS.value) are data: their values, and the data and figures they were chosen on,
+# are in `coach/readiness/thresholds.json`; the comments here say what they mean.
 # A clause must stand out from small talk by this much to count (in the same units as salience).
-BACKGROUND_MARGIN = 0.3
+BACKGROUND_MARGIN = READINESS.value("BACKGROUND_MARGIN")
 # A clause is about a dimension when its closest examples are this much more similar than the
 # example bank's average for that clause (in standard deviations of the clause's similarities).
-MIN_SALIENCE = 2.1
+MIN_SALIENCE = READINESS.value("MIN_SALIENCE")
 # A clause less similar to every example than the in-domain floor is remote: nonsense, another topic,
 # or a real statement in unusual words ("our central team of four owns the main channels" is at 0.85,
 # below "lorem ipsum" at 0.87). Salience against the background examples tells them apart; a remote
-# clause's evidence counts at REMOTE_WEIGHT: counting such clauses in part beat both dropping them and
-# counting them fully (which reads more stage-0 companies as stage 1) in cross-validation over the tuning
-# persona splits; the floor's percentile (2 or 5) made no difference.
-IN_DOMAIN_PERCENTILE = 2
-REMOTE_WEIGHT = 0.75
+# clause's evidence counts at REMOTE_WEIGHT: in part, since dropping such clauses loses real statements and
+# counting them fully reads more stage-0 companies as stage 1. The floor is the IN_DOMAIN_PERCENTILE-th
+# percentile of how close the examples are to each other.
+IN_DOMAIN_PERCENTILE = READINESS.value("IN_DOMAIN_PERCENTILE")
+REMOTE_WEIGHT = READINESS.value("REMOTE_WEIGHT")
 # An unclear answer to a question about a dimension is read with that dimension in mind: short
 # answers ("the intern, when she has time") rarely name their subject.
 FOCUS_BONUS = 0.8
 FOCUS_MAX_WORDS = 12
 # A clause often speaks to two dimensions ("HR hires through employees who post freely because
 # leadership trusts them": integration and culture; "our community votes on what we build next":
-# integration and an open culture). The runner-up dimension counts too, with less weight, when it
-# is salient on its own and nearly as close as the best one (in salience units; chosen in cross-validation
-# over the tuning persona splits from a plateau: gap 1.0-1.5, weight 0.6-0.8 do equally well).
-SECOND_GAP = 1.0
-SECOND_WEIGHT = 0.7
+# integration and an open culture). The runner-up dimension counts too, with SECOND_WEIGHT, when it
+# is salient on its own and nearly as close as the best one: less than SECOND_GAP behind (in salience units).
+SECOND_GAP = READINESS.value("SECOND_GAP")
+SECOND_WEIGHT = READINESS.value("SECOND_WEIGHT")
 # A sentence whose clauses speak to different dimensions ("sales posts on its own, nobody coordinates that")
 # is quoted under each only when the scorer is at least this sure of each; a less sure reading still counts
-# toward its level, as a second dimension does. Chosen on the tuning descriptions (dev8) only: evidence
-# precision / dimension recall were 0.833 / 0.789 without the rule, 0.853 / 0.763 at 0.4, 0.860 / 0.754 at
-# 0.5, 0.885 / 0.746 at 0.6, 0.882 / 0.719 at 0.7, 0.880 / 0.711 at 0.8 (levels and stages unchanged).
-TWO_DIMENSIONS = 0.6
+# toward its level, as a second dimension does (a wrong quote is what the marketer reads).
+TWO_DIMENSIONS = READINESS.value("TWO_DIMENSIONS")
 
 
 @dataclass

@@ -6,20 +6,19 @@ cross-validated figures, the date). The runtime only reads it, and refuses a fil
 exactly the reranker's features.
 """
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-from coach.errors import CoachError
+from coach.fitted import FittedFile, FittedNumbersError
 
 FIT_FILE = Path(__file__).with_name("ranking_fit.json")
 REFIT = "python -m bench.ranking --write"
 
 
-class RankingFitError(CoachError):
+class RankingFitError(FittedNumbersError):
     """The file of fitted ranking numbers is missing, unreadable or fitted on other features."""
 
 
@@ -37,27 +36,13 @@ class RankingFit:
 
 def read_fit(features: tuple[str, ...], path: Path = FIT_FILE) -> RankingFit:
     """The fit in `path`, its weights ordered like `features`; RankingFitError naming the file and the fix."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        weights, gates = data["weights"], data["relevance_gate"]
-        if not isinstance(weights, dict) or not isinstance(gates, dict):
-            raise TypeError("weights and relevance_gate must be objects")
-        if set(weights) != set(features):
-            raise RankingFitError(
-                f"{path} was fitted on other features ({', '.join(sorted(set(weights) ^ set(features)))}); "
-                f"refit it with `{REFIT}`"
-            )
-        vector = np.array([float(weights[name]) for name in features])
-        gates = {str(name): float(value) for name, value in gates.items()}
-    except FileNotFoundError:
-        raise RankingFitError(f"the ranking weights file {path} is missing; refit it with `{REFIT}`") from None
-    except KeyError as missing:
-        raise RankingFitError(f"{path} has no {missing}; refit it with `{REFIT}`") from None
-    except (OSError, ValueError, TypeError) as error:
-        raise RankingFitError(f"{path} cannot be read ({error}); refit it with `{REFIT}`") from None
-    if not np.all(np.isfinite(vector)) or not all(np.isfinite(value) for value in gates.values()):
-        raise RankingFitError(f"{path} holds a weight or gate that is not a finite number; refit it with `{REFIT}`")
-    return RankingFit(vector, gates)
+    file = FittedFile(path, "ranking weights", f"refit it with `{REFIT}`", RankingFitError)
+    data = file.read()
+    weights, gates = file.part(data, "weights"), file.part(data, "relevance_gate")
+    file.names(weights, features, "'weights'")
+    weights, gates = file.numbers(weights, "weights"), file.numbers(gates, "relevance_gate")
+    vector = np.array([float(weights[name]) for name in features])
+    return RankingFit(vector, {str(name): float(value) for name, value in gates.items()})
 
 
 @cache
