@@ -43,7 +43,6 @@ MIN_QUESTIONS = 6
 # clear may end the questions once MIN_QUESTIONS were asked. The fitted thresholds (DIAGNOSTIC.value) are data:
 # their values, and the data and figures they were chosen on, are in `coach/diagnostic/thresholds.json`.
 CLEAR_CONFIDENCE = DIAGNOSTIC.value("CLEAR_CONFIDENCE")
-# Order of questions when several are equally informative: the core of stage 2 first.
 
 Phase = Literal["asking", "done"]
 Intent = Literal["summary", "question", "unknown", "correction", "answer"]

@@ -254,7 +254,7 @@ def _build_bank(
 
 
 def _in_domain_floor(vectors: np.ndarray) -> float:
-    """As close as 98% of the examples are to their second-nearest other example.
+    """As close as all but IN_DOMAIN_PERCENTILE % of the examples are to their second-nearest other example.
 
     Derived from the bank, so it holds for any embedder's similarity scale; the second neighbour
     because the nearest is often the example's own translation.
