@@ -43,6 +43,17 @@ BARE_NO = re.compile(rf"^\W*({_NO_WORDS})(\W+({_FILLER}))*\W*$", re.IGNORECASE)
 BARE_YES = re.compile(rf"^\W*({_YES_WORDS})(\W+({_FILLER}))*\W*$", re.IGNORECASE)
 """A bare yes or no ("Nein, eigentlich nicht.", "yes"): an answer only to the question it follows."""
 
+_CLOSING = (
+    r"that's all|that is all|that's it|nothing( else| more)?( to add)?|all good|all fine|fine|"
+    r"nichts( mehr| weiter)?( zu ergänzen)?|das war's|das wars|das ist alles|passt( so)?|alles (gut|klar)|"
+    r"thanks|thank you|danke"
+)
+NOTHING_TO_ADD = re.compile(
+    rf"^\W*((actually|eigentlich)\W+)?({_NO_WORDS}|nicht|{_CLOSING})(\W+({_FILLER}|{_CLOSING}))*\W*$", re.IGNORECASE
+)
+"""After the summary, nothing to add ("Nein, eigentlich nicht.", "no, that's all", "passt so"): no correction
+and no statement, whatever its lead-in."""
+
 CORRECTION = re.compile(
     r"^\W*(actually|correction|to correct|let me correct|i was wrong|that's wrong|that is wrong|not quite|"
     r"sorry,? i meant|i meant|update:|eigentlich|korrektur|ich korrigiere|stimmt nicht|stimmt so nicht|"
