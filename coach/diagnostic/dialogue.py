@@ -155,7 +155,7 @@ def classify_message(message: str) -> Intent:
     asked = message.rstrip().endswith("?")
     if asked and lead_in:
         return "question"
-    if CORRECTION.match(message):
+    if CORRECTION.match(message) and not bare_yes_no(message):  # "Nein, eigentlich nicht." answers the question
         return "correction"
     if asked and QUESTION_START.match(message):
         return "question"

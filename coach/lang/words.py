@@ -55,7 +55,8 @@ NOTHING_TO_ADD = re.compile(
 and no statement, whatever its lead-in."""
 
 CORRECTION = re.compile(
-    r"^\W*(actually|correction|to correct|let me correct|i was wrong|that's wrong|that is wrong|not quite|"
+    r"^\W*((no|nope|nein|nee|doch)\W+)?"
+    r"(actually|correction|to correct|let me correct|i was wrong|that's wrong|that is wrong|not quite|"
     r"sorry,? i meant|i meant|update:|eigentlich|korrektur|ich korrigiere|stimmt nicht|stimmt so nicht|"
     r"das stimmt nicht|ich meinte|nachtrag|inzwischen|falsch)\b\W*",
     re.IGNORECASE,
