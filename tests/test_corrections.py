@@ -162,3 +162,90 @@ def test_an_old_record_without_took_back_still_loads_with_its_marks(lang) -> Non
 def test_a_mark_that_points_at_no_user_turn_is_ignored() -> None:
     talk = Conversation(turns=[Turn("user", "hi"), Turn("coach", "hello", took_back=[TakenBack(1, "roles")])])
     assert talk.corrections() == {}
+
+
+def quick_reply_conversation(lang: str, numbers: int) -> tuple[FakeCoach, Conversation]:
+    """A diagnostic answered with quick replies by number: presence, roles, processes, resources in turn."""
+    coach, talk = FakeCoach(), Conversation(lang=lang)
+    start_diagnostic(coach, talk)
+    for _ in range(numbers):
+        take(coach, talk, "1")
+    assert talk.dialogue.asked[:numbers] == ("presence-1", "roles-1", "processes-1", "resources-1")[:numbers]
+    return coach, talk
+
+
+def user_positions(talk: Conversation) -> list[int]:
+    return [number for number, turn in enumerate(talk.turns) if turn.role == "user"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "correction", "dimension", "changed", "answer"),
+    [
+        ("de", "Korrektur: bei den Rollen eher 2", "roles", "Rollen: Stufe 1 → Stufe 2", 1),
+        ("de", "Eigentlich bei Prozesse die zweite Antwort", "processes", "Prozesse: Stufe 1 → Stufe 2", 2),
+        ("de", "eigentlich die zweite Antwort", "resources", "Ressourcen: Stufe 0 → Stufe 1", 3),
+        ("en", "actually, for budget it's option 3", "resources", "Resources: level 0 → level 2", 3),
+        ("en", "Correction: for roles, the second answer", "roles", "Roles: level 1 → level 2", 1),
+        ("en", "actually the third one", "resources", "Resources: level 0 → level 2", 3),
+    ],
+)
+def test_a_correction_may_name_an_earlier_quick_reply_by_its_number(lang, correction, dimension, changed, answer):
+    coach, talk = quick_reply_conversation(lang, 4)
+    before = {item for item in talk.dialogue.evidence if item.dimension != dimension}
+    turn = take(coach, talk, correction)
+    assert changed in turn.text
+    assert {item for item in talk.dialogue.evidence if item.dimension != dimension} == before
+    replaced = [item for item in talk.dialogue.evidence if item.dimension == dimension]
+    assert len(replaced) == 1 and replaced[0].source == "reply"
+    assert turn.took_back == [TakenBack(user_positions(talk)[answer], dimension)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "correction"),
+    [("de", "Korrektur: bei der Kultur eher 2"), ("en", "actually, for culture it's option 7"), ("en", "actually 9")],
+)
+def test_a_numbered_correction_of_nothing_asked_changes_nothing(lang, correction) -> None:
+    coach, talk = quick_reply_conversation(lang, 4)
+    evidence = talk.dialogue.evidence
+    turn = take(coach, talk, correction)
+    assert talk.dialogue.evidence == evidence and not turn.took_back
+
+
+@pytest.mark.parametrize(
+    ("lang", "statement"),
+    [
+        ("en", "Actually, 2 of us have our own budget now."),
+        ("de", "Eigentlich haben wir 2 Leute und ein eigenes Budget."),
+    ],
+)
+def test_a_correction_with_a_number_in_a_sentence_is_read_as_a_statement(lang, statement) -> None:
+    coach, talk = quick_reply_conversation(lang, 4)
+    take(coach, talk, statement)
+    resources = [item for item in talk.dialogue.evidence if item.dimension == "resources"]
+    assert [(item.level, item.source) for item in resources] == [(2, "text")]
+
+
+def test_a_quick_reply_that_opens_like_a_correction_is_an_answer() -> None:
+    coach, talk = quick_reply_conversation("de", 1)
+    assert talk.dialogue.current == "roles-1"
+    turn = take(coach, talk, "Eigentlich niemand oder jemand nebenbei")
+    roles = [item for item in talk.dialogue.evidence if item.dimension == "roles"]
+    assert [(item.level, item.source) for item in roles] == [(1, "reply")]
+    assert not turn.took_back and talk.dialogue.current != "roles-1"
+
+
+@pytest.mark.parametrize(
+    ("lang", "correction", "changed"),
+    [
+        ("de", "Korrektur: bei den Rollen eher 2", "Rollen: Stufe 1 → Stufe 2"),
+        ("en", "actually, for roles it's option 2", "Roles: level 1 → level 2"),
+    ],
+)
+def test_a_numbered_correction_after_the_summary_updates_it(lang, correction, changed) -> None:
+    coach, talk = quick_reply_conversation(lang, 4)
+    take(coach, talk, "summary")
+    assert talk.summary is not None
+    turn = take(coach, talk, correction)
+    assert turn.kind == "summary" and changed in turn.text.split("\n\n")[0]
+    assert talk.summary.assessment.dimensions["roles"].level == 2
+    assert turn.took_back == [TakenBack(user_positions(talk)[1], "roles")]

@@ -120,6 +120,55 @@ def test_i_dont_know_after_the_summary_is_acknowledged_not_answered_from_the_art
     assert talk.dialogue.evidence == evidence and talk.summary is summary
 
 
+@pytest.mark.parametrize(
+    ("lang", "first", "nothing", "reply"),
+    [
+        ("de", "Wir posten auf Instagram, das macht die Assistenz nebenbei.", "Nein, eigentlich nicht.", "Gut,"),
+        ("de", "Wir posten auf Instagram, das macht die Assistenz nebenbei.", "Eigentlich nicht.", "Gut,"),
+        ("de", "Wir posten auf Instagram, das macht die Assistenz nebenbei.", "passt so", "Gut,"),
+        ("de", "Wir posten auf Instagram, das macht die Assistenz nebenbei.", "Nein, das war's, danke.", "Gut,"),
+        ("en", "We post on Instagram; our assistant does it on the side.", "no, that's all", "Good,"),
+        ("en", "We post on Instagram; our assistant does it on the side.", "nope", "Good,"),
+        ("en", "We post on Instagram; our assistant does it on the side.", "No, nothing else.", "Good,"),
+    ],
+)
+def test_a_bare_no_after_the_summary_gets_a_line_not_the_summary_again(
+    knowledge_coach, lang, first, nothing, reply
+) -> None:
+    talk = run_diagnostic(knowledge_coach, [first, "summary" if lang == "en" else "Zusammenfassung"], show=None)
+    evidence, summary = talk.dialogue.evidence, talk.summary
+    turn = take(knowledge_coach, talk, nothing)
+    assert turn.text.startswith(reply) and turn.kind == "message" and not turn.sources
+    assert "\n" not in turn.text and len(turn.text) < 250
+    assert talk.dialogue.evidence == evidence and talk.summary is summary and not turn.took_back
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "correction", "changed"),
+    [
+        (
+            "de",
+            "Ein eigenes Social-Media-Budget haben wir nicht.",
+            "Nein, eigentlich haben wir doch ein Budget: rund 40.000 Euro im Jahr für Anzeigen und Tools.",
+            "Ressourcen: Stufe 1 → Stufe 2",
+        ),
+        (
+            "en",
+            "There is no budget for social media.",
+            "No, actually we do have a budget of 20,000 euros a year for ads and tools.",
+            "Resources: level 1 → level 2",
+        ),
+    ],
+)
+def test_a_correction_opening_with_no_after_the_summary_still_corrects(
+    knowledge_coach, lang, said, correction, changed
+) -> None:
+    talk = run_diagnostic(knowledge_coach, [said, "summary" if lang == "en" else "Zusammenfassung"], show=None)
+    turn = take(knowledge_coach, talk, correction)
+    assert turn.kind == "summary" and changed in turn.text.split("\n\n")[0]
+    assert talk.summary.assessment.dimensions["resources"].level == 2
+
+
 def test_i_dont_know_outside_the_diagnostic_offers_questions_or_the_diagnostic(knowledge_coach) -> None:
     talk = Conversation(lang="de")
     turn = take(knowledge_coach, talk, "keine Ahnung")

@@ -8,13 +8,16 @@ the stream is real, and the coach's checks run on what the server sent.
 
 import json
 from collections.abc import Iterator
+from typing import Literal
 
 import pytest
+from pydantic import Field
 
 import coach.llm
+import coach.readiness.model_evidence
 import coach.session.coach
 from coach.lang.copy import texts
-from coach.readiness.model_evidence import ModelEvidence, evidence_messages
+from coach.readiness.model_evidence import EvidenceItem, ModelEvidence, evidence_messages
 from coach.records.access import MACHINE_OWNER
 from coach.records.conversation import Conversation
 from coach.safety import neutralise
@@ -294,3 +297,49 @@ def test_a_cut_reply_of_the_server_leaves_the_strategy_check_to_the_offline_read
     assert "labelling the document offline" in caplog.text
     assert checked.notices == [STRATEGY_FALLBACK["de"]]
     assert checked.to_json() | {"notices": [], "mode": "offline"} == knowledge_coach.check_strategy(PAPER).to_json()
+
+
+def _pinned_evidence(key: str, number: int, words: str) -> type[ModelEvidence]:
+    """ModelEvidence whose JSON schema allows one item, exactly this one: the server samples the tool call
+    from a grammar built from that schema, so its reply is this evidence (the request and the checks are real)."""
+
+    class PinnedItem(EvidenceItem):
+        dimension: Literal[key]  # type: ignore[valid-type]
+        level: Literal[number]  # type: ignore[valid-type]
+        quote: Literal[words]  # type: ignore[valid-type]
+        confidence: Literal[1.0] = 1.0
+
+    class PinnedEvidence(ModelEvidence):
+        evidence: list[PinnedItem] = Field(min_length=1, max_length=1)
+        goals: list[str] = Field(default_factory=list, max_length=0)
+
+    return PinnedEvidence
+
+
+def test_a_correction_through_the_server_replaces_the_corrected_dimension_and_says_what_changed(
+    knowledge_coach, llama, monkeypatch
+):
+    """The server's evidence for a statement and for its correction (pinned by the schema): the correction
+    replaces the resources evidence only, the reply names the change, and the message taken back is marked."""
+    settings = _settings(knowledge_coach, llama, llm_max_tokens=120)
+    server_coach = Coach(settings, embedder=knowledge_coach.embedder, index=knowledge_coach.index)
+
+    def said(text: str, dimension: str, level: int, quote: str):
+        monkeypatch.setattr(coach.readiness.model_evidence, "ModelEvidence", _pinned_evidence(dimension, level, quote))
+        return take(server_coach, talk, text)
+
+    talk = Conversation(lang="de")
+    take(server_coach, talk, "Diagnose starten")
+    said("Wir posten ab und zu auf Instagram.", "presence", 1, "Wir posten ab und zu auf Instagram")
+    statement = "Ein eigenes Social-Media-Budget haben wir nicht."
+    said(statement, "resources", 1, "Ein eigenes Social-Media-Budget haben wir nicht")
+    assert [(e.level, e.source) for e in talk.dialogue.evidence if e.dimension == "resources"] == [(1, "model")]
+    presence = [e for e in talk.dialogue.evidence if e.dimension == "presence"]
+    correction = "Eigentlich haben wir doch ein Budget: rund 40.000 Euro im Jahr für Anzeigen und Tools."
+    turn = said(correction, "resources", 2, "ein Budget: rund 40.000 Euro im Jahr")
+    assert "Ressourcen: Stufe 1 → Stufe 2" in turn.text
+    resources = [e for e in talk.dialogue.evidence if e.dimension == "resources"]
+    assert [(e.level, e.source, e.quote) for e in resources] == [(2, "model", "ein Budget: rund 40.000 Euro im Jahr")]
+    assert [e for e in talk.dialogue.evidence if e.dimension == "presence"] == presence
+    taken_back = next(n for n, t in enumerate(talk.turns) if t.role == "user" and t.text == statement)
+    assert talk.corrections() == {taken_back: ["resources"]}

@@ -215,3 +215,17 @@ def test_a_sentence_is_quoted_under_a_second_dimension_only_when_the_scorer_is_s
     assert all(item.primary for item in one_sentence_one_dimension(sure))
     two = [Evidence("alignment", 2, 0.9, "One."), Evidence("roles", 2, 0.3, "Another.")]
     assert one_sentence_one_dimension(two) == two  # different sentences are not compared
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Frau Berger aus dem Vertrieb macht Social Media nebenbei mit.", 1),
+        ("Someone from sales does it on the side.", 1),
+        ("Unsere Social-Media-Managerin verantwortet alle Kanäle.", 2),
+        ("Frau Meier aus dem Marketing ist fest für Social Media zuständig.", 2),
+    ],
+)
+def test_a_colleague_doing_it_on_the_side_is_no_owner(scorer: EvidenceScorer, text: str, level: int) -> None:
+    roles = [item for item in scorer.score(text).evidence if item.dimension == "roles" and item.primary]
+    assert [item.level for item in roles] == [level]

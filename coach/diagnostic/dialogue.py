@@ -6,6 +6,7 @@ coach says next. Everything the steps need from outside (scoring text, answering
 writing the summary) comes in through `DiagnosticContext`, so the steps stay testable.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -19,9 +20,12 @@ from coach.lang.words import (
     BARE_NO,
     BARE_YES,
     CORRECTION,
+    DIMENSION_WORDS,
     DONT_KNOW,
     QUESTION_LEAD_IN,
     QUESTION_START,
+    REFERENCE_WORDS,
+    REPLY_NUMBERS,
     SUMMARY_REQUEST,
 )
 from coach.readiness.model import Dimension, Question, QuickReply, ReadinessModel
@@ -154,7 +158,7 @@ def classify_message(message: str) -> Intent:
     asked = message.rstrip().endswith("?")
     if asked and lead_in:
         return "question"
-    if CORRECTION.match(message):
+    if CORRECTION.match(message) and not bare_yes_no(message):  # "Nein, eigentlich nicht." answers the question
         return "correction"
     if asked and QUESTION_START.match(message):
         return "question"
@@ -211,8 +215,12 @@ def _take_answer(
     context: DiagnosticContext, state: DialogueState, message: str, correction: bool
 ) -> tuple[DialogueState, Step | None]:
     dimension = _current_dim(context, state)
+    if correction and _reply_evidence(context, state, message) is not None:
+        correction = False  # a quick reply that opens like a correction ("Eigentlich niemand oder jemand nebenbei")
     said = CORRECTION.sub("", message, count=1).strip() if correction else message
     evidence = _reply_evidence(context, state, said, earlier=correction)
+    if evidence is None and correction:
+        evidence = _numbered_reply(context, state, said)
     if evidence is None and not correction and dimension is not None and bare_yes_no(message):
         scored = _bare_answer(context, state, message, dimension)
     else:
@@ -351,7 +359,13 @@ def amend(
     correction = bool(CORRECTION.match(message))
     said = CORRECTION.sub("", message, count=1).strip() if correction else message
     state = _received(state, at)
-    scored = as_typed(context.score(said or message, state.turn, None), message, said)
+    named = (
+        (_reply_evidence(context, state, said, earlier=True) or _numbered_reply(context, state, said))
+        if correction
+        else None
+    )
+    scored = ScoredText(evidence=[named]) if named else context.score(said or message, state.turn, None)
+    scored = as_typed(scored, message, said)
     if not scored.evidence:
         return state, None
     state, changes, retracted = merge(state, scored, correction)
@@ -461,6 +475,33 @@ def _reply_evidence(
         dimension, question = context.model.question(question_id)
         reply = _matching_reply(question, message.strip(), state.lang, by_number=number == 0)
         if reply is not None:
+            return Evidence(dimension.key, reply.level, 0.9, reply(state.lang), "reply", state.turn)
+    return None
+
+
+def _numbered_reply(context: DiagnosticContext, state: DialogueState, said: str) -> Evidence | None:
+    """A correction that names an earlier quick reply by its number or place ("bei den Rollen eher 2", "for
+    budget it's option 2", "die zweite Antwort"): that reply of the last question about the dimension it names,
+    or, naming none, of the question answered last. None when the message says anything else, names no
+    number or a dimension never asked about."""
+    number, named = None, None
+    for word in re.findall(r"[\w'’]+", said.casefold().replace("’", "'")):
+        key = next((key for key, words in DIMENSION_WORDS.items() if word in words), None)
+        if word in REPLY_NUMBERS and number in (None, REPLY_NUMBERS[word]):
+            number = REPLY_NUMBERS[word]
+        elif key is not None and named in (None, key):
+            named = key
+        elif word not in REFERENCE_WORDS:
+            return None
+    if number is None:
+        return None
+    answered = [question_id for question_id in reversed(state.asked) if named or question_id != state.current]
+    for question_id in answered:
+        dimension, question = context.model.question(question_id)
+        if named in (None, dimension.key):
+            if number > len(question.replies):
+                return None
+            reply = question.replies[number - 1]
             return Evidence(dimension.key, reply.level, 0.9, reply(state.lang), "reply", state.turn)
     return None
 

@@ -43,8 +43,20 @@ BARE_NO = re.compile(rf"^\W*({_NO_WORDS})(\W+({_FILLER}))*\W*$", re.IGNORECASE)
 BARE_YES = re.compile(rf"^\W*({_YES_WORDS})(\W+({_FILLER}))*\W*$", re.IGNORECASE)
 """A bare yes or no ("Nein, eigentlich nicht.", "yes"): an answer only to the question it follows."""
 
+_CLOSING = (
+    r"that's all|that is all|that's it|nothing( else| more)?( to add)?|all good|all fine|fine|"
+    r"nichts( mehr| weiter)?( zu ergänzen)?|das war's|das wars|das ist alles|passt( so)?|alles (gut|klar)|"
+    r"thanks|thank you|danke"
+)
+NOTHING_TO_ADD = re.compile(
+    rf"^\W*((actually|eigentlich)\W+)?({_NO_WORDS}|nicht|{_CLOSING})(\W+({_FILLER}|{_CLOSING}))*\W*$", re.IGNORECASE
+)
+"""After the summary, nothing to add ("Nein, eigentlich nicht.", "no, that's all", "passt so"): no correction
+and no statement, whatever its lead-in."""
+
 CORRECTION = re.compile(
-    r"^\W*(actually|correction|to correct|let me correct|i was wrong|that's wrong|that is wrong|not quite|"
+    r"^\W*((no|nope|nein|nee|doch)\W+)?"
+    r"(actually|correction|to correct|let me correct|i was wrong|that's wrong|that is wrong|not quite|"
     r"sorry,? i meant|i meant|update:|eigentlich|korrektur|ich korrigiere|stimmt nicht|stimmt so nicht|"
     r"das stimmt nicht|ich meinte|nachtrag|inzwischen|falsch)\b\W*",
     re.IGNORECASE,
@@ -63,4 +75,43 @@ QUESTION_LEAD_IN = re.compile(
     r"kurze (zwischen)?frage|zwischenfrage|noch eine frage|eine frage( vorab)?|frage vorab|vorab|übrigens|"
     r"mal eine frage|nebenbei)\b\W*",
     re.IGNORECASE,
+)
+
+# A correction that names a quick reply by its number or place ("Korrektur: bei den Rollen eher 2", "actually,
+# for budget it's option 2", "eigentlich die zweite Antwort"): the number, the dimension's words, and the words
+# that may stand around them; a message with any other word is read as a statement instead.
+REPLY_NUMBERS = {
+    **{str(number): number for number in range(1, 5)},
+    **dict.fromkeys(("one", "first", "eins", "erste", "ersten", "erster", "erstes"), 1),
+    **dict.fromkeys(("two", "second", "zwei", "zweite", "zweiten", "zweiter", "zweites"), 2),
+    **dict.fromkeys(("three", "third", "drei", "dritte", "dritten", "dritter", "drittes"), 3),
+    **dict.fromkeys(("four", "fourth", "vier", "vierte", "vierten", "vierter", "viertes"), 4),
+}
+DIMENSION_WORDS = {
+    "presence": ("presence", "präsenz", "channels", "kanäle", "kanälen"),
+    "coordination": ("coordination", "koordination", "abstimmung"),
+    "roles": (
+        "roles",
+        "role",
+        "rollen",
+        "rolle",
+        "responsibility",
+        "responsibilities",
+        "verantwortung",
+        "verantwortlichkeiten",
+        "zuständigkeit",
+        "zuständigkeiten",
+    ),
+    "resources": ("resources", "ressourcen", "budget", "budgets", "geld", "money"),
+    "processes": ("processes", "process", "prozesse", "prozessen", "prozess", "abläufe", "abläufen"),
+    "alignment": ("alignment", "ausrichtung", "strategy", "strategie"),
+    "integration": ("integration",),
+    "culture": ("culture", "kultur"),
+}
+REFERENCE_WORDS = frozenset(
+    "for the it's its it is was should be rather i meant mean pick take choose instead option answer reply "
+    "one choice number no nr question on about with my to that's then please quick actually correction "
+    "bei den der die das dem des zu zur zum für eher lieber doch war wäre ist es bitte antwort nummer "
+    "punkt auswahl frage ich meinte nehme wähle meine mein stattdessen statt vielmehr dann also eigentlich "
+    "korrektur schnellantwort möglichkeit".split()
 )

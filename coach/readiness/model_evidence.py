@@ -4,12 +4,15 @@ The model fills `ModelEvidence` through structured output. Every item is checked
 dimension must be one of the readiness model's keys, the level 0-3, and the quote must occur in
 the marketer's message (ignoring case and whitespace), so a fabricated quote can never reach the
 summary; a quote that is a plan, a past state or a question is dropped, as the offline scorer drops it.
+A sentence read under two dimensions is quoted under the second one only when the model is sure of both,
+by the offline scorer's own rule (`one_sentence_one_dimension`, threshold TWO_DIMENSIONS).
 Any failure raises `RejectedEvidence` (or the model's own error); the caller then scores that turn with
 the offline scorer.
 """
 
 import logging
 import re
+from dataclasses import replace
 from typing import Literal
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
@@ -21,7 +24,8 @@ from coach.prompts import render
 from coach.readiness.clauses import read_sentence
 from coach.readiness.model import ReadinessModel
 from coach.readiness.rules import Evidence
-from coach.readiness.scorer import ScoredText
+from coach.readiness.scorer import ScoredText, one_sentence_one_dimension
+from coach.text import split_sentences
 
 log = logging.getLogger(__name__)
 DimensionKey = Literal[DIMENSION_KEYS]  # the eight keys, as an enum in the JSON schema
@@ -37,6 +41,12 @@ class EvidenceItem(BaseModel):
     dimension: DimensionKey = Field(description="The readiness dimension the statement is about.")
     level: int = Field(ge=0, le=3, description="The level the statement shows, 0 to 3.")
     quote: str = Field(description="The marketer's own words, copied exactly from the message.")
+    confidence: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="How sure you are that the quote shows this dimension at this level, 0 to 1.",
+    )
 
 
 class ModelEvidence(BaseModel):
@@ -94,11 +104,27 @@ def checked(reply: ModelEvidence, message: str, turn: int) -> ScoredText:
         if not states_today(quote):
             log.info("Model evidence dropped: a plan, a past state or a question is no evidence")
             continue
-        evidence.append(Evidence(item.dimension, item.level, MODEL_CONFIDENCE, quote, "model", turn))
+        confidence = round(MODEL_CONFIDENCE * item.confidence, 3)
+        evidence.append(Evidence(item.dimension, item.level, confidence, quote, "model", turn))
     goals = [_trimmed(goal) for goal in reply.goals]
     if not all(occurs_in(goal, message) for goal in goals):
         raise RejectedEvidence("a goal does not occur in the message")
-    return ScoredText(evidence=evidence, goals=list(dict.fromkeys(goals)))
+    return ScoredText(evidence=one_dimension_per_sentence(evidence, message), goals=list(dict.fromkeys(goals)))
+
+
+def one_dimension_per_sentence(evidence: list[Evidence], message: str) -> list[Evidence]:
+    """The offline scorer's rule for the model's quotes: the quotes of one sentence of the message (the same
+    words, or clauses of it) stay under a second dimension only when the model is sure of both readings."""
+    sentences = split_sentences(message)
+    as_sentences = [replace(item, quote=_sentence_of(item.quote, sentences)) for item in evidence]
+    judged = one_sentence_one_dimension(as_sentences)
+    return [replace(item, primary=reading.primary) for item, reading in zip(evidence, judged, strict=True)]
+
+
+def _sentence_of(quote: str, sentences: list[str]) -> str:
+    """The sentence of the message that holds the quote (the quote itself when it spans sentences)."""
+    wanted = _normalized(quote)
+    return next((sentence for sentence in sentences if wanted in _normalized(sentence)), quote)
 
 
 def states_today(quote: str) -> bool:

@@ -20,7 +20,7 @@ from coach.diagnostic.dialogue import (
 from coach.diagnostic.summary import Summary, render_summary
 from coach.lang.copy import texts
 from coach.lang.detect import Lang
-from coach.lang.words import START_REQUEST
+from coach.lang.words import NOTHING_TO_ADD, START_REQUEST
 from coach.readiness.model import ReadinessModel
 from coach.readiness.rules import Assessment, assess_evidence
 from coach.records.check_export import check_summary
@@ -64,6 +64,8 @@ def reply_to(coach: CoachLike, conversation: Conversation, text: str, on_token: 
             turn = offer_turn(conversation.lang, pasted=True)
         elif is_start_request(text):
             turn = start_diagnostic(coach, conversation, add=False)
+        elif _summarized(conversation) and NOTHING_TO_ADD.match(text):
+            turn = Turn("coach", DIALOGUE[conversation.lang]["nothing_to_add"])
         elif _unsure(text):
             turn = Turn("coach", DIALOGUE[conversation.lang]["unsure_done" if _summarized(conversation) else "unsure"])
         elif (amended := _amended(coach, conversation, text)) is not None:
