@@ -20,7 +20,6 @@ from coach.lang.words import (
     BARE_NO,
     BARE_YES,
     CORRECTION,
-    DIMENSION_WORDS,
     DONT_KNOW,
     QUESTION_LEAD_IN,
     QUESTION_START,
@@ -486,7 +485,7 @@ def _numbered_reply(context: DiagnosticContext, state: DialogueState, said: str)
     number or a dimension never asked about."""
     number, named = None, None
     for word in re.findall(r"[\w'’]+", said.casefold().replace("’", "'")):
-        key = next((key for key, words in DIMENSION_WORDS.items() if word in words), None)
+        key = next((dimension.key for dimension in context.model.dimensions if word in dimension.words.all()), None)
         if word in REPLY_NUMBERS and number in (None, REPLY_NUMBERS[word]):
             number = REPLY_NUMBERS[word]
         elif key is not None and named in (None, key):

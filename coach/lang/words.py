@@ -78,35 +78,15 @@ QUESTION_LEAD_IN = re.compile(
 )
 
 # A correction that names a quick reply by its number or place ("Korrektur: bei den Rollen eher 2", "actually,
-# for budget it's option 2", "eigentlich die zweite Antwort"): the number, the dimension's words, and the words
-# that may stand around them; a message with any other word is read as a statement instead.
+# for budget it's option 2", "eigentlich die zweite Antwort"): the number, the words that may stand around it,
+# and the dimension's words (`words` in knowledge/readiness.yaml); a message with any other word is read as a
+# statement instead.
 REPLY_NUMBERS = {
     **{str(number): number for number in range(1, 5)},
     **dict.fromkeys(("one", "first", "eins", "erste", "ersten", "erster", "erstes"), 1),
     **dict.fromkeys(("two", "second", "zwei", "zweite", "zweiten", "zweiter", "zweites"), 2),
     **dict.fromkeys(("three", "third", "drei", "dritte", "dritten", "dritter", "drittes"), 3),
     **dict.fromkeys(("four", "fourth", "vier", "vierte", "vierten", "vierter", "viertes"), 4),
-}
-DIMENSION_WORDS = {
-    "presence": ("presence", "präsenz", "channels", "kanäle", "kanälen"),
-    "coordination": ("coordination", "koordination", "abstimmung"),
-    "roles": (
-        "roles",
-        "role",
-        "rollen",
-        "rolle",
-        "responsibility",
-        "responsibilities",
-        "verantwortung",
-        "verantwortlichkeiten",
-        "zuständigkeit",
-        "zuständigkeiten",
-    ),
-    "resources": ("resources", "ressourcen", "budget", "budgets", "geld", "money"),
-    "processes": ("processes", "process", "prozesse", "prozessen", "prozess", "abläufe", "abläufen"),
-    "alignment": ("alignment", "ausrichtung", "strategy", "strategie"),
-    "integration": ("integration",),
-    "culture": ("culture", "kultur"),
 }
 REFERENCE_WORDS = frozenset(
     "for the it's its it is was should be rather i meant mean pick take choose instead option answer reply "

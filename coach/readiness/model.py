@@ -55,6 +55,9 @@ class Dimension(BaseModel):
     key: str
     name: Localized
     short: Localized
+    words: Examples
+    """The words, per language, that name the dimension in a correction ("bei den Rollen eher 2", "for budget it's
+    option 2"), lower case."""
     description: Localized
     article: str
     levels: dict[int, Localized]
