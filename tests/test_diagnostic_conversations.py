@@ -103,40 +103,44 @@ def test_a_question_after_the_summary_is_answered_not_scored(knowledge_coach) ->
     assert turn.kind == "answer" and talk.dialogue.evidence == evidence
 
 
+SIDE_JOB = {
+    "de": "Wir posten auf Instagram, das macht die Assistenz nebenbei.",
+    "en": "We post on Instagram; our assistant does it on the side.",
+}
+
+
+def _summarized(coach, lang: str):
+    """A diagnostic taken to its summary after one statement (SIDE_JOB), with its evidence and summary then."""
+    talk = run_diagnostic(coach, [SIDE_JOB[lang], "summary" if lang == "en" else "Zusammenfassung"], show=None)
+    return talk, talk.dialogue.evidence, talk.summary
+
+
 @pytest.mark.parametrize(
-    ("lang", "first", "unsure", "reply"),
-    [
-        ("de", "Wir posten auf Instagram, das macht die Assistenz nebenbei.", "Weiß ich nicht.", "Kein Problem."),
-        ("en", "We post on Instagram; our assistant does it on the side.", "I don't know", "No problem."),
-    ],
+    ("lang", "unsure", "reply"), [("de", "Weiß ich nicht.", "Kein Problem."), ("en", "I don't know", "No problem.")]
 )
 def test_i_dont_know_after_the_summary_is_acknowledged_not_answered_from_the_articles(
-    knowledge_coach, lang, first, unsure, reply
+    knowledge_coach, lang, unsure, reply
 ) -> None:
-    talk = run_diagnostic(knowledge_coach, [first, "summary" if lang == "en" else "Zusammenfassung"], show=None)
-    evidence, summary = talk.dialogue.evidence, talk.summary
+    talk, evidence, summary = _summarized(knowledge_coach, lang)
     turn = take(knowledge_coach, talk, unsure)
     assert turn.text.startswith(reply) and not turn.sources and turn.kind == "message"
     assert talk.dialogue.evidence == evidence and talk.summary is summary
 
 
 @pytest.mark.parametrize(
-    ("lang", "first", "nothing", "reply"),
+    ("lang", "nothing", "reply"),
     [
-        ("de", "Wir posten auf Instagram, das macht die Assistenz nebenbei.", "Nein, eigentlich nicht.", "Gut,"),
-        ("de", "Wir posten auf Instagram, das macht die Assistenz nebenbei.", "Eigentlich nicht.", "Gut,"),
-        ("de", "Wir posten auf Instagram, das macht die Assistenz nebenbei.", "passt so", "Gut,"),
-        ("de", "Wir posten auf Instagram, das macht die Assistenz nebenbei.", "Nein, das war's, danke.", "Gut,"),
-        ("en", "We post on Instagram; our assistant does it on the side.", "no, that's all", "Good,"),
-        ("en", "We post on Instagram; our assistant does it on the side.", "nope", "Good,"),
-        ("en", "We post on Instagram; our assistant does it on the side.", "No, nothing else.", "Good,"),
+        ("de", "Nein, eigentlich nicht.", "Gut,"),
+        ("de", "Eigentlich nicht.", "Gut,"),
+        ("de", "passt so", "Gut,"),
+        ("de", "Nein, das war's, danke.", "Gut,"),
+        ("en", "no, that's all", "Good,"),
+        ("en", "nope", "Good,"),
+        ("en", "No, nothing else.", "Good,"),
     ],
 )
-def test_a_bare_no_after_the_summary_gets_a_line_not_the_summary_again(
-    knowledge_coach, lang, first, nothing, reply
-) -> None:
-    talk = run_diagnostic(knowledge_coach, [first, "summary" if lang == "en" else "Zusammenfassung"], show=None)
-    evidence, summary = talk.dialogue.evidence, talk.summary
+def test_a_bare_no_after_the_summary_gets_a_line_not_the_summary_again(knowledge_coach, lang, nothing, reply) -> None:
+    talk, evidence, summary = _summarized(knowledge_coach, lang)
     turn = take(knowledge_coach, talk, nothing)
     assert turn.text.startswith(reply) and turn.kind == "message" and not turn.sources
     assert "\n" not in turn.text and len(turn.text) < 250

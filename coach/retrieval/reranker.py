@@ -198,9 +198,10 @@ def fuse(first: Retrieved, second: Retrieved, lang: str, limit: int) -> Retrieve
     """Two readings of one question weighed alike: per article the sum of its reranked scores (an article one
     reading did not consider gets that reading's lowest), the passages of both, the mean sentence similarity.
     The relevance is the better of the two readings' scores for the article ranked first, on the gate's scale."""
-    floor = {id(reading): min(reading.scores.values(), default=0.0) for reading in (first, second)}
+    readings = (first, second)
+    floors = [min(reading.scores.values(), default=0.0) for reading in readings]
     keys = set(first.scores) | set(second.scores)
-    scores = {key: sum(r.scores.get(key, floor[id(r)]) for r in (first, second)) for key in keys}
+    scores = {key: sum(r.scores.get(key, floor) for r, floor in zip(readings, floors, strict=True)) for key in keys}
     ranked = sorted(scores, key=lambda key: scores[key], reverse=True)
     closest: dict[str, Hit] = {}
     for hit in (*first.candidates, *second.candidates):
