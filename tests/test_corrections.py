@@ -225,6 +225,22 @@ def test_a_correction_with_a_number_in_a_sentence_is_read_as_a_statement(lang, s
     assert [(item.level, item.source) for item in resources] == [(2, "text")]
 
 
+@pytest.mark.parametrize(
+    ("lang", "correction", "stays"),
+    [
+        ("de", "Korrektur: bei den Rollen eher 1", "Rollen bleibt bei Stufe 1"),
+        ("en", "actually, for roles it's option 1", "Roles stays at level 1"),
+    ],
+)
+def test_a_correction_that_restates_the_same_answer_takes_nothing_back(lang, correction, stays) -> None:
+    coach, talk = quick_reply_conversation(lang, 4)
+    evidence = talk.dialogue.evidence
+    turn = take(coach, talk, correction)
+    assert stays in turn.text
+    assert not turn.took_back and talk.corrections() == {}  # no message is marked "corrected later"
+    assert talk.dialogue.evidence == evidence  # the answer keeps its place in the conversation
+
+
 def test_a_quick_reply_that_opens_like_a_correction_is_an_answer() -> None:
     coach, talk = quick_reply_conversation("de", 1)
     assert talk.dialogue.current == "roles-1"

@@ -378,6 +378,10 @@ def test_a_quick_reply_replaces_an_earlier_quick_reply_of_the_same_dimension(coa
     ("lang", "question", "message", "level"),
     [
         ("de", "integration-1", "Nein, eigentlich nicht.", 1),
+        ("de", "integration-1", "Eigentlich nicht.", 1),  # hedged: an answer, not a correction
+        ("de", "integration-1", "Eigentlich schon.", 2),
+        ("en", "integration-1", "Actually, no.", 1),
+        ("en", "integration-1", "Honestly, not really.", 1),
         ("en", "integration-1", "no", 1),
         ("en", "integration-1", "yes", 2),
         ("de", "coordination-2", "Nein.", 1),

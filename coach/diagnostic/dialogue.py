@@ -21,6 +21,7 @@ from coach.lang.words import (
     BARE_YES,
     CORRECTION,
     DONT_KNOW,
+    HEDGED,
     QUESTION_LEAD_IN,
     QUESTION_START,
     REFERENCE_WORDS,
@@ -221,6 +222,8 @@ def _take_answer(
     if evidence is None and correction:
         evidence = _numbered_reply(context, state, said)
     if evidence is None and not correction and dimension is not None and bare_yes_no(message):
+        if HEDGED.match(message) and _agreeing_reply(context, state, message) is None:  # "actually, no" to "who?"
+            return state, _ask_again(context, state, DIALOGUE[state.lang]["correction_unclear"])
         scored = _bare_answer(context, state, message, dimension)
     else:
         scored = ScoredText(evidence=[evidence]) if evidence else context.score(said or message, state.turn, dimension)
@@ -252,15 +255,21 @@ def _bare_answer(context: DiagnosticContext, state: DialogueState, message: str,
     """A bare yes or no counts for the dimension asked about and never for another: the quick reply it
     agrees with when the question offers one opening with "yes"/"no" (the lowest level of those), else
     the scorer's reading of it for that dimension. Quoted as typed."""
-    _, question = context.model.question(state.current)
-    word = ("no", "nein") if BARE_NO.match(message) else ("yes", "ja")
-    agreeing = [reply for reply in question.replies if reply(state.lang).casefold().split(",")[0].strip(" .!") in word]
-    if agreeing:
-        reply = min(agreeing, key=lambda reply: reply.level)
+    reply = _agreeing_reply(context, state, message)
+    if reply is not None:
         return ScoredText(evidence=[Evidence(dimension, reply.level, 0.9, message.strip(), "reply", state.turn)])
     scored = context.score(message, state.turn, dimension)
     evidence = [replace(item, primary=True) for item in scored.evidence if item.dimension == dimension]
     return ScoredText(evidence=evidence[:1])
+
+
+def _agreeing_reply(context: DiagnosticContext, state: DialogueState, message: str) -> QuickReply | None:
+    """The open question's quick reply a bare yes or no agrees with (the lowest level of those opening with
+    "yes"/"no"); None when the question offers none."""
+    _, question = context.model.question(state.current)
+    word = ("no", "nein") if BARE_NO.match(message) else ("yes", "ja")
+    agreeing = [reply for reply in question.replies if reply(state.lang).casefold().split(",")[0].strip(" .!") in word]
+    return min(agreeing, key=lambda reply: reply.level) if agreeing else None
 
 
 def as_typed(scored: ScoredText, message: str, said: str) -> ScoredText:
@@ -292,14 +301,19 @@ def merge(state: DialogueState, scored: ScoredText, correction: bool) -> tuple[D
     statement replaces an earlier one only when both speak clearly to the same dimension and contradict
     each other (a deficit against a practice), or when both are quick replies of that dimension's
     questions: the later one wins. A weaker reading (a sentence's second dimension, an unclear one) is
-    outweighed, never taken back; nothing else is touched. Returns the state, the level changes and the
-    statements taken back.
+    outweighed, never taken back; nothing else is touched. A correction that only restates what a dimension
+    already says (the same level) keeps the earlier statement: nothing is taken back, the level stays. Returns
+    the state, the level changes and the statements taken back.
     """
     before = state.assessment.levels
     clear = [item for item in scored.evidence if _clear(item)]
     spoken = clear or [item for item in scored.evidence if item.primary]
+    restated: set[str] = set()
     if correction:
-        removed = [item for item in state.evidence if item.dimension in {new.dimension for new in spoken}]
+        restated = _restated(state.evidence, spoken)
+        scored = replace(scored, evidence=[item for item in scored.evidence if item.dimension not in restated])
+        corrected = {new.dimension for new in spoken} - restated
+        removed = [item for item in state.evidence if item.dimension in corrected]
     else:
         removed = [item for item in state.evidence if any(_replaces(new, item) for new in clear)]
     replaced = {item.dimension for item in removed}
@@ -308,10 +322,19 @@ def merge(state: DialogueState, scored: ScoredText, correction: bool) -> tuple[D
     after = state.assessment.levels
     touched = dict.fromkeys([*sorted(replaced, key=DIMENSION_KEYS.index), *(item.dimension for item in spoken)])
     changes = tuple(
-        Change(key, before[key], after[key]) for key in touched if before[key] != after[key] or key in replaced
+        Change(key, before[key], after[key])
+        for key in touched
+        if before[key] != after[key] or key in replaced or key in restated
     )
     retracted = tuple(dict.fromkeys(Retraction(item.quote, item.dimension, item.turn) for item in removed))
     return state, changes, retracted
+
+
+def _restated(earlier: tuple[Evidence, ...], spoken: list[Evidence]) -> set[str]:
+    """The dimensions a correction speaks to with exactly the level everything said of them before has."""
+    said = {item.dimension: {other.level for other in earlier if other.dimension == item.dimension} for item in spoken}
+    new = {item.dimension: {other.level for other in spoken if other.dimension == item.dimension} for item in spoken}
+    return {dimension for dimension, levels in said.items() if levels and levels == new[dimension]}
 
 
 def _clear(item: Evidence) -> bool:

@@ -39,9 +39,14 @@ _FILLER = (
     r"actually|really|not|at all|indeed|definitely|absolutely|i think|i guess|so far|unfortunately|"
     r"eigentlich|wirklich|nicht|eher|leider|schon|so|doch|gar|bisher|glaube ich|denke ich|ja|nein|yes|no"
 )
-BARE_NO = re.compile(rf"^\W*({_NO_WORDS})(\W+({_FILLER}))*\W*$", re.IGNORECASE)
-BARE_YES = re.compile(rf"^\W*({_YES_WORDS})(\W+({_FILLER}))*\W*$", re.IGNORECASE)
-"""A bare yes or no ("Nein, eigentlich nicht.", "yes"): an answer only to the question it follows."""
+_HEDGE = r"actually|honestly|to be honest|eigentlich|ehrlich gesagt"
+BARE_NO = re.compile(rf"^\W*(({_HEDGE})\W+)?({_NO_WORDS}|not|nicht)(\W+({_FILLER}))*\W*$", re.IGNORECASE)
+BARE_YES = re.compile(rf"^\W*(({_HEDGE})\W+)?({_YES_WORDS})(\W+({_FILLER}))*\W*$", re.IGNORECASE)
+"""A bare yes or no ("Nein, eigentlich nicht.", "yes"), hedged or not ("Eigentlich nicht.", "Actually, yes."):
+an answer only to the question it follows."""
+HEDGED = re.compile(rf"^\W*({_HEDGE})\b", re.IGNORECASE)
+"""A message that opens with "actually" / "eigentlich": a bare yes or no that does so answers a yes-or-no
+question, and otherwise reads as taking something back."""
 
 _CLOSING = (
     r"that's all|that is all|that's it|nothing( else| more)?( to add)?|all good|all fine|fine|"
