@@ -4,7 +4,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 
 TRUNCATED = texts("session", "truncated")
 READ_AS = texts("answer", "read_as")
+CONFIRMING_ARTICLES = 2
+"""A short question's own first article counts as confirmed by the previous question when the joined reading
+ranks it this high (`Coach._read_with_previous`)."""
 _WORDS = re.compile(r"\w{4,}")
 STRATEGY_EXAMPLES = PROJECT_ROOT / "knowledge" / "training" / "strategy-examples.yaml"
 
@@ -237,7 +240,10 @@ class Coach:
         self, question: Question, history: Sequence[tuple[str, str]], kind: str, vector, retrieved: Retrieved
     ) -> tuple[str, np.ndarray, Retrieved]:
         """A short question the articles cannot answer on its own ("wer schreibt die denn?") is read with the
-        previous question when that makes it answerable; otherwise it stays as it was asked."""
+        previous question when that makes it answerable; otherwise it stays as it was asked. A question that
+        names its own subject ("who owns our Instagram account?" after a question on strategy) keeps it: when
+        the article it ranks first is among the first the joined reading ranks, the previous question only
+        confirms that the articles cover it, and the question is answered as asked."""
         joined = with_previous(question.text, history)
         if joined == question.text or covered(self.index, retrieved):
             return question.text, vector, retrieved
@@ -245,6 +251,9 @@ class Coach:
         joined_retrieved = retrieve(self.index, joined_vector, question.lang, self.settings.top_k, query)
         if not covered(self.index, joined_retrieved):
             return question.text, vector, retrieved
+        own = retrieved.hits[0].key if retrieved.hits else None
+        if own in [hit.key for hit in joined_retrieved.hits[:CONFIRMING_ARTICLES]]:
+            return question.text, vector, replace(retrieved, relevance=joined_retrieved.scores[own])
         return joined, joined_vector, joined_retrieved
 
     def answer_aside(self, text: str, lang: Lang, open_dimension: str | None) -> Answer:
