@@ -153,7 +153,10 @@ def test_the_panel_shows_the_stage_and_levels_once_there_is_evidence(model) -> N
     assert rows["Präsenz"]["label"] == "1" and rows["Präsenz"]["known"]
     assert rows["Kultur"]["label"] == "unbekannt" and not rows["Kultur"]["known"]
     assert "Präsenz 1" in panel.chart_description(view.rows, "de")
-    assert panel.dimension_chart(view.rows, "de").to_dict()["layer"]
+    chart = panel.dimension_chart(view.rows, "de").to_dict()
+    assert chart["layer"]
+    axes = [layer["encoding"]["x"]["axis"] for layer in chart["layer"] if "axis" in layer["encoding"].get("x", {})]
+    assert axes and all(axis["format"] == "d" for axis in axes)  # levels 0-3, never "2.0" on a wide page
 
 
 # -- UI strings ------------------------------------------------------------------------------------------

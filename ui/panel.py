@@ -105,7 +105,7 @@ def dimension_chart(rows: list[DimensionRow], lang: Lang) -> alt.LayerChart:
         ],
     )
     x_scale = alt.Scale(domain=[0, 3.9], nice=False)
-    x_axis = alt.Axis(values=[0, 1, 2, 3], title=None, grid=False, labelColor=UNKNOWN_COLOUR)
+    x_axis = alt.Axis(values=[0, 1, 2, 3], format="d", title=None, grid=False, labelColor=UNKNOWN_COLOUR)
     track = base.mark_bar(color=TRACK_COLOUR, cornerRadius=3, height=16).encode(
         x=alt.X("track:Q", scale=x_scale, axis=x_axis)
     )
