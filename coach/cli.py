@@ -83,6 +83,12 @@ def _add_team_commands(commands) -> None:
     create = actions.add_parser("create", help="start a team round and print its invitation link")
     create.add_argument("name", help='the round\'s name, e.g. "Social Media Q1 – Stadtwerke"')
     create.add_argument("--roles", nargs="+", metavar="ROLE", help="the roles to expect (default: any role)")
+    create.add_argument(
+        "--closes", metavar="DATE", help="close the round by itself then: 2027-03-31 (end of day, UTC) or a time"
+    )
+    create.add_argument(
+        "--roles-only", action="store_true", help="the report shows roles instead of names (colleagues are told)"
+    )
     actions.add_parser("list", help="list the team rounds, newest first")
     status = actions.add_parser("status", help="who has answered a round (not what)")
     status.add_argument("id", help="the round's id (see `team list`)")
@@ -458,7 +464,14 @@ def cmd_team(args: argparse.Namespace) -> int:
     settings = _settings()
     rounds = TeamRounds(_store(settings))
     if args.team_command == "create":
-        info, token = rounds.create(args.name, args.roles, viewer=MACHINE_OWNER, links=settings.share_links)
+        info, token = rounds.create(
+            args.name,
+            args.roles,
+            viewer=MACHINE_OWNER,
+            links=settings.share_links,
+            closes_at=args.closes,
+            show_names=not args.roles_only,
+        )
         print(info.id)
         print(f"{settings.public_url.rstrip('/')}/?team={token}")
     elif args.team_command == "list":
@@ -516,8 +529,7 @@ def _team_report(settings: Settings, rounds, args: argparse.Namespace) -> None:
     info, respondents = rounds.respondents(args.id, viewer=MACHINE_OWNER)
     embed = _recall_embedder(settings) if needs_embedder(respondents) else None
     model = load_model(settings.readiness_file)
-    show_names = getattr(info, "show_names", True)
-    data = team_export(model, info.id, info.name, respondents, form, args.lang, show_names=show_names, embed=embed)
+    data = team_export(model, info.id, info.name, respondents, form, args.lang, show_names=info.show_names, embed=embed)
     if args.output is None:
         sys.stdout.buffer.write(data if form == "pdf" else data + b"\n")
         sys.stdout.flush()

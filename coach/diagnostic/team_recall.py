@@ -72,7 +72,7 @@ def recall_check(respondents: Sequence[Respondent], embed: Embed | None) -> Reca
 
 
 def _sentence(respondent: Respondent) -> str:
-    return " ".join((getattr(respondent, "purpose", None) or "").split())
+    return " ".join((respondent.purpose or "").split())
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:

@@ -54,4 +54,4 @@ def report_respondents(respondents: list[Respondent], show_names: bool) -> list[
 
 def needs_embedder(respondents: list[Respondent]) -> bool:
     """Whether the recall check has two sentences to compare (only then is an embedder worth loading)."""
-    return sum(1 for respondent in respondents if (getattr(respondent, "purpose", None) or "").strip()) >= 2
+    return sum(1 for respondent in respondents if (respondent.purpose or "").strip()) >= 2
