@@ -8,6 +8,12 @@ built from that evidence, and three figures are printed per split:
   (target <= 0.1);
 - team stage: the share of rounds whose team stage equals the stage rules applied to everyone's labels.
 The held-out split is scored only when asked (`--split team-heldout`), and once.
+
+Tuning (team-tuning, 2026-12-07, r_wg as landed): planted first 0.625 (15/24), false alarms 0/12, planted
+dimensions flagged at all 28/36, team stage 0.694. Of the nine misses, six are readings: the planted sentence
+of one side was read at another level or too vaguely to count. Tried on the tuning split, none better, so the
+ranking stayed r_wg: counting readings from confidence 0.35-0.5 instead of 0.3 (0.458-0.333) or from any
+confidence (0.458), r_wg weighted by each reading's confidence (0.583), ties broken by the minority's share (0.625).
 """
 
 from collections.abc import Sequence
@@ -132,6 +138,8 @@ class TeamFigures:
     rounds: int = 0
     stage_right: int = 0
     extra_alarms: int = 0
+    planted_dimensions: int = 0
+    planted_flagged: int = 0
 
     def add(self, team_round: TeamRound, report: TeamReport) -> None:
         flagged = [s.dimension for s in report.dimensions if s.disagreement]
@@ -141,6 +149,8 @@ class TeamFigures:
             self.planted += 1
             self.planted_first += planted_first(team_round, report)
             self.extra_alarms += bool(set(flagged) - set(team_round.planted))
+            self.planted_dimensions += len(team_round.planted)
+            self.planted_flagged += len(set(flagged) & set(team_round.planted))
         else:
             self.aligned += 1
             self.false_alarms += bool(flagged)
@@ -171,6 +181,9 @@ def bench_team(coach, only_splits: Sequence[str] = (), show: bool = True) -> dic
             f"  false alarms on aligned rounds: {alarms:.3f} ({figures.false_alarms}/{figures.aligned}) (target <= 0.1)"
         )
         print(f"  other dimensions also flagged in planted rounds: {figures.extra_alarms}/{figures.planted}")
+        flagged = _ratio(figures.planted_flagged, figures.planted_dimensions)
+        counts = f"{figures.planted_flagged}/{figures.planted_dimensions}"
+        print(f"  planted dimensions flagged at all: {flagged:.3f} ({counts})")
         print(f"  team stage exact: {_ratio(figures.stage_right, figures.rounds):.3f}")
         results[split] = figures
     return results
