@@ -239,3 +239,14 @@ def test_the_recall_check_shows_each_sentence_beside_its_similarity():
     same = recall_check(team[:2], embed)
     assert same.similarity == 1.0 and not same.differs and SAME_PURPOSE < 1
     assert recall_check(team, None).similarity is None  # no embedder: the sentences, no figure
+
+
+def test_an_embedder_that_fails_costs_the_recall_figure_not_the_report(caplog):
+    def broken(texts: list[str]) -> np.ndarray:
+        raise ConnectionError("the embeddings endpoint is down")
+
+    team = [replace(MARKETING, purpose="To find apprentices."), replace(SERVICE, purpose="To sell more.")]
+    data = json.loads(team_export(MODEL, "r1", "Q1", team, "json", "en", embed=broken))
+    assert data["recall"]["similarity"] is None and len(data["recall"]["answers"]) == 2
+    assert data["dimensions"][0]["dimension"] == "roles"
+    assert "could not be measured" in caplog.text
