@@ -23,6 +23,7 @@ from coach.diagnostic.team_render import (
     silent_names,
     who,
 )
+from coach.lang.copy import quoted
 from coach.lang.detect import Lang
 from coach.readiness.model import ReadinessModel
 from coach.records.conversation import now
@@ -186,7 +187,7 @@ def _dimensions(pdf: FPDF, model: ReadinessModel, report: TeamReport, lang: Lang
         _subheading(pdf, f"{name}: {verdict} ({agreement}, {text['spread'].format(spread=spread.spread)})")
         for position in spread.known:
             level = text["level"].format(level=position.level)
-            quote = f" – {position.quote}" if position.quote else ""
+            quote = f" – {quoted(position.quote, lang)}" if position.quote else ""
             _paragraph(pdf, f"• {who(position.name, position.role, report.names_shown)}: {level}{quote}")
     _subheading(pdf, text["role_gaps"])
     for gap in report.role_gaps:
