@@ -56,6 +56,7 @@ PARTS = (
     "evidence",
     "turn",
     "strategy",
+    "team",
     "overhead",
     "faults",
 )
@@ -253,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--split",
         action="append",
         default=[],
-        help="persona, evidence or strategy splits to run (repeatable; default: each part's own)",
+        help="persona, evidence, strategy or team splits to run (repeatable; default: each part's own)",
     )
     parser.add_argument("--repeat", type=int, default=50, help="repetitions of each timed answer and embedding")
     parser.add_argument("--overhead-repeat", type=int, default=15, help="runs of each time to first token")
@@ -294,6 +295,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_evidence(coach, args.split)
         if "strategy" in parts:
             bench_strategy(coach, max(args.repeat // 5, 3), args.split)
+        if "team" in parts:
+            from bench.team import bench_team
+
+            bench_team(coach, args.split)
         if "overhead" in parts:
             _bench_overhead(coach, args.overhead_repeat)
         if "faults" in parts:

@@ -83,6 +83,12 @@ def _add_team_commands(commands) -> None:
     create = actions.add_parser("create", help="start a team round and print its invitation link")
     create.add_argument("name", help='the round\'s name, e.g. "Social Media Q1 – Stadtwerke"')
     create.add_argument("--roles", nargs="+", metavar="ROLE", help="the roles to expect (default: any role)")
+    create.add_argument(
+        "--closes", metavar="DATE", help="close the round by itself then: 2027-03-31 (end of day, UTC) or a time"
+    )
+    create.add_argument(
+        "--roles-only", action="store_true", help="the report shows roles instead of names (colleagues are told)"
+    )
     actions.add_parser("list", help="list the team rounds, newest first")
     status = actions.add_parser("status", help="who has answered a round (not what)")
     status.add_argument("id", help="the round's id (see `team list`)")
@@ -99,8 +105,10 @@ def _add_team_commands(commands) -> None:
     report = actions.add_parser("report", help="the team report of a closed round")
     report.add_argument("id", help="the round's id")
     form = report.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="print JSON")
-    form.add_argument("--markdown", action="store_true", help="print Markdown (the default)")
+    form.add_argument("--format", choices=["markdown", "json", "pdf"], help="markdown (the default), json or pdf")
+    form.add_argument("--json", action="store_true", help="print JSON (as --format json)")
+    form.add_argument("--markdown", action="store_true", help="print Markdown (as --format markdown)")
+    report.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     report.add_argument("--lang", choices=["de", "en"], default="en", help="language of the report (default en)")
 
 
@@ -456,7 +464,14 @@ def cmd_team(args: argparse.Namespace) -> int:
     settings = _settings()
     rounds = TeamRounds(_store(settings))
     if args.team_command == "create":
-        info, token = rounds.create(args.name, args.roles, viewer=MACHINE_OWNER, links=settings.share_links)
+        info, token = rounds.create(
+            args.name,
+            args.roles,
+            viewer=MACHINE_OWNER,
+            links=settings.share_links,
+            closes_at=args.closes,
+            show_names=not args.roles_only,
+        )
         print(info.id)
         print(f"{settings.public_url.rstrip('/')}/?team={token}")
     elif args.team_command == "list":
@@ -481,7 +496,7 @@ def cmd_team(args: argparse.Namespace) -> int:
     elif args.team_command == "answer":
         _team_answer(settings, rounds, args)
     else:
-        print(_team_report(settings, rounds, args))
+        _team_report(settings, rounds, args)
     return 0
 
 
@@ -500,17 +515,34 @@ def _team_answer(settings: Settings, rounds, args: argparse.Namespace) -> None:
     print(f"answered team round {info.id} (conversation {conversation.id})", file=sys.stderr)
 
 
-def _team_report(settings: Settings, rounds, args: argparse.Namespace) -> str:
-    from coach.diagnostic.team import team_report
-    from coach.diagnostic.team_render import render_team_report, team_report_json
+def _team_report(settings: Settings, rounds, args: argparse.Namespace) -> None:
+    """The report of a closed round in the chosen format, to standard output or a file (a PDF only to a file
+    or a redirected output)."""
     from coach.readiness.model import load_model
-    from coach.text import strip_controls
+    from coach.records.team_export import needs_embedder, team_export
 
+    form = args.format or ("json" if args.json else "markdown")
+    if args.output is not None:
+        _check_output(args.output)
+    if form == "pdf" and args.output is None and sys.stdout.isatty():
+        raise BadInput("a PDF is binary: give -o FILE, or redirect standard output")
     info, respondents = rounds.respondents(args.id, viewer=MACHINE_OWNER)
-    report = team_report(respondents)
-    if args.json:
-        return json.dumps(team_report_json(report, info.id, info.name), ensure_ascii=False, indent=2)
-    return strip_controls(render_team_report(load_model(settings.readiness_file), report, info.name, args.lang))
+    embed = _recall_embedder(settings) if needs_embedder(respondents) else None
+    model = load_model(settings.readiness_file)
+    data = team_export(model, info.id, info.name, respondents, form, args.lang, show_names=info.show_names, embed=embed)
+    if args.output is None:
+        sys.stdout.buffer.write(data if form == "pdf" else data + b"\n")
+        sys.stdout.flush()
+    else:
+        _write_file(args.output, data)
+        print(f"wrote {args.output} ({len(data)} bytes)", file=sys.stderr)
+
+
+def _recall_embedder(settings: Settings):
+    """The project's embedder's query vectors, for the recall check's similarity."""
+    from coach.knowledge.embeddings import build_embedder
+
+    return build_embedder(settings).query_vectors
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

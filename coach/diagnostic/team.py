@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from statistics import mean, variance
 
 from coach.diagnostic.dialogue import DialogueState
+from coach.diagnostic.team_labels import shown_as
 from coach.knowledge.readiness_keys import DIMENSION_KEYS
 from coach.readiness.rules import DECISIVE, Assessment, Evidence, assess_evidence
 
@@ -115,6 +116,8 @@ class TeamReport:
     dimensions: list[DimensionSpread] = field(default_factory=list)
     """Most disagreement first; dimensions fewer than two respondents spoke to come last."""
     role_gaps: list[RoleGap] = field(default_factory=list)
+    names_shown: bool = True
+    """False: every respondent appears under their role ("Marketing 2"), never their name."""
 
     @property
     def answered(self) -> int:
@@ -132,8 +135,10 @@ def rwg(levels: list[int]) -> float | None:
     return round(max(0.0, 1 - variance(levels) / RANDOM_VARIANCE), 3)
 
 
-def team_report(respondents: list[Respondent]) -> TeamReport:
-    """The team report of a round's respondents (in the order they joined)."""
+def team_report(respondents: list[Respondent], show_names: bool = True) -> TeamReport:
+    """The team report of a round's respondents (in the order they joined); with `show_names` False, roles
+    stand in for names before anything is computed (`coach.diagnostic.team_labels`), so no name reaches it."""
+    respondents = shown_as(respondents, show_names)
     results = [
         RespondentResult(r.name, r.role, assess_evidence(list(r.evidence)) if r.answered else None) for r in respondents
     ]
@@ -141,10 +146,11 @@ def team_report(respondents: list[Respondent]) -> TeamReport:
         (respondent, result) for respondent, result in zip(respondents, results, strict=True) if result.assessment
     ]
     if len(answered) < MIN_ANSWERS:
-        return TeamReport(results, None)
+        return TeamReport(results, None, names_shown=show_names)
     team = assess_evidence([item for respondent, _ in answered for item in respondent.evidence])
     spreads = [_spread(key, answered) for key in DIMENSION_KEYS]
-    return TeamReport(results, team, sorted(spreads, key=_most_disagreement_first), role_gaps(spreads))
+    ranked = sorted(spreads, key=_most_disagreement_first)
+    return TeamReport(results, team, ranked, role_gaps(spreads), names_shown=show_names)
 
 
 def _spread(key: str, answered: list[tuple[Respondent, RespondentResult]]) -> DimensionSpread:
