@@ -9,12 +9,20 @@ from coach.diagnostic.dialogue import DialogueState
 from coach.diagnostic.team import team_report
 from coach.readiness.rules import Evidence
 from coach.records.access import MACHINE_OWNER, Viewer, subject_of
-from coach.records.rounds import TeamRoundError, TeamRounds, clean_label
+from coach.records.conversation import now
+from coach.records.rounds import TeamRoundError, TeamRounds, clean_label, closing_time
 from coach.records.schema import SCHEMA_VERSION, conversations, schema_info, team_responses, team_rounds
 from coach.records.share_tokens import TOKEN_BYTES
 from coach.records.store import Store
 from coach.records.transcript import conversation_data
-from tests.support.store_support import BACKENDS, open_store, sample_conversation, store_url, write_v2_store
+from tests.support.store_support import (
+    BACKENDS,
+    open_store,
+    sample_conversation,
+    store_url,
+    write_v2_store,
+    write_v3_store,
+)
 
 ISSUER = "http://127.0.0.1:9400"
 ANNA = Viewer("member", subject_of(ISSUER, "anna"), "anna@acme.example", "Anna")
@@ -274,7 +282,7 @@ def test_the_migration_from_todays_schema_keeps_every_conversation_owner_and_lin
         assert [info.id for info in store.recent(viewer=ANNA)] == [old[0][0].id]
         assert store.info(old[0][0].id, viewer=BEN).team_shared  # shared with the team before: still
         with store.engine.connect() as connection:
-            assert connection.execute(sa.select(schema_info.c.value)).scalar_one() == str(SCHEMA_VERSION) == "3"
+            assert connection.execute(sa.select(schema_info.c.value)).scalar_one() == str(SCHEMA_VERSION) == "4"
             assert connection.execute(sa.select(sa.func.count()).select_from(conversations)).scalar_one() == 2
         rounds = TeamRounds(store)
         info, token = rounds.create("Nach der Migration", None, viewer=ANNA, links="team")
@@ -283,5 +291,134 @@ def test_the_migration_from_todays_schema_keeps_every_conversation_owner_and_lin
         again = Store(url)  # migrates once: a second start changes nothing
         assert [r.id for r in TeamRounds(again).visible(viewer=ANNA)] == [info.id]
         again.close()
+    finally:
+        store.close()
+
+
+def _pass_closing_date(store: Store, round_id: str, stamp: str = "2026-01-31T23:59:59+00:00") -> None:
+    """Move a round's closing date into the past, as time passing would."""
+    with store.engine.begin() as connection:
+        connection.execute(team_rounds.update().where(team_rounds.c.id == round_id).values(closes_at=stamp))
+
+
+def test_a_round_closes_itself_at_its_closing_date_keeping_the_answers_as_they_were(store):
+    rounds = TeamRounds(store)
+    info, token = rounds.create("Q1", None, viewer=ANNA, links="team", closes_at="2099-03-31")
+    assert info.closes_at == "2099-03-31T23:59:59+00:00" and not info.closed  # a date alone: until it ends
+    mine = answered(store, BEN, 3, "Lea ist für jeden Kanal zuständig.")
+    rounds.join(token, mine, "Ben", None, viewer=BEN, links="team")
+    assert rounds.open_invitation(token, viewer=BEN, links="team").id == info.id
+    _pass_closing_date(store, info.id)
+
+    with pytest.raises(TeamRoundError) as refused:  # the first call after the date finds it closed
+        rounds.join(token, answered(store, BOSS, 2), "Boss", None, viewer=BOSS, links="team")
+    assert refused.value.key == "closed_round"
+    closed = rounds.info(info.id, viewer=ANNA)
+    assert closed.closed and closed.closed_at == "2026-01-31T23:59:59+00:00" and closed.responses == 1
+    loaded, revision = store.load(mine, viewer=BEN)  # later answers do not reach the report
+    loaded.dialogue = DialogueState("de", evidence=(Evidence("roles", 0, 0.9, "Doch niemand.", turn=3),), turn=3)
+    store.save(loaded, revision, viewer=BEN)
+    _, respondents = rounds.respondents(info.id, viewer=ANNA)
+    assert [item.quote for item in respondents[0].evidence if item.dimension == "roles"] == [
+        "Lea ist für jeden Kanal zuständig."
+    ]
+
+
+def test_every_kind_of_call_closes_a_round_whose_date_has_passed(store):
+    rounds = TeamRounds(store)
+    calls = {
+        "visible": lambda info, token: [r.closed for r in rounds.visible(viewer=ANNA) if r.id == info.id] == [True],
+        "info": lambda info, token: rounds.info(info.id, viewer=ANNA).closed,
+        "responses": lambda info, token: (
+            rounds.responses(info.id, viewer=ANNA) == []
+            and rounds.info(info.id, viewer=ANNA).closed_at == "2026-01-31T23:59:59+00:00"
+        ),
+        "respondents": lambda info, token: rounds.respondents(info.id, viewer=ANNA)[0].closed,
+    }
+    for name, call in calls.items():
+        info, token = rounds.create(f"Q1 {name}", None, viewer=ANNA, links="team", closes_at="2099-01-01T09:00")
+        _pass_closing_date(store, info.id)
+        assert call(info, token), name
+
+
+@pytest.mark.parametrize("value", ["2020-01-01", "gestern", "31.03.2027", "2027-02-30", "", now()])
+def test_a_closing_date_that_is_not_a_future_date_is_refused_with_a_clear_message(store, value):
+    with pytest.raises(TeamRoundError) as refused:
+        TeamRounds(store).create("Q1", None, viewer=ANNA, links="team", closes_at=value or " ")
+    assert refused.value.key == "bad_closing"
+    assert "future" in refused.value.text("en") and "Zukunft" in refused.value.text("de")
+    assert TeamRounds(store).visible(viewer=ANNA) == []  # nothing half-created
+
+
+def test_closing_times_are_kept_in_utc():
+    assert closing_time("2099-03-31T17:00") == "2099-03-31T17:00:00+00:00"
+    assert closing_time("2099-03-31T17:00+02:00") == "2099-03-31T15:00:00+00:00"
+    assert closing_time("2099-03-31") == "2099-03-31T23:59:59+00:00"
+
+
+def test_a_round_can_show_roles_instead_of_names(store):
+    rounds = TeamRounds(store)
+    hidden, _ = rounds.create("Anonym", None, viewer=ANNA, links="team", show_names=False)
+    named, _ = rounds.create("Mit Namen", None, viewer=ANNA, links="team")
+    assert not hidden.show_names and named.show_names
+    assert {r.name: r.show_names for r in rounds.visible(viewer=ANNA)} == {"Anonym": False, "Mit Namen": True}
+
+
+def test_each_respondent_gives_the_strategys_purpose_in_one_sentence_replaceable_until_closing(store):
+    rounds = TeamRounds(store)
+    info, token = rounds.create("Q1", None, viewer=ANNA, links="team")
+    ben, boss = answered(store, BEN, 2), answered(store, BOSS, 3)
+    rounds.join(token, ben, "Ben", None, viewer=BEN, links="team")
+    rounds.join(token, boss, "Boss", None, viewer=BOSS, links="team")
+    rounds.record_purpose(token, ben, "Mehr Reichweite.", viewer=BEN, links="team")
+    rounds.record_purpose(token, ben, "  Neue Auszubildende\u200b  gewinnen. ", viewer=BEN, links="team")  # replaced
+    rounds.close(info.id, viewer=ANNA)
+    _, respondents = rounds.respondents(info.id, viewer=ANNA)
+    assert [(r.name, r.purpose) for r in respondents] == [("Ben", "Neue Auszubildende gewinnen."), ("Boss", None)]
+    with pytest.raises(TeamRoundError) as refused:
+        rounds.record_purpose(token, boss, "Zu spät.", viewer=BOSS, links="team")
+    assert refused.value.key == "closed_round"
+
+
+def test_a_purpose_is_refused_for_a_conversation_that_is_not_ones_own_or_has_not_joined(store):
+    rounds = TeamRounds(store)
+    info, token = rounds.create("Q1", None, viewer=ANNA, links="team")
+    ben, not_joined = answered(store, BEN, 2), answered(store, ANNA, 3)
+    rounds.join(token, ben, "Ben", None, viewer=BEN, links="team")
+    for conversation, viewer in ((ben, ANNA), (not_joined, ANNA), ("no-such-conversation", BEN)):
+        with pytest.raises(TeamRoundError) as refused:
+            rounds.record_purpose(token, conversation, "Fremder Satz.", viewer=viewer, links="team")
+        assert refused.value.key == "invite_invalid"
+    for sentence in ("", " \u200b ", "x" * 501):
+        with pytest.raises(TeamRoundError) as refused:
+            rounds.record_purpose(token, ben, sentence, viewer=BEN, links="team")
+        assert refused.value.key == "bad_purpose" and "500" in refused.value.text("de")
+    rounds.close(info.id, viewer=ANNA)
+    assert [r.purpose for r in rounds.respondents(info.id, viewer=ANNA)[1]] == [None]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_migration_from_schema_3_keeps_rounds_and_answers_and_adds_the_new_options(backend, tmp_path):
+    url = store_url(backend, tmp_path)
+    conversation = sample_conversation("Annas Antworten")
+    round_id, token = write_v3_store(url, [(conversation, "anna@acme.example")])
+    store = Store(url)
+    try:
+        rounds = TeamRounds(store)
+        info = rounds.info(round_id, viewer=ANNA)
+        assert (info.name, info.responses, info.closes_at, info.show_names, info.closed) == (
+            "Vor Version 4",
+            1,
+            None,
+            True,
+            False,
+        )
+        rounds.record_purpose(token, conversation.id, "Fachkräfte finden.", viewer=ANNA, links="team")
+        rounds.close(round_id, viewer=ANNA)
+        _, respondents = rounds.respondents(round_id, viewer=ANNA)
+        assert [(r.name, r.role, r.purpose) for r in respondents] == [("Anna", "Marketing", "Fachkräfte finden.")]
+        assert [item.quote for item in respondents[0].evidence] == ["Niemand ist zuständig."]
+        with store.engine.connect() as connection:
+            assert connection.execute(sa.select(schema_info.c.value)).scalar_one() == "4"
     finally:
         store.close()

@@ -36,11 +36,13 @@ MIN_ANSWERS = 2
 
 @dataclass(frozen=True)
 class Respondent:
-    """One colleague's answers: the name and role they chose and their diagnostic's state."""
+    """One colleague's answers: the name and role they chose, their diagnostic's state and their one sentence on
+    what the strategy is for (the recall check; None when they gave none)."""
 
     name: str
     role: str | None
     state: DialogueState | None
+    purpose: str | None = None
 
     @property
     def evidence(self) -> tuple[Evidence, ...]:

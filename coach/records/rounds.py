@@ -6,13 +6,17 @@ Its invitation link is a capability like a share link: a 256-bit token of which 
 revocable, and opened only where `COACH_SHARE_LINKS` lets the viewer open links. A colleague who opens it
 runs the ordinary diagnostic in a conversation of their own and joins it to the round with a name and role;
 the owner sees who has joined, never what they said, until the round closes. Closing keeps a snapshot of each
-joined conversation's diagnostic: the team report reads those, so later changes leave it as it was.
+joined conversation's diagnostic: the team report reads those, so later changes leave it as it was. A round
+with a closing date closes itself then: every call first closes the rounds whose date has passed, so nobody
+joins, and no report reads, a round that should be closed. Each respondent may also give, once and
+replaceably until closing, the recall check's one sentence: what the social media strategy is for.
 """
 
 import json
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -35,6 +39,8 @@ TEXT = section("team")
 MAX_NAME = 80
 """Characters of a respondent's (or a round's) name, and of a role."""
 MAX_ROUND_NAME = 200
+MAX_PURPOSE = 500
+"""Characters of the recall check's one sentence."""
 
 
 class TeamRoundError(BadInput):
@@ -58,6 +64,8 @@ class RoundInfo:
     invitation_active: bool
     responses: int
     owner_email: str | None = None
+    closes_at: str | None = None
+    show_names: bool = True
 
     @property
     def closed(self) -> bool:
@@ -74,14 +82,30 @@ class ResponseInfo:
     joined_at: str
 
 
-def clean_label(text: str | None, limit: int = MAX_NAME) -> str:
-    """A name or role as shown: control and invisible characters removed, whitespace collapsed, at most `limit`.
+def closing_time(value: str, *, after: str | None = None) -> str:
+    """A closing date as stored: an ISO date (the end of that day, UTC) or date and time (UTC unless it says
+    otherwise), later than `after` (default: now). `TeamRoundError` (bad_closing) for anything else."""
+    text = (value or "").strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise TeamRoundError("bad_closing", value=text[:40]) from None
+    if len(text) == 10:  # a date alone: open until that day ends
+        moment = datetime.combine(moment.date(), time(23, 59, 59))
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    stamp = moment.isoformat(timespec="seconds")
+    if stamp <= (after or now()):
+        raise TeamRoundError("bad_closing", value=text[:40])
+    return stamp
 
-    `TeamRoundError` (bad_name) when nothing visible is left or it is longer than the limit.
+
+def clean_label(text: str | None, limit: int = MAX_NAME, key: str = "bad_name") -> str:
+    """A name, role or sentence as shown: control and invisible characters removed, whitespace collapsed, at
+    most `limit`. `TeamRoundError` (`key`) when nothing visible is left or it is longer than the limit.
     """
     cleaned = " ".join(strip_controls(text or "").split())
     if not cleaned or len(cleaned) > limit:
-        raise TeamRoundError("bad_name", limit=str(limit))
+        raise TeamRoundError(key, limit=str(limit))
     return cleaned
 
 
@@ -94,12 +118,23 @@ class TeamRounds:
     # -- the owner ---------------------------------------------------------------------------------
 
     def create(
-        self, name: str, roles: list[str] | None = None, *, viewer: Viewer, links: ShareLinks
+        self,
+        name: str,
+        roles: list[str] | None = None,
+        *,
+        viewer: Viewer,
+        links: ShareLinks,
+        closes_at: str | None = None,
+        show_names: bool = True,
     ) -> tuple[RoundInfo, str]:
-        """A new round owned by the viewer and its invitation token (shown once; only its hash is kept)."""
+        """A new round owned by the viewer and its invitation token (shown once; only its hash is kept).
+
+        `closes_at`: when it closes itself (see `closing_time`); `show_names=False`: its report shows roles only.
+        """
         _check_links(viewer, links, create=True)
         name = clean_label(name, MAX_ROUND_NAME)
         expected = list(dict.fromkeys(clean_label(role) for role in roles or []))
+        closes_at = closing_time(closes_at) if closes_at else None
         round_id, token = uuid.uuid4().hex, new_token()
         owner = (
             {"owner_subject": viewer.subject, "owner_email": viewer.email, "owner_name": viewer.name}
@@ -114,49 +149,47 @@ class TeamRounds:
                     roles=json.dumps(expected, ensure_ascii=False),
                     created_at=now(),
                     invite_hash=token_hash(token),
+                    closes_at=closes_at,
+                    show_names=show_names,
                     **owner,
                 )
             )
+            info = _info(_managed_row(connection, round_id, viewer))
         log.info("Team round %s created", round_id)
-        return RoundInfo(round_id, name, expected, now(), None, True, 0, viewer.email if owner else None), token
+        return info, token
 
     def visible(self, *, viewer: Viewer) -> list[RoundInfo]:
         """The viewer's rounds (an admin's: all), newest first."""
+        self._close_due()
         with self.store._connection() as connection:
             rows = connection.execute(_info_query().order_by(team_rounds.c.created_at.desc(), team_rounds.c.id))
             return [_info(row) for row in rows if _manages(viewer, row)]
 
     def info(self, round_id: str, *, viewer: Viewer) -> RoundInfo:
         """The round, for its owner or an admin; `TeamRoundError` (unknown_round) for anyone else alike."""
+        self._close_due()
         with self.store._connection() as connection:
             return _info(_managed_row(connection, round_id, viewer))
 
     def responses(self, round_id: str, *, viewer: Viewer) -> list[ResponseInfo]:
         """Who has joined (name, role, when), in the order they joined: not what they answered."""
+        self._close_due()
         with self.store._connection() as connection:
             _managed_row(connection, round_id, viewer)
             return _responses(connection, round_id)
 
     def close(self, round_id: str, *, viewer: Viewer) -> RoundInfo:
         """Close the round (once): no more answers; each joined diagnostic is kept as it is now for the report."""
+        self._close_due()
         with self.store._transaction() as connection:
             row = _managed_row(connection, round_id, viewer, lock=True)
             if row.closed_at is None:
-                stamp = now()
-                for response in _responses(connection, round_id):
-                    state = connection.execute(
-                        sa.select(conversations.c.state).where(conversations.c.id == response.conversation_id)
-                    ).scalar_one()
-                    connection.execute(
-                        team_responses.update()
-                        .where(_response_key(round_id, response.conversation_id))
-                        .values(snapshot=state)
-                    )
-                connection.execute(team_rounds.update().where(team_rounds.c.id == round_id).values(closed_at=stamp))
+                _close(connection, round_id, now())
             return _info(_managed_row(connection, round_id, viewer))
 
     def revoke_invitation(self, round_id: str, *, viewer: Viewer) -> bool:
         """Revoke the round's invitation link; whether an active one was revoked."""
+        self._close_due()
         with self.store._transaction() as connection:
             _managed_row(connection, round_id, viewer, lock=True)
             result = connection.execute(
@@ -168,6 +201,7 @@ class TeamRounds:
 
     def remove_response(self, round_id: str, conversation_id: str, *, viewer: Viewer) -> bool:
         """The owner removes one colleague's answers from the round (their conversation stays theirs)."""
+        self._close_due()
         with self.store._transaction() as connection:
             _managed_row(connection, round_id, viewer, lock=True)
             result = connection.execute(team_responses.delete().where(_response_key(round_id, conversation_id)))
@@ -175,13 +209,14 @@ class TeamRounds:
 
     def respondents(self, round_id: str, *, viewer: Viewer) -> tuple[RoundInfo, list[Respondent]]:
         """The closed round's answers as they were at closing, for the team report; `TeamRoundError` while open."""
+        self._close_due()
         with self.store._connection() as connection:
             row = _managed_row(connection, round_id, viewer)
             if row.closed_at is None:
                 raise TeamRoundError("still_open", id=round_id)
             rows = connection.execute(
                 sa.select(team_responses.c.conversation_id, team_responses.c.name, team_responses.c.role)
-                .add_columns(team_responses.c.snapshot)
+                .add_columns(team_responses.c.snapshot, team_responses.c.purpose)
                 .where(team_responses.c.round_id == round_id)
                 .order_by(team_responses.c.joined_at, team_responses.c.name)
             ).all()
@@ -192,6 +227,7 @@ class TeamRounds:
     def open_invitation(self, token: str, *, viewer: Viewer, links: ShareLinks) -> RoundInfo:
         """The round behind an invitation link; `TeamRoundError` for links not allowed here, an invalid,
         revoked or unknown token alike (invite_invalid), and a closed round (closed_round)."""
+        self._close_due()
         with self.store._connection() as connection:
             return _info(_invited_row(connection, token, viewer, links))
 
@@ -199,6 +235,7 @@ class TeamRounds:
         """Everything `join` checks before there is a conversation (the invitation, the name, the role), so a
         colleague hears of a problem before answering the questions, not after."""
         clean_label(name)
+        self._close_due()
         with self.store._connection() as connection:
             row = _invited_row(connection, token, viewer, links)
             _role_in(row, role)
@@ -211,12 +248,11 @@ class TeamRounds:
         (again: a new name or role). Only a conversation the viewer may change joins: nobody joins, or
         reads through the round, someone else's."""
         name = clean_label(name)
+        self._close_due()
         with self.store._transaction() as connection:
             row = _invited_row(connection, token, viewer, links, lock=True)
             role = _role_in(row, role)
-            stored = _owner_row(connection, conversation_id)
-            if stored is None or not may_change(viewer, stored.owner, conversation_id):
-                raise TeamRoundError("invite_invalid")
+            _check_own(connection, conversation_id, viewer)
             key = _response_key(row.id, conversation_id)
             if connection.execute(sa.select(team_responses.c.round_id).where(key)).first() is None:
                 connection.execute(
@@ -227,6 +263,59 @@ class TeamRounds:
             else:
                 connection.execute(team_responses.update().where(key).values(name=name, role=role))
             return _info(_invited_row(connection, token, viewer, links))
+
+    def record_purpose(
+        self, token: str, conversation_id: str, sentence: str, *, viewer: Viewer, links: ShareLinks
+    ) -> None:
+        """Keep the respondent's one sentence on what the strategy is for (the recall check) with their answers
+        in the round; a later sentence replaces it until the round closes. Refused as `join` refuses, and
+        (invite_invalid) for a conversation that has not joined this round."""
+        sentence = clean_label(sentence, MAX_PURPOSE, key="bad_purpose")
+        self._close_due()
+        with self.store._transaction() as connection:
+            row = _invited_row(connection, token, viewer, links, lock=True)
+            _check_own(connection, conversation_id, viewer)
+            result = connection.execute(
+                team_responses.update().where(_response_key(row.id, conversation_id)).values(purpose=sentence)
+            )
+            if result.rowcount == 0:
+                raise TeamRoundError("invite_invalid")
+
+    def _close_due(self) -> None:
+        """Close every open round whose closing date has passed, stamped with that date."""
+        stamp = now()
+        due = (
+            team_rounds.c.closed_at.is_(None),
+            team_rounds.c.closes_at.is_not(None),
+            team_rounds.c.closes_at <= stamp,
+        )
+        with self.store._connection() as connection:
+            if connection.execute(sa.select(team_rounds.c.id).where(*due).limit(1)).first() is None:
+                return
+        with self.store._transaction() as connection:
+            _lock(connection, sa.and_(*due))
+            for row in connection.execute(sa.select(team_rounds.c.id, team_rounds.c.closes_at).where(*due)).all():
+                _close(connection, row.id, row.closes_at)
+                log.info("Team round %s closed itself at its closing date", row.id)
+
+
+def _close(connection: Connection, round_id: str, stamp: str) -> None:
+    """Close the round at `stamp`, keeping each joined conversation's state as the report's snapshot."""
+    for response in _responses(connection, round_id):
+        state = connection.execute(
+            sa.select(conversations.c.state).where(conversations.c.id == response.conversation_id)
+        ).scalar_one()
+        connection.execute(
+            team_responses.update().where(_response_key(round_id, response.conversation_id)).values(snapshot=state)
+        )
+    connection.execute(team_rounds.update().where(team_rounds.c.id == round_id).values(closed_at=stamp))
+
+
+def _check_own(connection: Connection, conversation_id: str, viewer: Viewer) -> None:
+    """Only a conversation the viewer may change takes part: nobody joins, or reads through a round, another's."""
+    stored = _owner_row(connection, conversation_id)
+    if stored is None or not may_change(viewer, stored.owner, conversation_id):
+        raise TeamRoundError("invite_invalid")
 
 
 def _role_in(row, role: str | None) -> str | None:
@@ -269,6 +358,8 @@ def _info(row) -> RoundInfo:
         row.invite_hash is not None and row.invite_revoked_at is None,
         row.responses,
         row.owner_email,
+        row.closes_at,
+        bool(row.show_names),
     )
 
 
@@ -324,4 +415,4 @@ def _response_key(round_id: str, conversation_id: str):
 def _respondent(row) -> Respondent:
     state = json.loads(row.snapshot) if row.snapshot else {}
     conversation = conversation_from_data({**state, "id": row.conversation_id, "turns": []}) if state else None
-    return Respondent(row.name, row.role, conversation.dialogue if conversation else None)
+    return Respondent(row.name, row.role, conversation.dialogue if conversation else None, row.purpose)

@@ -5,7 +5,9 @@ issuer and subject, their email and name) and whether it is shared with the team
 version 1 keep everything and become the configured owner's (by email) or stay unowned (admins only).
 Version 3 adds team rounds (a named round with its owner, expected roles and one invitation link, stored
 as the hash of its token) and their responses (a stored conversation with the respondent's name and role);
-it only adds tables, so every conversation stays as it was.
+it only adds tables, so every conversation stays as it was. Version 4 adds a round's closing date (it closes
+itself then) and whether its report shows names or only roles, and each response's one-sentence answer to the
+recall check ("what is our social media strategy for?"); rounds of version 3 show names and close by hand.
 """
 
 import logging
@@ -15,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = sa.MetaData()
 conversations = sa.Table(
@@ -64,6 +66,8 @@ team_rounds = sa.Table(
     sa.Column("owner_subject", sa.String(400), nullable=True, index=True),
     sa.Column("owner_email", sa.String(320), nullable=True, index=True),
     sa.Column("owner_name", sa.String(200), nullable=True),
+    sa.Column("closes_at", sa.String(40), nullable=True),  # the round closes itself at this time (None: by hand)
+    sa.Column("show_names", sa.Boolean, nullable=False, server_default=sa.true()),  # False: roles only
 )
 team_responses = sa.Table(
     "team_responses",
@@ -74,6 +78,7 @@ team_responses = sa.Table(
     sa.Column("role", sa.String(100), nullable=True),
     sa.Column("joined_at", sa.String(40), nullable=False),
     sa.Column("snapshot", sa.Text, nullable=True),  # the conversation's state at closing: what the report reads
+    sa.Column("purpose", sa.Text, nullable=True),  # the recall check: the strategy's purpose in one sentence
 )
 schema_info = sa.Table(
     "schema_info",
@@ -87,6 +92,11 @@ _OWNER_COLUMNS = (
     "owner_email VARCHAR(320)",
     "owner_name VARCHAR(200)",
     "team_shared BOOLEAN NOT NULL DEFAULT FALSE",
+)
+_ROUND_OPTION_COLUMNS = (
+    ("team_rounds", "closes_at VARCHAR(40)"),
+    ("team_rounds", "show_names BOOLEAN NOT NULL DEFAULT TRUE"),
+    ("team_responses", "purpose TEXT"),
 )
 
 
@@ -107,6 +117,9 @@ def migrate(connection: Connection, version: int, legacy_owner: str | None) -> N
     """Bring a database of an older `version` to this one, in the caller's transaction."""
     if version < 2:
         _add_owners(connection, legacy_owner)
+    if version == 3:  # the team tables exist without version 4's columns; older databases get them whole below
+        for table, column in _ROUND_OPTION_COLUMNS:
+            connection.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column}")
     metadata.create_all(connection, checkfirst=True)  # tables a later version adds
     connection.execute(
         schema_info.update().where(schema_info.c.key == "schema_version").values(value=str(SCHEMA_VERSION))

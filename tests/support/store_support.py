@@ -225,3 +225,51 @@ def write_v2_store(url: str, owned: list[tuple[Conversation, str | None]]) -> di
             )
     engine.dispose()
     return tokens
+
+
+# -- a store of schema version 3 (team rounds, before closing dates, roles-only reports and the recall check) --
+
+V4_COLUMNS = {"closes_at", "show_names", "purpose"}
+V3_METADATA = sa.MetaData()
+V2_CONVERSATIONS.to_metadata(V3_METADATA)
+V3_ROUNDS, V3_RESPONSES = (
+    sa.Table(
+        name, V3_METADATA, *(column.copy() for column in metadata.tables[name].columns if column.name not in V4_COLUMNS)
+    )
+    for name in ("team_rounds", "team_responses")
+)
+
+
+def write_v3_store(url: str, owned: list[tuple[Conversation, str | None]]) -> tuple[str, str]:
+    """A database of schema version 3: `write_v2_store`'s conversations and one open round named "Vor Version 4"
+    owned by the first conversation's owner, which that conversation has joined as "Anna", marketing; returns the
+    round's id and its invitation token."""
+    write_v2_store(url, owned)
+    engine = sa.create_engine(url)
+    round_id, token = "r" * 32, new_token()
+    conversation, email = owned[0]
+    with engine.begin() as connection:
+        V3_METADATA.create_all(connection, tables=[V3_ROUNDS, V3_RESPONSES])
+        connection.execute(sa.text("UPDATE schema_info SET value = '3' WHERE key = 'schema_version'"))
+        connection.execute(
+            V3_ROUNDS.insert().values(
+                id=round_id,
+                name="Vor Version 4",
+                roles="[]",
+                created_at="2026-12-05T10:00:00+00:00",
+                invite_hash=token_hash(token),
+                owner_subject=f"http://127.0.0.1:9400#{email.split('@')[0]}",
+                owner_email=email,
+            )
+        )
+        connection.execute(
+            V3_RESPONSES.insert().values(
+                round_id=round_id,
+                conversation_id=conversation.id,
+                name="Anna",
+                role="Marketing",
+                joined_at="2026-12-05T11:00:00+00:00",
+            )
+        )
+    engine.dispose()
+    return round_id, token
