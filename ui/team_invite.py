@@ -82,10 +82,9 @@ def refuse(reason: str, lang: Lang) -> None:
 def render_privacy(info: RoundInfo, lang: Lang) -> None:
     """Before anything is asked: who will see the answers, and whether the report shows names or roles."""
     owner = inert(info.owner_email) if info.owner_email else ui_text.team(lang, "owner_unknown")
-    show_names = getattr(info, "show_names", True)
     st.subheader(ui_text.team(lang, "who_sees"), anchor=False)
     st.info(
-        ui_text.team(lang, "who_sees_names" if show_names else "who_sees_roles", owner=owner),
+        ui_text.team(lang, "who_sees_names" if info.show_names else "who_sees_roles", owner=owner),
         icon=":material/visibility:",
     )
 
@@ -194,9 +193,6 @@ def render_purpose(current: Joining, lang: Lang) -> None:
 
 
 def record_purpose(current: Joining, sentence: str, lang: Lang) -> None:
-    if not (sentence or "").strip():
-        st.warning(ui_text.team(lang, "purpose_empty"), icon=":material/edit:")
-        return
     try:
         _rounds().record_purpose(
             current.token, current.conversation_id, sentence, viewer=state.viewer(), links=Settings().share_links

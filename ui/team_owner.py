@@ -6,7 +6,7 @@ a crafted click on someone else's round changes nothing.
 """
 
 import logging
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -32,13 +32,6 @@ def invitation_url(token: str) -> str:
     return f"{sharing.app_url()}/?team={token}"
 
 
-def closing_moment(day: date | None) -> str | None:
-    """The end of `day` (UTC) as the store writes timestamps; None for no closing date."""
-    if day is None:
-        return None
-    return datetime.combine(day, time(23, 59, 59), tzinfo=UTC).isoformat(timespec="seconds")
-
-
 def _notice(kind: str, text: str) -> None:
     st.session_state.notice = (kind, text)
 
@@ -58,16 +51,13 @@ def create_round(lang: Lang) -> None:
     """The form's round: created for this viewer, its token kept in this session to be shown once."""
     form = st.session_state
     closes_on = form.get("team-closes")
-    if closes_on is not None and closes_on < datetime.now(UTC).date():
-        _notice("warning", ui_text.team(lang, "past_date"))
-        return
     created = _act(
         lambda store: store.create(
             form.get("team-name", ""),
             list(form.get("team-roles") or []),
             viewer=state.viewer(),
             links=Settings().share_links,
-            closes_at=closing_moment(closes_on),
+            closes_at=closes_on.isoformat() if closes_on else None,  # the end of that day, UTC
             show_names=not form.get("team-show-roles", False),
         ),
         lang,
@@ -121,7 +111,7 @@ def render_team_rounds(lang: Lang) -> None:
 
 
 def render_create_form(lang: Lang) -> None:
-    with st.expander(ui_text.team(lang, "start_round"), icon=":material/groups:"), st.form("team-create", border=False):
+    with st.expander(ui_text.team(lang, "start_round"), icon=":material/groups:"), st.form("team-create", border=False, clear_on_submit=True):
         st.text_input(
             ui_text.team(lang, "round_name"), key="team-name", placeholder=ui_text.team(lang, "round_name_help")
         )
@@ -154,9 +144,8 @@ def render_round(info: RoundInfo, lang: Lang) -> None:
         elif info.invitation_active and not info.closed:
             st.caption(ui_text.team(lang, "invite_once"))
         notes = [ui_text.team(lang, "link_revoked")] if not info.invitation_active else []
-        closes_at = getattr(info, "closes_at", None)
-        if closes_at and not info.closed:
-            notes.append(ui_text.team(lang, "closes_at", when=readable_time(closes_at)))
+        if info.closes_at and not info.closed:
+            notes.append(ui_text.team(lang, "closes_at", when=readable_time(info.closes_at)))
         if notes:
             st.caption(" · ".join(notes))
         if info.closed:

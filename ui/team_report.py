@@ -45,7 +45,7 @@ def close_report() -> None:
 
 def as_shown(info: RoundInfo, respondents: list[Respondent], lang: Lang) -> list[Respondent]:
     """With "show roles instead of names": each colleague under their role (numbered when a role repeats)."""
-    if getattr(info, "show_names", True):
+    if info.show_names:
         return respondents
     labels = [respondent.role or ui_text.team(lang, "who") for respondent in respondents]
     repeated = {label for label in labels if labels.count(label) > 1}
@@ -92,7 +92,7 @@ def render_report_page(round_id: str) -> None:
     render_purposes(respondents, lang)
     text = render_team_report(model, report, info.name, lang)
     st.subheader(ui_text.team(lang, "full_report"), divider="gray", anchor=False)
-    st.markdown(inert(text))
+    st.markdown(inert(text.partition("\n")[2] if text.startswith("# ") else text))  # its title is the page's
     render_downloads(info, report, text, lang)
 
 
@@ -127,8 +127,8 @@ def render_side_by_side(model: ReadinessModel, report: TeamReport, lang: Lang) -
 
 
 def render_purposes(respondents: list[Respondent], lang: Lang) -> None:
-    """The recall check's sentences, side by side (once the store keeps them)."""
-    sentences = [(r, r.purpose) for r in respondents if getattr(r, "purpose", None)]
+    """The recall check's sentences, side by side."""
+    sentences = [(respondent, respondent.purpose) for respondent in respondents if respondent.purpose]
     if not sentences:
         return
     st.subheader(ui_text.team(lang, "purposes"), divider="gray", anchor=False)
