@@ -111,7 +111,8 @@ def render_team_rounds(lang: Lang) -> None:
 
 
 def render_create_form(lang: Lang) -> None:
-    with st.expander(ui_text.team(lang, "start_round"), icon=":material/groups:"), st.form("team-create", border=False, clear_on_submit=True):
+    expander = st.expander(ui_text.team(lang, "start_round"), icon=":material/groups:")
+    with expander, st.form("team-create", border=False, clear_on_submit=True):
         st.text_input(
             ui_text.team(lang, "round_name"), key="team-name", placeholder=ui_text.team(lang, "round_name_help")
         )
