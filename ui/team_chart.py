@@ -8,8 +8,12 @@ from coach.lang.detect import Lang
 from coach.readiness.model import ReadinessModel
 from ui.text import respondent_label, t, team
 
-DOT_SIZE = 160
-ROW_HEIGHT = 34
+DOT_SIZE = 110
+DOT_ROW = 14
+"""Pixels per colleague within a dimension's row: their dots sit one under the other, never on top."""
+MIN_ROW = 30
+FRAME = 120
+"""Pixels for the level axis, its title and the legend below the rows."""
 
 
 def dot_rows(model: ReadinessModel, report: TeamReport, lang: Lang) -> list[dict]:
@@ -33,6 +37,8 @@ def dimension_order(model: ReadinessModel, report: TeamReport, lang: Lang) -> li
 def dot_chart(model: ReadinessModel, report: TeamReport, lang: Lang) -> alt.Chart:
     """Each colleague's level (0-3) per dimension as dots, one colour per colleague, side by side in a row."""
     order = dimension_order(model, report, lang)
+    colleagues = len({row["who"] for row in dot_rows(model, report, lang)})
+    height = len(order) * max(MIN_ROW, DOT_ROW * colleagues) + FRAME
     return (
         alt.Chart(alt.Data(values=dot_rows(model, report, lang)))
         .mark_circle(size=DOT_SIZE, opacity=0.9)
@@ -42,7 +48,12 @@ def dot_chart(model: ReadinessModel, report: TeamReport, lang: Lang) -> alt.Char
                 scale=alt.Scale(domain=[-0.3, 3.3], nice=False),
                 axis=alt.Axis(values=[0, 1, 2, 3], title=team(lang, "level", level="0–3"), grid=True),
             ),
-            y=alt.Y("dimension:N", sort=order, title=None, axis=alt.Axis(ticks=False, domain=False, labelPadding=6)),
+            y=alt.Y(
+                "dimension:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(ticks=False, domain=False, labelPadding=6, labelOverlap=False, grid=True),
+            ),
             yOffset=alt.YOffset("who:N"),
             color=alt.Color("who:N", title=team(lang, "who"), legend=alt.Legend(orient="bottom", columns=2)),
             tooltip=[
@@ -52,7 +63,7 @@ def dot_chart(model: ReadinessModel, report: TeamReport, lang: Lang) -> alt.Char
                 alt.Tooltip("quote:N", title=team(lang, "quote")),
             ],
         )
-        .properties(height=ROW_HEIGHT * max(len(order), 1))
+        .properties(height=height)
     )
 
 
