@@ -161,4 +161,3 @@ def test_three_colleagues_answer_one_round_and_the_owner_reads_the_report(browse
     assert late.locator(".st-key-invite_name").count() == 0 and late.get_by_test_id("stChatInput").count() == 0
     e2e.screenshot(late, "team-late-refused")
     assert [url for url in requests if not url.startswith((server.url, "data:", "blob:"))] == []
-
