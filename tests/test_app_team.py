@@ -179,6 +179,29 @@ def test_a_colleague_answers_in_a_conversation_of_their_own_joined_to_the_round(
     assert respondent.purpose == "To be the town's first address for energy questions."
 
 
+def test_a_colleague_who_reloads_the_page_continues_their_own_diagnostic(env, invitation, rounds) -> None:
+    round_id, token = invitation
+    first = fill_and_join(new_app(team=token), "Anna", "Service")
+    first = first.button(key=reply_keys(first)[0]).click().run()
+    conversation_id, asked = talk(first).id, talk(first).dialogue.asked
+    assert first.query_params["c"] in (conversation_id, [conversation_id])  # what a reload brings back
+    again = fill_and_join(new_app(team=token, c=conversation_id), "Anna S.", "Service")
+    assert_no_exception(again)
+    assert talk(again).id == conversation_id and talk(again).dialogue.asked == asked and reply_keys(again)
+    [response] = rounds.responses(round_id, viewer=MACHINE_OWNER)  # the same answer, under the new name
+    assert (response.conversation_id, response.name) == (conversation_id, "Anna S.")
+
+
+def test_a_conversation_in_the_url_that_is_no_diagnostic_is_not_joined(env, invitation, rounds) -> None:
+    question = Conversation(lang="en", turns=[Turn("user", "Is posting three times a week a strategy?")])
+    rounds.store.save(question, 0, viewer=MACHINE_OWNER)
+    app = fill_and_join(new_app(team=invitation[1], c=question.id), "Anna", "Service")
+    assert_no_exception(app)
+    assert talk(app).id != question.id and talk(app).in_diagnostic
+    [response] = rounds.responses(invitation[0], viewer=MACHINE_OWNER)
+    assert response.conversation_id == talk(app).id
+
+
 @pytest.mark.parametrize("name", ["", "   ", "\u200b\u200b", "x" * 81])
 def test_a_name_that_is_empty_or_too_long_is_refused_and_the_form_keeps_its_values(
     env, invitation, rounds, name

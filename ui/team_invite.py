@@ -129,9 +129,19 @@ def begin(token: str, name: str, role: str | None, lang: Lang) -> None:
         st.error(ui_text.team(lang, "store_down", reason=inert(str(error))))
         return
     st.session_state.team_joining = Joining(token, name, role or None)
-    state.fresh_conversation(lang)
-    state.queue(ui_text.t(lang, "start"))
+    if not _reopened():
+        state.fresh_conversation(lang)
+        state.queue(ui_text.t(lang, "start"))
     st.rerun()
+
+
+def _reopened() -> bool:
+    """After a reload, the colleague's own diagnostic named in the URL (`c`, written on every save) is continued
+    rather than started again: opened by the same rules as anywhere in the app, and only one they may change."""
+    if "c" not in st.query_params:
+        return False
+    opened = state.keeper()  # the conversation in the URL when this viewer may read it, else a new one
+    return opened.writable and opened.revision > 0 and opened.conversation.dialogue is not None
 
 
 def render_answering(info: RoundInfo, current: Joining) -> None:
