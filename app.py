@@ -8,8 +8,7 @@ the settings in the sidebar. Per-user state is one `Conversation` in `st.session
 import streamlit as st
 
 from coach.config import Settings
-from coach.session import intake
-from ui import chat, checker, identity, sharing, sidebar, state
+from ui import chat, checker, identity, sharing, sidebar, state, team_invite, team_report
 from ui import text as ui_text
 
 st.set_page_config(page_title=ui_text.PAGE_TITLE, page_icon=ui_text.PAGE_ICON, layout="centered")
@@ -24,6 +23,12 @@ def main() -> None:
     state.set_viewer(identity.viewer(settings))  # the sign-in page first when configured; stops the refused
     if token is not None:
         sharing.render_shared(token, state.viewer())
+        return
+    if (invitation := st.query_params.get("team")) is not None:
+        team_invite.render_invitation(invitation)  # a colleague answering a team round: nothing else here
+        return
+    if (round_id := st.query_params.get("round")) is not None:
+        team_report.render_report_page(round_id)
         return
     talk = state.conversation()
     state.render_notice()
@@ -41,20 +46,7 @@ def main() -> None:
     if writable:
         chat.render_welcome(talk.lang, offer_suggestions=not talk.turns and message is None)
     chat.render_history(talk, offer_replies=writable and message is None)
-    lang = talk.lang
-    if message is not None:
-        accepted = chat.take_message(talk, message, shared.coach.settings)
-        if accepted is not None:
-            state.save()  # the message is stored before the coach can fail
-    else:
-        accepted = intake.unanswered(talk) if writable else None
-    if accepted is not None:
-        chat.reply(shared, talk, accepted)
-        state.save()
-        if talk.lang != lang or talk.turns[-1].took_back:
-            # the first message chose the language: draw the whole page in it; or the reply took back an
-            # earlier message, which is drawn above with its mark
-            st.rerun()
+    chat.converse(shared, talk, message, writable)
     if checker.form_open(talk):
         checker.render_form(shared, talk)
     sidebar.render_sidebar(shared, talk)

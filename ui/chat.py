@@ -158,6 +158,26 @@ def render_stream(tokens, show, interval: float = RENDER_INTERVAL, clock=time.mo
     return came
 
 
+def converse(shared: intake.SharedCoach, talk: Conversation, message: str | None, writable: bool) -> None:
+    """The typed or queued message stored (before anything can fail) and answered; or the answer to a message
+    whose run was interrupted. Saved after each step; a run that changed the language reruns the page."""
+    lang = talk.lang
+    if message is not None:
+        accepted = take_message(talk, message, shared.coach.settings)
+        if accepted is not None:
+            state.save()  # the message is stored before the coach can fail
+    else:
+        accepted = intake.unanswered(talk) if writable else None
+    if accepted is None:
+        return
+    reply(shared, talk, accepted)
+    state.save()
+    if talk.lang != lang or talk.turns[-1].took_back:
+        # the first message chose the language: draw the whole page in it; or the reply took back an
+        # earlier message, which is drawn above with its mark
+        st.rerun()
+
+
 def render_history(talk: Conversation, offer_replies: bool) -> None:
     last = len(talk.turns) - 1
     corrections = talk.corrections()

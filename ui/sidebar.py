@@ -11,7 +11,7 @@ from coach.records.store import ConversationInfo, StoreUnavailable
 from coach.records.transcript import readable_time
 from coach.safety import inert
 from coach.session import intake
-from ui import chat, identity, panel, resources, sharing, state
+from ui import chat, identity, panel, resources, sharing, state, team_owner
 from ui import text as ui_text
 
 log = logging.getLogger("coach.app")
@@ -158,4 +158,5 @@ def render_sidebar(shared: intake.SharedCoach, talk: Conversation) -> None:
         render_conversations(talk)
         if state.viewer().signed_in and not state.viewer().admin:  # an admin's own list has everyone's
             render_team(talk)
+        team_owner.render_team_rounds(talk.lang)
         render_settings(shared, talk)

@@ -98,7 +98,17 @@ def queue(message: str) -> None:
 
 
 def new_conversation() -> None:
-    _switch_to(_keeper(Conversation(lang=conversation().lang)))
+    fresh_conversation(conversation().lang)
+
+
+def fresh_conversation(lang: Lang) -> None:
+    """A new, empty conversation in `lang` becomes this session's (a team round's respondent starts one)."""
+    _switch_to(_keeper(Conversation(lang=lang)))
+
+
+def hold_round(round_id: str) -> None:
+    """An anonymous session owns the team rounds it started, as it owns its conversations (for this session)."""
+    _holding(round_id)
 
 
 def _switch_to(opened: Keeper) -> None:

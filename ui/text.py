@@ -16,12 +16,25 @@ USER_AVATAR = ":material/person:"
 EXAMPLES: dict[Lang, list[str]] = section("examples")
 
 TEXT: dict[Lang, dict[str, str]] = section("app")
+TEAM: dict[Lang, dict] = section("team_app")
+"""The team rounds' pages: the owner's section, the invitation, the report."""
 
 
 def t(lang: Lang, key: str, **values: object) -> str:
     """The UI string `key` in `lang`, with `values` filled in."""
     text = TEXT[lang][key]
     return text.format(**values) if values else text
+
+
+def team(lang: Lang, key: str, **values: object) -> str:
+    """The team rounds' string `key` in `lang`, with `values` filled in."""
+    text = TEAM[lang][key]
+    return text.format(**values) if values else text
+
+
+def respondent_label(name: str, role: str | None) -> str:
+    """A team round's colleague as shown: "Anna (Marketing)", or the name alone."""
+    return f"{name} ({role})" if role else name
 
 
 def browser_lang(locale: str | None) -> Lang:

@@ -154,7 +154,9 @@ class TeamRounds:
                     **owner,
                 )
             )
-            info = _info(_managed_row(connection, round_id, viewer))
+            # Read back without the owner check: an anonymous creator cannot hold the new round's id before this
+            # returns it (the app then holds it), so `_managed_row` would refuse them their own new round.
+            info = _info(connection.execute(_info_query().where(team_rounds.c.id == round_id)).one())
         log.info("Team round %s created", round_id)
         return info, token
 
