@@ -309,7 +309,7 @@ def test_the_owner_reads_the_report_with_the_dot_chart_quotes_side_by_side_and_d
     assert "Every channel has a named owner." in shown and "Nobody tells us who answers complaints." in shown
     assert "The team's stage" in shown and "most disagreement first" in shown  # render_team_report's text
     downloads = {button.proto.label: button for button in app.get("download_button")}
-    assert set(downloads) >= {"Markdown", "JSON"}
+    assert set(downloads) == {"Markdown", "JSON", "PDF"}  # the same three files as `team report --format`
 
 
 def test_a_round_that_shows_roles_shows_no_names_in_its_report(env, rounds) -> None:

@@ -4,9 +4,10 @@ per colleague at their level, the dimensions in the report's order (most disagre
 import altair as alt
 
 from coach.diagnostic.team import TeamReport
+from coach.diagnostic.team_render import who
 from coach.lang.detect import Lang
 from coach.readiness.model import ReadinessModel
-from ui.text import respondent_label, t, team
+from ui.text import t, team
 
 DOT_SIZE = 110
 DOT_ROW = 14
@@ -21,7 +22,7 @@ def dot_rows(model: ReadinessModel, report: TeamReport, lang: Lang) -> list[dict
     return [
         {
             "dimension": model.dimension(spread.dimension).short(lang),
-            "who": respondent_label(position.name, position.role),
+            "who": who(position.name, position.role, report.names_shown),
             "level": position.level,
             "quote": position.quote or team(lang, "no_quote"),
         }

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from coach.config import Settings
+from coach.diagnostic.team_render import who
 from coach.lang.detect import Lang
 from coach.records.rounds import RoundInfo, TeamRoundError, TeamRounds
 from coach.records.store import StoreUnavailable
@@ -153,7 +154,7 @@ def render_answering(info: RoundInfo, current: Joining) -> None:
     state.render_notice()
     message = st.chat_input(ui_text.t(talk.lang, "placeholder")) or st.session_state.pop("queued", None)
     st.title(ui_text.team(talk.lang, "invite_title", name=inert(info.name)), anchor=False)
-    st.caption(inert(ui_text.team(talk.lang, "answering_as", who=ui_text.respondent_label(current.name, current.role))))
+    st.caption(inert(ui_text.team(talk.lang, "answering_as", who=who(current.name, current.role))))
     chat.render_history(talk, offer_replies=message is None)
     chat.converse(shared, talk, message, writable=True)
     current = join(current, talk.lang)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from coach.config import Settings
+from coach.diagnostic.team_render import who
 from coach.lang.detect import Lang
 from coach.records.access import may_create_links
 from coach.records.rounds import RoundInfo, TeamRoundError, TeamRounds
@@ -173,7 +174,7 @@ def render_responses(info: RoundInfo, lang: Lang) -> None:
     if not answered:
         st.caption(ui_text.team(lang, "nobody_yet"))
     for response in answered:
-        label = ui_text.respondent_label(response.name, response.role)
+        label = who(response.name, response.role)
         with st.container(horizontal=True, vertical_alignment="center", key=f"answered-{response.conversation_id}"):
             st.caption(inert(ui_text.team(lang, "answered_line", who=label, when=readable_time(response.joined_at))))
             with st.popover("", icon=":material/person_remove:", help=ui_text.team(lang, "remove")):

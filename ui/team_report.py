@@ -5,18 +5,17 @@ quotes side by side, the report's text (`render_team_report`) and its downloads.
 round" as for an unknown id, and an open round shows no answers.
 """
 
-import json
 import logging
-from dataclasses import replace
 
 import streamlit as st
 
 from coach.diagnostic.team import Respondent, TeamReport, team_report
-from coach.diagnostic.team_render import render_team_report, team_report_json
+from coach.diagnostic.team_render import who
 from coach.lang.detect import Lang
 from coach.readiness.model import ReadinessModel
 from coach.records.rounds import RoundInfo, TeamRoundError, TeamRounds
 from coach.records.store import StoreUnavailable
+from coach.records.team_export import Format, needs_embedder, report_respondents, team_export
 from coach.safety import inert
 from ui import resources, state, team_chart
 from ui import text as ui_text
@@ -43,22 +42,6 @@ def close_report() -> None:
     st.query_params.pop("round", None)
 
 
-def as_shown(info: RoundInfo, respondents: list[Respondent], lang: Lang) -> list[Respondent]:
-    """With "show roles instead of names": each colleague under their role (numbered when a role repeats)."""
-    if info.show_names:
-        return respondents
-    labels = [respondent.role or ui_text.team(lang, "who") for respondent in respondents]
-    repeated = {label for label in labels if labels.count(label) > 1}
-    seen: dict[str, int] = {}
-    shown = []
-    for respondent, label in zip(respondents, labels, strict=True):
-        if label in repeated:
-            seen[label] = seen.get(label, 0) + 1
-            label = f"{label} {seen[label]}"
-        shown.append(replace(respondent, name=label, role=None))
-    return shown
-
-
 def render_report_page(round_id: str) -> None:
     lang = report_lang()
     with st.container(horizontal=True, vertical_alignment="bottom", key="report-bar"):
@@ -80,8 +63,8 @@ def render_report_page(round_id: str) -> None:
     except StoreUnavailable as error:
         st.error(ui_text.team(lang, "store_down", reason=inert(str(error))))
         return
-    respondents = as_shown(info, respondents, lang)
-    report = team_report(respondents)
+    shown = report_respondents(respondents, info.show_names)
+    report = team_report(respondents, show_names=info.show_names)
     st.title(ui_text.team(lang, "report_title", name=inert(info.name)), anchor=False)
     if not report.enough:
         st.info(ui_text.team(lang, "one_respondent", answered=report.answered), icon=":material/person:")
@@ -89,11 +72,21 @@ def render_report_page(round_id: str) -> None:
     model = resources.readiness_model()
     render_chart(model, report, lang)
     render_side_by_side(model, report, lang)
-    render_purposes(respondents, lang)
-    text = render_team_report(model, report, info.name, lang)
+    render_purposes(shown, info.show_names, lang)
+    embed = shared_embedder() if needs_embedder(respondents) else None
+
+    def export(form: Format) -> bytes:
+        return team_export(model, info.id, info.name, respondents, form, lang, show_names=info.show_names, embed=embed)
+
+    text = export("markdown").decode("utf-8")
     st.subheader(ui_text.team(lang, "full_report"), divider="gray", anchor=False)
     st.markdown(inert(text.partition("\n")[2] if text.startswith("# ") else text))  # its title is the page's
-    render_downloads(info, report, text, lang)
+    render_downloads(info, text, export, lang)
+
+
+def shared_embedder():
+    """The coach's embedder's query vectors, for the recall check's similarity (the coach is built once)."""
+    return resources.shared_coach().coach.embedder.query_vectors
 
 
 def render_chart(model: ReadinessModel, report: TeamReport, lang: Lang) -> None:
@@ -121,12 +114,12 @@ def render_side_by_side(model: ReadinessModel, report: TeamReport, lang: Lang) -
             row = known[start : start + COLUMNS]
             for column, position in zip(st.columns(COLUMNS), row, strict=False):
                 with column.container(border=True, key=f"quote-{spread.dimension}-{start}-{row.index(position)}"):
-                    label = ui_text.respondent_label(position.name, position.role)
+                    label = who(position.name, position.role, report.names_shown)
                     st.markdown(f"**{inert(label)}** · {ui_text.team(lang, 'level', level=position.level)}")
                     st.caption(inert(position.quote) if position.quote else ui_text.team(lang, "no_quote"))
 
 
-def render_purposes(respondents: list[Respondent], lang: Lang) -> None:
+def render_purposes(respondents: list[Respondent], names_shown: bool, lang: Lang) -> None:
     """The recall check's sentences, side by side."""
     sentences = [(respondent, respondent.purpose) for respondent in respondents if respondent.purpose]
     if not sentences:
@@ -137,14 +130,14 @@ def render_purposes(respondents: list[Respondent], lang: Lang) -> None:
             st.columns(COLUMNS), sentences[start : start + COLUMNS], strict=False
         ):
             with column.container(border=True):
-                st.markdown(f"**{inert(ui_text.respondent_label(respondent.name, respondent.role))}**")
+                st.markdown(f"**{inert(who(respondent.name, respondent.role, names_shown))}**")
                 st.caption(inert(sentence))
 
 
-def render_downloads(info: RoundInfo, report: TeamReport, text: str, lang: Lang) -> None:
+def render_downloads(info: RoundInfo, text: str, export, lang: Lang) -> None:
+    """Markdown, JSON and the PDF with its dot chart: the same files as `python -m coach team report`."""
     st.subheader(ui_text.team(lang, "downloads"), divider="gray", anchor=False)
     stem = f"team-{info.id[:8]}"
-    data = json.dumps(team_report_json(report, info.id, info.name), ensure_ascii=False, indent=2)
     with st.container(horizontal=True, key="team-downloads"):
         st.download_button(
             ui_text.t(lang, "download_md"),
@@ -156,9 +149,17 @@ def render_downloads(info: RoundInfo, report: TeamReport, text: str, lang: Lang)
         )
         st.download_button(
             ui_text.t(lang, "download_json"),
-            data=data,
+            data=export("json"),
             file_name=f"{stem}.json",
             mime="application/json",
             key="team-download-json",
+            on_click="ignore",
+        )
+        st.download_button(
+            ui_text.t(lang, "download_pdf"),
+            data=export("pdf"),
+            file_name=f"{stem}.pdf",
+            mime="application/pdf",
+            key="team-download-pdf",
             on_click="ignore",
         )

@@ -32,11 +32,6 @@ def team(lang: Lang, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def respondent_label(name: str, role: str | None) -> str:
-    """A team round's colleague as shown: "Anna (Marketing)", or the name alone."""
-    return f"{name} ({role})" if role else name
-
-
 def browser_lang(locale: str | None) -> Lang:
     """German for a German browser, English otherwise."""
     return "de" if (locale or "").lower().startswith("de") else "en"
