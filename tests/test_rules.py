@@ -69,6 +69,16 @@ def test_a_dimension_takes_the_level_with_the_most_confidence_behind_it() -> Non
     assert len(results["roles"].evidence) == 3
 
 
+def test_what_speaks_mainly_to_a_dimension_outweighs_any_number_of_passing_mentions() -> None:
+    # Seen in a walkthrough: "Kein Budget, Gratis-Tools, läuft nebenbei" (the resources question's quick reply)
+    # lost to three sentences about roles and processes whose second reading was resources level 2.
+    passing = [Evidence("resources", 2, 0.4, f"q{number}", primary=False) for number in range(3)]
+    reply = Evidence("resources", 1, 0.9, "Kein Budget, Gratis-Tools, läuft nebenbei", "reply")
+    result = dimension_results([*passing, reply])["resources"]
+    assert result.level == 1 and len(result.evidence) == 4  # all still listed; the direct answer decides
+    assert dimension_results(passing)["resources"].level == 2  # with nothing direct, the mentions decide
+
+
 def test_a_tie_goes_to_the_lower_level() -> None:
     assert dimension_results([evidence("roles", 1, 0.5), evidence("roles", 2, 0.5)])["roles"].level == 1
 

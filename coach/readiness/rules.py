@@ -89,12 +89,15 @@ def _one_dimension(items: list[Evidence]) -> DimensionResult:
     Practices are cumulative: a company at level 3 also does the level-2 things, so level-2
     evidence supports level 3 rather than contradicting it. Among practices, level 3 holds once it
     is demonstrated (a statement clear enough to decide, or as much weight as level 2). Among deficits, the level
-    with more weight holds, ties going to the lower one.
+    with more weight holds, ties going to the lower one. What speaks mainly to the dimension (a quick reply to
+    its question, a statement about it) decides when there is any: a sentence's second dimension, however often
+    it recurs, weighs only where nothing speaks to the dimension directly.
     """
     if not items:
         return DimensionResult(None, 0.0, [])
+    deciding = [item for item in items if item.primary] or items
     weight: dict[int, float] = defaultdict(float)
-    for item in items:
+    for item in deciding:
         weight[item.level] += item.confidence
     deficits, practices = weight[0] + weight[1], weight[2] + weight[3]
     if practices > deficits:
