@@ -87,6 +87,8 @@ def _ratio(value: float, base: float) -> str:
 def bench_scale(sizes: Sequence[int], repeat: int) -> None:
     sizes = sorted(set(sizes))
     print(f"\n== Scale: knowledge bases of {', '.join(f'{n}x' for n in sizes)} the shipped articles (fresh processes)")
+    results = []
     with tempfile.TemporaryDirectory(prefix="coach-scale-") as scratch:
-        results = [measure_size(times, Path(scratch), repeat) for times in sizes]
-    print_table(sizes, results)
+        for times in sizes:
+            results.append(measure_size(times, Path(scratch), repeat))
+            print_table(sizes[: len(results)], results)  # each size as soon as it is measured: 16x takes long
