@@ -75,6 +75,8 @@ class TextTable:
     chunk_ids: list[str]
     texts: list[str]
     vectors: np.ndarray
+    ids: list[str] = field(default_factory=list)
+    """Each row's id in its collection (`chunk:n` for a sentence, `chunk?n` for a question)."""
 
     def rows_of(self, chunk_ids: set[str]) -> list[int]:
         return [row for chunk_id in chunk_ids for row in self._rows_by_chunk.get(chunk_id, ())]
@@ -97,6 +99,8 @@ class ChunkTable:
     titles: list[str]
     texts: list[str]
     vectors: np.ndarray
+    hashes: list[str] = field(default_factory=list)
+    """Each passage's content hash (`Chunk.content_hash`)."""
 
 
 @dataclass(frozen=True)
@@ -193,10 +197,19 @@ def remove_orphan_segments(path: Path) -> list[str]:
 class KnowledgeIndex:
     """Chunks and sentences of the knowledge base in Chroma, for one embedder."""
 
-    def __init__(self, client: chromadb.ClientAPI, embedder: NamedEmbeddings, prefix: str, location: str):
+    def __init__(
+        self,
+        client: chromadb.ClientAPI,
+        embedder: NamedEmbeddings,
+        prefix: str,
+        location: str,
+        derived_dir: Path | None = None,
+    ):
         self._client = client
         self.embedder = embedder
         self.location = location
+        self.derived_dir = derived_dir
+        """Where tables derived from the index are stored (`coach.knowledge.derived`); None keeps them in memory."""
         self._prefix = prefix
         self._name = f"{prefix}-{embedder_fingerprint(embedder)}"
         self._lock = threading.Lock()
@@ -212,7 +225,7 @@ class KnowledgeIndex:
     @classmethod
     def open(cls, settings: Settings, embedder: NamedEmbeddings) -> "KnowledgeIndex":
         client, location = open_client(settings)
-        return cls(client, embedder, settings.collection, location)
+        return cls(client, embedder, settings.collection, location, settings.data_dir / "derived" / settings.collection)
 
     def _drop_partial_index(self) -> None:
         """Collections are missing (deleted, or made by an older version): drop the rest; the next sync rebuilds all."""
@@ -421,7 +434,8 @@ class KnowledgeIndex:
     def _text_table(self, collection) -> TextTable:
         stored = self._read(collection, include=["metadatas", "documents", "embeddings"])
         vectors = np.asarray(stored["embeddings"], dtype=np.float32).reshape(-1, self.embedder.dimension)
-        return TextTable([meta["chunk_id"] for meta in stored["metadatas"]], stored["documents"], vectors)
+        chunk_ids = [meta["chunk_id"] for meta in stored["metadatas"]]
+        return TextTable(chunk_ids, stored["documents"], vectors, ids=stored["ids"])
 
     def chunk_table(self) -> ChunkTable:
         """All passages with vectors, loaded once per sync."""
@@ -441,6 +455,7 @@ class KnowledgeIndex:
                 titles=[meta["title"] for meta in metas],
                 texts=texts,
                 vectors=vectors,
+                hashes=[meta["hash"] for meta in metas],
             )
             self._chunk_table = table
         return table

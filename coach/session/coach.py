@@ -156,13 +156,21 @@ class Coach:
         report = self.index.sync(chunks, progress, rebuild=damage is not None)
         if damage is not None and (still := self.index.damage()) is not None:
             raise self.index.unusable(still)
+        self._derive_after(report)
         log.info(
             "Index updated: %d added, %d changed, %d removed", *map(len, (report.added, report.changed, report.removed))
         )
         return report
 
     def ingest(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
-        return self.index.sync(self.knowledge_chunks(), progress, rebuild=rebuild)
+        report = self.index.sync(self.knowledge_chunks(), progress, rebuild=rebuild)
+        self._derive_after(report)
+        return report
+
+    def _derive_after(self, report: SyncReport) -> None:
+        """The reranker's tables are built and stored when the articles change, so that a start only loads them."""
+        if not report.nothing_changed or report.rebuilt_because:
+            prepare(self.index, rebuild=True)
 
     @property
     def chat_model(self):
