@@ -225,7 +225,10 @@ class KnowledgeIndex:
     @classmethod
     def open(cls, settings: Settings, embedder: NamedEmbeddings) -> "KnowledgeIndex":
         client, location = open_client(settings)
-        return cls(client, embedder, settings.collection, location, settings.data_dir / "derived" / settings.collection)
+        # Beside an embedded index only: server mode keeps nothing in the data directory (each app machine would
+        # hold its own copy); there the tables are built in memory at each start, as before.
+        derived = None if settings.chroma_host else settings.data_dir / "derived" / settings.collection
+        return cls(client, embedder, settings.collection, location, derived)
 
     def _drop_partial_index(self) -> None:
         """Collections are missing (deleted, or made by an older version): drop the rest; the next sync rebuilds all."""
