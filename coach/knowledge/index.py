@@ -474,6 +474,33 @@ class KnowledgeIndex:
                 self._derived[name] = build(self)
             return self._derived[name]
 
+    def example_vectors(self, kind: str, texts: list[str], embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """Vectors of labelled examples (the scorer's bank, the strategy check's statements), stored once in the
+        index's `examples` collection and shared by every process, with a server too: only texts not stored yet
+        are embedded (with `embed`), and stored for the next process."""
+        ids = [f"{kind}:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:20]}" for text in texts]
+        store = self._collection("examples")
+        found = self._stored_examples(store, list(dict.fromkeys(ids)))
+        missing = {text_id: text for text_id, text in zip(ids, texts, strict=True) if text_id not in found}
+        if missing:
+            vectors = embed(list(missing.values()))
+            for start in range(0, len(missing), WRITE_BATCH):
+                store.upsert(
+                    ids=list(missing)[start : start + WRITE_BATCH], embeddings=vectors[start : start + WRITE_BATCH]
+                )
+            # Read back: Chroma may round what it stores, and every process must score with the same vectors.
+            found.update(self._stored_examples(store, list(missing)))
+        if not ids:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        return np.vstack([found[text_id] for text_id in ids])
+
+    def _stored_examples(self, store, ids: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), WRITE_BATCH * 4):
+            stored = self._read(store, ids=ids[start : start + WRITE_BATCH * 4], include=["embeddings"])
+            found.update(zip(stored["ids"], np.asarray(stored["embeddings"], dtype=np.float32), strict=True))
+        return found
+
     def stats(self) -> IndexStats:
         metadata = self._chunks.metadata or {}
         return IndexStats(
