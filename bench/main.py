@@ -59,7 +59,10 @@ PARTS = (
     "team",
     "overhead",
     "faults",
+    "scale",
 )
+DEFAULT_PARTS = tuple(part for part in PARTS if part != "scale")
+"""A plain `python -m bench` leaves out the scale part (minutes per size): `--only scale` runs it."""
 # Ranks beyond this count as misses for MRR (retrieval returns one passage per article).
 RANK_DEPTH = 10
 TARGETS = {"hit@3": 0.95, "MRR": 0.85, "answer/embedding": 1.5, "no-op/full": 0.05}
@@ -257,6 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="persona, evidence, strategy or team splits to run (repeatable; default: each part's own)",
     )
     parser.add_argument("--repeat", type=int, default=50, help="repetitions of each timed answer and embedding")
+    parser.add_argument(
+        "--scale-sizes", type=int, nargs="+", default=[1, 4], help="sizes of the scale part (16 takes long)"
+    )
     parser.add_argument("--overhead-repeat", type=int, default=15, help="runs of each time to first token")
     return parser
 
@@ -264,12 +270,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
-    parts = [args.only] if args.only else list(PARTS)
+    parts = [args.only] if args.only else list(DEFAULT_PARTS)
+    if "scale" in parts:
+        from bench.scale import bench_scale
+
+        bench_scale(args.scale_sizes, max(args.repeat // 3, 5))
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as scratch:
         coach = None
         if "ingest" in parts:
             coach = bench_ingest(Settings(data_dir=Path(scratch) / "full-build"), repeat=5)
-        if set(parts) - {"ingest"}:
+        if set(parts) - {"ingest", "scale"}:
             if coach is None or args.data_dir:
                 data_dir = args.data_dir or Path(scratch) / "index"
                 print(f"\nIndex in {data_dir} (built or updated if needed)", flush=True)

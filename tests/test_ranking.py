@@ -8,32 +8,34 @@ import pytest
 from bench.ranking import best_scores, cross_validated, fit, ranks
 from coach.knowledge.index import Hit
 from coach.retrieval.fit import FIT_FILE, RankingFitError, ranking_fit, read_fit
-from coach.retrieval.reranker import FEATURES, Retrieved, _grams, _hubness, _LexicalIndex, fuse
+from coach.retrieval.lexical import LexicalIndex, grams
+from coach.retrieval.reranker import FEATURES, Retrieved, fuse
+from coach.retrieval.tables import hubness
 
 WEIGHTS = ranking_fit(FEATURES).weights
 
 
 def test_german_typed_without_umlauts_gives_the_same_pieces_of_words():
-    assert _grams("Pläne für Größe") == _grams("Plaene fuer Groesse") == _grams("PLÄNE FÜR GRÖSSE")
+    assert grams("Pläne für Größe") == grams("Plaene fuer Groesse") == grams("PLÄNE FÜR GRÖSSE")
 
 
 def test_pieces_of_words_mark_where_a_word_starts_and_ends():
-    assert _grams("Tool") == ["_too", "tool", "ool_"]
-    assert _grams("ab") == ["_ab_"]
+    assert grams("Tool") == ["_too", "tool", "ool_"]
+    assert grams("ab") == ["_ab_"]
 
 
 def test_a_compound_shares_pieces_with_its_parts():
-    assert {"acco", "ccou", "coun"} <= set(_grams("Firmenaccounts")) & set(_grams("accounts"))
+    assert {"acco", "ccou", "coun"} <= set(grams("Firmenaccounts")) & set(grams("accounts"))
 
 
 @pytest.mark.parametrize("question", ["", "🚀🚀🚀", "?!"])
 def test_a_question_without_words_scores_every_passage_zero(question: str):
-    lexical = _LexicalIndex(["Ein Satz über Pläne.", "Another passage."], _grams)
+    lexical = LexicalIndex(["Ein Satz über Pläne.", "Another passage."], grams)
     assert lexical.scores(question).tolist() == [0.0, 0.0]
 
 
 def test_lexical_scores_are_scaled_so_the_best_passage_has_one():
-    lexical = _LexicalIndex(["Wir brauchen Pläne.", "Ein Text über Wetter.", "Pläne, Pläne und Ziele."], _grams)
+    lexical = LexicalIndex(["Wir brauchen Pläne.", "Ein Text über Wetter.", "Pläne, Pläne und Ziele."], grams)
     scores = lexical.scores("Plaene")
     assert scores.max() == pytest.approx(1.0) and scores[1] == 0.0 and scores.argmax() == 2
 
@@ -140,8 +142,8 @@ def test_an_empty_slot_is_never_ranked():
 
 def test_a_row_is_a_hub_by_its_likeness_to_other_articles_not_to_its_own():
     vectors = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.6, 0.8]])
-    alone = _hubness(vectors)  # every other row is a neighbour
-    by_article = _hubness(vectors, keys=["a", "a", "b", "b"])
+    alone = hubness(vectors)  # every other row is a neighbour
+    by_article = hubness(vectors, keys=["a", "a", "b", "b"])
     assert alone[0] == pytest.approx((1.0 + 0.0 + 0.6) / 3)
     assert by_article[0] == pytest.approx((0.0 + 0.6) / 2)  # its twin in article "a" does not count
     assert by_article[2] == pytest.approx((0.0 + 0.0) / 2)
@@ -151,9 +153,9 @@ def test_hubness_is_the_same_computed_in_blocks(monkeypatch: pytest.MonkeyPatch)
     rng = np.random.default_rng(3)
     vectors = rng.normal(size=(50, 8))
     keys = [str(row // 4) for row in range(50)]
-    whole = _hubness(vectors, keys)
-    monkeypatch.setattr("coach.retrieval.reranker._HUB_BLOCK", 7)
-    assert np.allclose(_hubness(vectors, keys), whole)
+    whole = hubness(vectors, keys)
+    monkeypatch.setattr("coach.retrieval.tables.HUB_BLOCK", 7)
+    assert np.allclose(hubness(vectors, keys), whole)
 
 
 def test_the_gate_sees_the_best_real_candidate_of_each_question():

@@ -75,6 +75,8 @@ class TextTable:
     chunk_ids: list[str]
     texts: list[str]
     vectors: np.ndarray
+    ids: list[str] = field(default_factory=list)
+    """Each row's id in its collection (`chunk:n` for a sentence, `chunk?n` for a question)."""
 
     def rows_of(self, chunk_ids: set[str]) -> list[int]:
         return [row for chunk_id in chunk_ids for row in self._rows_by_chunk.get(chunk_id, ())]
@@ -97,6 +99,8 @@ class ChunkTable:
     titles: list[str]
     texts: list[str]
     vectors: np.ndarray
+    hashes: list[str] = field(default_factory=list)
+    """Each passage's content hash (`Chunk.content_hash`)."""
 
 
 @dataclass(frozen=True)
@@ -193,10 +197,19 @@ def remove_orphan_segments(path: Path) -> list[str]:
 class KnowledgeIndex:
     """Chunks and sentences of the knowledge base in Chroma, for one embedder."""
 
-    def __init__(self, client: chromadb.ClientAPI, embedder: NamedEmbeddings, prefix: str, location: str):
+    def __init__(
+        self,
+        client: chromadb.ClientAPI,
+        embedder: NamedEmbeddings,
+        prefix: str,
+        location: str,
+        derived_dir: Path | None = None,
+    ):
         self._client = client
         self.embedder = embedder
         self.location = location
+        self.derived_dir = derived_dir
+        """Where tables derived from the index are stored (`coach.knowledge.derived`); None keeps them in memory."""
         self._prefix = prefix
         self._name = f"{prefix}-{embedder_fingerprint(embedder)}"
         self._lock = threading.Lock()
@@ -212,7 +225,10 @@ class KnowledgeIndex:
     @classmethod
     def open(cls, settings: Settings, embedder: NamedEmbeddings) -> "KnowledgeIndex":
         client, location = open_client(settings)
-        return cls(client, embedder, settings.collection, location)
+        # Beside an embedded index only: server mode keeps nothing in the data directory (each app machine would
+        # hold its own copy); there the tables are built in memory at each start, as before.
+        derived = None if settings.chroma_host else settings.data_dir / "derived" / settings.collection
+        return cls(client, embedder, settings.collection, location, derived)
 
     def _drop_partial_index(self) -> None:
         """Collections are missing (deleted, or made by an older version): drop the rest; the next sync rebuilds all."""
@@ -421,7 +437,8 @@ class KnowledgeIndex:
     def _text_table(self, collection) -> TextTable:
         stored = self._read(collection, include=["metadatas", "documents", "embeddings"])
         vectors = np.asarray(stored["embeddings"], dtype=np.float32).reshape(-1, self.embedder.dimension)
-        return TextTable([meta["chunk_id"] for meta in stored["metadatas"]], stored["documents"], vectors)
+        chunk_ids = [meta["chunk_id"] for meta in stored["metadatas"]]
+        return TextTable(chunk_ids, stored["documents"], vectors, ids=stored["ids"])
 
     def chunk_table(self) -> ChunkTable:
         """All passages with vectors, loaded once per sync."""
@@ -441,6 +458,7 @@ class KnowledgeIndex:
                 titles=[meta["title"] for meta in metas],
                 texts=texts,
                 vectors=vectors,
+                hashes=[meta["hash"] for meta in metas],
             )
             self._chunk_table = table
         return table
@@ -455,6 +473,33 @@ class KnowledgeIndex:
             if name not in self._derived:
                 self._derived[name] = build(self)
             return self._derived[name]
+
+    def example_vectors(self, kind: str, texts: list[str], embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """Vectors of labelled examples (the scorer's bank, the strategy check's statements), stored once in the
+        index's `examples` collection and shared by every process, with a server too: only texts not stored yet
+        are embedded (with `embed`), and stored for the next process."""
+        ids = [f"{kind}:{hashlib.sha256(text.encode('utf-8')).hexdigest()[:20]}" for text in texts]
+        store = self._collection("examples")
+        found = self._stored_examples(store, list(dict.fromkeys(ids)))
+        missing = {text_id: text for text_id, text in zip(ids, texts, strict=True) if text_id not in found}
+        if missing:
+            vectors = embed(list(missing.values()))
+            for start in range(0, len(missing), WRITE_BATCH):
+                store.upsert(
+                    ids=list(missing)[start : start + WRITE_BATCH], embeddings=vectors[start : start + WRITE_BATCH]
+                )
+            # Read back: Chroma may round what it stores, and every process must score with the same vectors.
+            found.update(self._stored_examples(store, list(missing)))
+        if not ids:
+            return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        return np.vstack([found[text_id] for text_id in ids])
+
+    def _stored_examples(self, store, ids: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), WRITE_BATCH * 4):
+            stored = self._read(store, ids=ids[start : start + WRITE_BATCH * 4], include=["embeddings"])
+            found.update(zip(stored["ids"], np.asarray(stored["embeddings"], dtype=np.float32), strict=True))
+        return found
 
     def stats(self) -> IndexStats:
         metadata = self._chunks.metadata or {}

@@ -13,9 +13,10 @@ in `coach.readiness.clauses`: plans are noted as goals, never counted as evidenc
 import hashlib
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -89,7 +90,7 @@ class EvidenceScorer:
         self,
         model: ReadinessModel,
         embedder,
-        cache_dir: Path | None = None,
+        cache_dir: "Path | ExampleStore | None" = None,
         corpus: Sequence[LabelledSentence] = (),
     ):
         self.model = model
@@ -221,7 +222,7 @@ def _vote(bank: ExampleBank, sims: np.ndarray, mask: np.ndarray) -> tuple[int, f
 
 
 def _build_bank(
-    model: ReadinessModel, embedder, cache_dir: Path | None, corpus: Sequence[LabelledSentence]
+    model: ReadinessModel, embedder, cache_dir: "Path | ExampleStore | None", corpus: Sequence[LabelledSentence]
 ) -> ExampleBank:
     """The model's example statements, its background, and the labelled sentences of the corpus.
 
@@ -267,10 +268,21 @@ def _in_domain_floor(vectors: np.ndarray) -> float:
     return float(np.percentile(second, IN_DOMAIN_PERCENTILE))
 
 
-def cached_vectors(texts: list[str], embedder, cache_dir: Path | None, kind: str = "readiness") -> np.ndarray:
-    """Example vectors, cached on disk per embedder and text: a changed corpus embeds only what is new."""
+class ExampleStore(Protocol):
+    """Where example vectors are kept for every process (`KnowledgeIndex.example_vectors`)."""
+
+    def example_vectors(self, kind: str, texts: list[str], embed: Callable[[list[str]], np.ndarray]) -> np.ndarray: ...
+
+
+def cached_vectors(
+    texts: list[str], embedder, cache_dir: "Path | ExampleStore | None", kind: str = "readiness"
+) -> np.ndarray:
+    """Example vectors, cached per embedder and text (in the index, or in a file of a folder): a changed corpus
+    embeds only what is new."""
     if cache_dir is None:
         return embedder.query_vectors(texts)
+    if not isinstance(cache_dir, Path):
+        return cache_dir.example_vectors(kind, texts, embedder.query_vectors)
     name = hashlib.sha256(embedder.name.encode("utf-8")).hexdigest()[:10]
     path = cache_dir / f"{kind}-vectors-{name}.npz"
     cached = _read_cache(path, embedder.dimension)

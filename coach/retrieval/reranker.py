@@ -20,27 +20,18 @@ The weights are fitted, not chosen: `python -m bench.ranking` fits them on the t
 questions (every dev split) and prints them with their cross-validated figures.
 """
 
-import logging
-import re
 from dataclasses import dataclass, fields
 
-import bm25s
 import numpy as np
 
 from coach.knowledge.index import ChunkTable, Hit, KnowledgeIndex, TextTable
 from coach.retrieval.fit import ranking_fit
-
-# bm25s sets its own logger to DEBUG on import; its progress lines are not the coach's business.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+from coach.retrieval.tables import RerankTables, build_and_store, load_or_build
 
 CANDIDATE_PASSAGES = 40
-HUB_NEIGHBOURS = 10
-_HUB_BLOCK = 1024
-GRAM_SIZE = 4
 # A passage in the question's language wins over its translation unless the translation is
 # clearly more similar; e5 scores of a text and its translation differ by a few hundredths.
 SAME_LANGUAGE_BONUS = 0.03
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 @dataclass(frozen=True)
@@ -95,25 +86,36 @@ class Retrieved:
 
 
 class Reranker:
-    """What reranking needs, derived once from the index's passages."""
+    """What reranking needs: the index's tables, what is derived from them (`coach.retrieval.tables`), and
+    the row lookups, which cost little to make at every start."""
 
-    def __init__(self, index: KnowledgeIndex):
+    def __init__(self, index: KnowledgeIndex, tables: RerankTables):
         table = index.chunk_table()
         self.table = table
         self.row = {chunk_id: row for row, chunk_id in enumerate(table.ids)}
         self.passage_rows = {key: np.flatnonzero(np.asarray(table.keys) == key) for key in set(table.keys)}
-        self.hubness = _hubness(table.vectors)
+        self.hubness = tables.hubness
         self.centroids = _article_centroids(table)
-        self.titles = _title_vectors(table, index.embedder)
+        self.titles = _grouped(tables.title_keys, tables.title_vectors)
         questions, sentences = index.question_table(), index.sentence_table()
         self.questions = questions.vectors
         self.question_rows = _rows_by_key(table, questions)
-        self.question_hubness = _hubness(questions.vectors, _row_keys(table, questions))
+        self.question_hubness = tables.question_hubness
         self.sentence_rows = _rows_by_key(table, sentences)
-        self.sentence_hubness = _hubness(sentences.vectors, _row_keys(table, sentences))
-        self.words = _LexicalIndex(table.texts, _tokens)
-        self.grams = _LexicalIndex(table.texts, _grams)
-        self.question_grams = _LexicalIndex(questions.texts, _grams)
+        self.sentence_hubness = tables.sentence_hubness
+        self.words = tables.words
+        self.grams = tables.grams
+        self.question_grams = tables.question_grams
+
+    @classmethod
+    def loaded(cls, index: KnowledgeIndex) -> "Reranker":
+        """With the stored tables when they fit the index (a start), built and stored otherwise."""
+        return cls(index, load_or_build(index))
+
+    @classmethod
+    def rebuilt(cls, index: KnowledgeIndex) -> "Reranker":
+        """With tables built from the index as it is now and stored (after a sync changed it)."""
+        return cls(index, build_and_store(index))
 
     def features(
         self, hits: list[Hit], query_vector: np.ndarray, question: str, sentence_scores: np.ndarray
@@ -156,27 +158,11 @@ class Reranker:
         return features
 
 
-class _LexicalIndex:
-    """BM25 over the passages with one tokenizer; scores are scaled so the best passage has 1."""
-
-    def __init__(self, texts: list[str], tokenize):
-        self._tokenize = tokenize
-        self._size = len(texts)
-        self._bm25 = bm25s.BM25()
-        if texts:
-            self._bm25.index([tokenize(text) for text in texts], show_progress=False)
-
-    def scores(self, question: str) -> np.ndarray:
-        tokens = self._tokenize(question)  # bm25s raises on an empty query ("🚀🚀🚀" has no words)
-        scores = self._bm25.get_scores(tokens) if self._size and tokens else np.zeros(self._size)
-        top = float(scores.max()) if scores.size else 0.0
-        return scores / top if top > 0 else scores
-
-
-def prepare(index: KnowledgeIndex) -> None:
-    """Build what ranking needs (sentences, hubness, BM25, title vectors) before the first question."""
+def prepare(index: KnowledgeIndex, rebuild: bool = False) -> None:
+    """Load (or, with `rebuild` or when they do not fit the index, build and store) what ranking needs
+    (sentences, hubness, BM25, title vectors) before the first question."""
     index.sentence_table()
-    index.derived("reranker", Reranker)
+    index.derived("reranker", Reranker.rebuilt if rebuild else Reranker.loaded)
 
 
 def retrieve(index: KnowledgeIndex, query_vector: np.ndarray, lang: str, limit: int, question: str = "") -> Retrieved:
@@ -223,7 +209,7 @@ def candidate_features(
     """The passages nearest the query, the query's similarity to every sentence, and per candidate article
     its feature vector (what `retrieve` weighs, and what `bench.ranking` fits the weights on)."""
     candidates = index.search(query_vector, CANDIDATE_PASSAGES)
-    reranker = index.derived("reranker", Reranker)
+    reranker = index.derived("reranker", Reranker.loaded)
     table = index.sentence_table()
     sentence_scores = table.vectors @ query_vector if len(table.texts) else np.zeros(0, dtype=np.float32)
     return candidates, sentence_scores, reranker.features(candidates, query_vector, question, sentence_scores)
@@ -233,27 +219,6 @@ def _in_language(key: str, hits: list[Hit], lang: str) -> Hit:
     """The article's best passage, preferring the question's language."""
     own = [hit for hit in hits if hit.key == key]
     return max(own, key=lambda hit: hit.score + (SAME_LANGUAGE_BONUS if hit.lang == lang else 0.0))
-
-
-def _hubness(vectors: np.ndarray, keys: list[str] | None = None) -> np.ndarray:
-    """Mean similarity of each row to its HUB_NEIGHBOURS nearest other rows.
-
-    With `keys` (the article of each row), only rows of other articles count as neighbours: a
-    sentence is a hub when it sounds like other articles, not when it sounds like its own.
-    Computed in blocks of rows, so memory grows with the rows, not with their square.
-    """
-    hubness = np.zeros(len(vectors), dtype=np.float32)
-    article = np.asarray(keys if keys is not None else range(len(vectors)))
-    for start in range(0, len(vectors), _HUB_BLOCK):
-        rows = slice(start, start + _HUB_BLOCK)
-        similarity = vectors[rows] @ vectors.T
-        similarity[article[rows, None] == article[None, :]] = -np.inf
-        similarity[np.arange(similarity.shape[0]), np.arange(start, start + similarity.shape[0])] = -np.inf
-        nearest = -np.partition(-similarity, min(HUB_NEIGHBOURS, similarity.shape[1]) - 1, axis=1)
-        nearest = nearest[:, :HUB_NEIGHBOURS]
-        counted = np.isfinite(nearest)
-        hubness[rows] = np.where(counted, nearest, 0.0).sum(axis=1) / np.maximum(counted.sum(axis=1), 1)
-    return hubness
 
 
 def _article_centroids(table: ChunkTable) -> dict[str, np.ndarray]:
@@ -268,29 +233,17 @@ def _article_centroids(table: ChunkTable) -> dict[str, np.ndarray]:
     return {key: np.vstack(vectors) for key, vectors in centroids.items()}
 
 
-def _title_vectors(table: ChunkTable, embedder) -> dict[str, np.ndarray]:
-    """Per article key, the embedded titles of its language versions (one row each)."""
-    titles: dict[str, list[str]] = {}
-    for key, title in zip(table.keys, table.titles, strict=True):
-        if title not in titles.setdefault(key, []):
-            titles[key].append(title)
-    flat = [(key, title) for key, group in titles.items() for title in group]
-    vectors = embedder.passage_vectors([title for _, title in flat])
-    grouped: dict[str, list[np.ndarray]] = {}
-    for (key, _), vector in zip(flat, vectors, strict=True):
-        grouped.setdefault(key, []).append(vector)
-    return {key: np.vstack(rows) for key, rows in grouped.items()}
+def _grouped(keys: list[str], vectors: np.ndarray) -> dict[str, np.ndarray]:
+    """Per article key, its rows of `vectors` (the titles of its language versions)."""
+    rows: dict[str, list[int]] = {}
+    for row, key in enumerate(keys):
+        rows.setdefault(key, []).append(row)
+    return {key: np.asarray(vectors[group]) for key, group in rows.items()}
 
 
 def _closest(similarities: np.ndarray, hubness: np.ndarray, rows: np.ndarray) -> tuple[float, float]:
     """Among `rows`, the highest similarity, and the highest once each row's hubness is taken off."""
     return float(similarities[rows].max()), float((similarities[rows] - hubness[rows]).max())
-
-
-def _row_keys(table: ChunkTable, texts: TextTable) -> list[str]:
-    """The article key of each row of `texts` (sentences or questions); "" for a row of no passage."""
-    key_of = dict(zip(table.ids, table.keys, strict=True))
-    return [key_of.get(chunk_id, "") for chunk_id in texts.chunk_ids]
 
 
 def _rows_by_key(table: ChunkTable, texts: TextTable) -> dict[str, np.ndarray]:
@@ -301,16 +254,3 @@ def _rows_by_key(table: ChunkTable, texts: TextTable) -> dict[str, np.ndarray]:
         if chunk_id in key_of:
             rows.setdefault(key_of[chunk_id], []).append(row)
     return {key: np.asarray(group) for key, group in rows.items()}
-
-
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
-
-
-def _grams(text: str) -> list[str]:
-    """Character GRAM_SIZE-grams of each word, umlauts spelled out, word boundaries marked."""
-    grams = []
-    for word in _tokens(text.lower().translate(_UMLAUTS)):
-        word = f"_{word}_"
-        grams += [word[start : start + GRAM_SIZE] for start in range(max(1, len(word) - GRAM_SIZE + 1))]
-    return grams

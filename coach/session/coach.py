@@ -81,23 +81,22 @@ class Coach:
 
     @property
     def scorer(self) -> EvidenceScorer:
-        """Built on first use: embedding the example bank costs seconds (then cached on disk).
+        """Built on first use: embedding the example bank costs seconds, once for every process (its vectors are
+        stored in the index, with a Chroma server too).
 
         Once per coach even when several sessions of the app ask for it at the same time.
         """
         with self._scorer_lock:
             if self._scorer is None:
-                cache = self.settings.data_dir if self.settings.chroma_host is None else None
-                self._scorer = EvidenceScorer(self.model, self.embedder, cache, self.scorer_corpus())
+                self._scorer = EvidenceScorer(self.model, self.embedder, self.index, self.scorer_corpus())
         return self._scorer
 
     @property
     def strategy_classifier(self) -> StatementClassifier:
-        """Built on first use, once per coach: embedding the labelled statements (then cached on disk)."""
+        """Built on first use, once per coach: embedding the labelled statements (stored in the index)."""
         with self._scorer_lock:
             if self._classifier is None:
-                cache = self.settings.data_dir if self.settings.chroma_host is None else None
-                self._classifier = StatementClassifier(self.embedder, load_examples(STRATEGY_EXAMPLES), cache)
+                self._classifier = StatementClassifier(self.embedder, load_examples(STRATEGY_EXAMPLES), self.index)
         return self._classifier
 
     def label_offline(self, pieces: Sequence[Piece], lang: Lang) -> list[Labelled]:
@@ -159,13 +158,21 @@ class Coach:
         report = self.index.sync(chunks, progress, rebuild=damage is not None)
         if damage is not None and (still := self.index.damage()) is not None:
             raise self.index.unusable(still)
+        self._derive_after(report)
         log.info(
             "Index updated: %d added, %d changed, %d removed", *map(len, (report.added, report.changed, report.removed))
         )
         return report
 
     def ingest(self, progress: Progress | None = None, rebuild: bool = False) -> SyncReport:
-        return self.index.sync(self.knowledge_chunks(), progress, rebuild=rebuild)
+        report = self.index.sync(self.knowledge_chunks(), progress, rebuild=rebuild)
+        self._derive_after(report)
+        return report
+
+    def _derive_after(self, report: SyncReport) -> None:
+        """The reranker's tables are built and stored when the articles change, so that a start only loads them."""
+        if not report.nothing_changed or report.rebuilt_because:
+            prepare(self.index, rebuild=True)
 
     @property
     def chat_model(self):

@@ -18,7 +18,7 @@ import yaml
 
 from coach.lang.copy import section
 from coach.lang.detect import Lang
-from coach.readiness.scorer import cached_vectors
+from coach.readiness.scorer import ExampleStore, cached_vectors
 from coach.strategy.cues import cues_in, inline_section, section_of
 from coach.strategy.labels import LABELS, Label
 from coach.strategy.split import Piece
@@ -77,7 +77,7 @@ def load_examples(path: Path) -> tuple[Example, ...]:
 class StatementClassifier:
     """Labels statements by their nearest examples, their wording and their heading."""
 
-    def __init__(self, embedder, examples: Sequence[Example], cache_dir: Path | None = None) -> None:
+    def __init__(self, embedder, examples: Sequence[Example], cache_dir: Path | ExampleStore | None = None) -> None:
         self.embedder = embedder
         self.examples = tuple(examples)
         self.vectors = cached_vectors([example.text for example in self.examples], embedder, cache_dir, "strategy")
