@@ -29,9 +29,14 @@ def _word_file(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def _open_form(page) -> None:  # noqa: F811 (page is the fixture's name)
+def _form(page):  # noqa: F811 (page is the fixture's name)
+    """The strategy check's form in the chat (the sidebar has forms of its own: a team round's)."""
+    return page.get_by_test_id("stMainBlockContainer").get_by_test_id("stForm")
+
+
+def _open_form(page) -> None:  # noqa: F811
     e2e.click_and_wait(page, page.locator(".st-key-check-strategy").get_by_role("button"))
-    page.get_by_test_id("stForm").wait_for(timeout=e2e.ANSWER_TIMEOUT_MS)
+    _form(page).wait_for(timeout=e2e.ANSWER_TIMEOUT_MS)
 
 
 def test_an_uploaded_word_file_is_checked_and_its_statements_labelled(page) -> None:  # noqa: F811
@@ -41,7 +46,7 @@ def test_an_uploaded_word_file_is_checked_and_its_statements_labelled(page) -> N
     )
     page.get_by_text("strategy.docx").wait_for(timeout=e2e.ANSWER_TIMEOUT_MS)
     before = e2e.messages(page).count()
-    page.get_by_test_id("stForm").get_by_role("button", name="Check").click()
+    _form(page).get_by_role("button", name="Check").click()
     e2e.wait_for_messages(page, before + 2)
     last = e2e.messages(page).last
     assert "Strategy check:" in last.inner_text()
@@ -52,9 +57,9 @@ def test_an_uploaded_word_file_is_checked_and_its_statements_labelled(page) -> N
 
 def test_a_pasted_german_plan_is_checked_in_the_readers_language_quoting_it_as_written(page) -> None:  # noqa: F811
     _open_form(page)  # an English conversation: the check speaks English and reads the paper in German
-    page.get_by_test_id("stForm").get_by_role("textbox").fill(ACTION_PLAN)
+    _form(page).get_by_role("textbox").fill(ACTION_PLAN)
     before = e2e.messages(page).count()
-    page.get_by_test_id("stForm").get_by_role("button", name="Check").click()
+    _form(page).get_by_role("button", name="Check").click()
     e2e.wait_for_messages(page, before + 2)
     text = e2e.messages(page).last.inner_text()
     assert "Strategy check: Action plan" in text and "Instagram: 3 Posts pro Woche" in text

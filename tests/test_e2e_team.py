@@ -62,6 +62,7 @@ def start_round(page, server: e2e.Server) -> str:
     e2e.open_app(page, server)
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("Start a team round").click()
+    e2e.wait_idle(page)  # the first run of a fresh server may still be going on: the form must be its own
     sidebar.locator(".st-key-team-name input").fill(ROUND)
     sidebar.get_by_role("button", name="Create the round and its invitation link").click()
     code = sidebar.get_by_test_id("stCode")
