@@ -9,6 +9,7 @@ import streamlit as st
 from coach.config import Settings
 from coach.diagnostic.summary import render_summary
 from coach.errors import BadInput
+from coach.lang.detect import Lang
 from coach.readiness.model import ReadinessModel
 from coach.records.access import Viewer, may_create_links, may_open_links
 from coach.records.check_export import check_summary
@@ -56,19 +57,34 @@ def revoke_link(share_id: str) -> None:
         st.session_state.notice = ("success", ui_text.t(lang, "revoked"))
 
 
+FILES = (("md", "text/markdown"), ("json", "application/json"), ("pdf", "application/pdf"))
+"""The downloads a conversation or a team report offers, in this order: (extension, MIME type)."""
+
+
+def download_row(stem: str, files: dict, lang: Lang, prefix: str = "") -> None:
+    """One button per file of `FILES`; `files` maps each extension to its content or to a function that makes it
+    (then only when its button is clicked). Keys: `{prefix}downloads`, `{prefix}download-{extension}`."""
+    with st.container(horizontal=True, key=f"{prefix}downloads"):
+        for fmt, mime in FILES:
+            label = ui_text.t(lang, f"download_{fmt}")
+            st.download_button(
+                label,
+                data=files[fmt],
+                file_name=f"{stem}.{fmt}",
+                mime=mime,
+                key=f"{prefix}download-{fmt}",
+                on_click="ignore",
+            )
+
+
 def render_downloads(talk: Conversation, model: ReadinessModel) -> None:
     """Markdown, JSON and PDF of the conversation; each file is made only when its button is clicked."""
-    stem = f"coach-{talk.id[:8]}"
-    with st.container(horizontal=True, key="downloads"):
-        for fmt, mime, make in (
-            ("md", "text/markdown", partial(markdown, model, talk)),
-            ("json", "application/json", partial(record_json, model, talk)),
-            ("pdf", "application/pdf", partial(pdf_bytes, model, talk)),
-        ):
-            label = ui_text.t(talk.lang, f"download_{fmt}")
-            st.download_button(
-                label, data=make, file_name=f"{stem}.{fmt}", mime=mime, key=f"download-{fmt}", on_click="ignore"
-            )
+    files = {
+        "md": partial(markdown, model, talk),
+        "json": partial(record_json, model, talk),
+        "pdf": partial(pdf_bytes, model, talk),
+    }
+    download_row(f"coach-{talk.id[:8]}", files, talk.lang)
 
 
 def render_sharing(talk: Conversation, model: ReadinessModel) -> None:

@@ -6,6 +6,7 @@ round" as for an unknown id, and an open round shows no answers.
 """
 
 import logging
+from functools import partial
 
 import streamlit as st
 
@@ -17,7 +18,7 @@ from coach.records.rounds import RoundInfo, TeamRoundError, TeamRounds
 from coach.records.store import StoreUnavailable
 from coach.records.team_export import Format, needs_embedder, report_respondents, team_export
 from coach.safety import inert
-from ui import resources, state, team_chart
+from ui import resources, sharing, state, team_chart
 from ui import text as ui_text
 
 log = logging.getLogger("coach.app")
@@ -135,31 +136,8 @@ def render_purposes(respondents: list[Respondent], names_shown: bool, lang: Lang
 
 
 def render_downloads(info: RoundInfo, text: str, export, lang: Lang) -> None:
-    """Markdown, JSON and the PDF with its dot chart: the same files as `python -m coach team report`."""
+    """Markdown, JSON and the PDF with its dot chart: the same files as `python -m coach team report`; JSON and
+    PDF are made only when their button is clicked."""
     st.subheader(ui_text.team(lang, "downloads"), divider="gray", anchor=False)
-    stem = f"team-{info.id[:8]}"
-    with st.container(horizontal=True, key="team-downloads"):
-        st.download_button(
-            ui_text.t(lang, "download_md"),
-            data=text,
-            file_name=f"{stem}.md",
-            mime="text/markdown",
-            key="team-download-md",
-            on_click="ignore",
-        )
-        st.download_button(
-            ui_text.t(lang, "download_json"),
-            data=export("json"),
-            file_name=f"{stem}.json",
-            mime="application/json",
-            key="team-download-json",
-            on_click="ignore",
-        )
-        st.download_button(
-            ui_text.t(lang, "download_pdf"),
-            data=export("pdf"),
-            file_name=f"{stem}.pdf",
-            mime="application/pdf",
-            key="team-download-pdf",
-            on_click="ignore",
-        )
+    files = {"md": text, "json": partial(export, "json"), "pdf": partial(export, "pdf")}
+    sharing.download_row(f"team-{info.id[:8]}", files, lang, prefix="team-")
