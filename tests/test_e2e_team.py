@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import tests.support.e2e_support as e2e
+from tests.test_e2e import browser  # noqa: F401 (the module's fixture)
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,19 +38,7 @@ def server(app_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield running
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = e2e.launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def tab(browser, server: e2e.Server, requests: list[str], locale: str = "en-US"):
+def tab(browser, server: e2e.Server, requests: list[str], locale: str = "en-US"):  # noqa: F811
     """A new browser context (its own session and cookies) with one tab; nothing may leave the machine."""
     context = browser.new_context(viewport=e2e.DESKTOP, locale=locale)
     page = context.new_page()
@@ -100,7 +89,7 @@ def answer(page, link: str, name: str, role: str, lang_button: str | None, pick:
     return before
 
 
-def test_three_colleagues_answer_one_round_and_the_owner_reads_the_report(browser, server: e2e.Server) -> None:
+def test_three_colleagues_answer_one_round_and_the_owner_reads_the_report(browser, server: e2e.Server) -> None:  # noqa: F811
     requests: list[str] = []
     owner = tab(browser, server, requests)
     link = start_round(owner, server)
