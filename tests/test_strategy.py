@@ -187,6 +187,19 @@ def test_a_particular_strategy_in_a_grounded_paper_is_specific():
     assert checks["specific"].passed and checks["specific"].statements == [1]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("de", "Wir gewinnen nicht über Rabatte, sondern über verlässlichen Service vor Ort"),
+        ("en", "We win on reliable repairs within a day rather than on the lowest price"),
+    ],
+)
+def test_a_choice_set_against_what_it_replaces_is_specific_even_in_common_words(lang: str, text: str):
+    statements = labelled(GROUNDED, ("strategy", text))
+    checks = {check.name: check for check in run_checks(statements, lang)}
+    assert checks["specific"].passed and checks["specific"].statements == [1]
+
+
 def test_a_choice_without_grounding_is_not_specific_to_the_company():
     statements = labelled(("strategy", "Gen Z only: we are not trying to reach parents"))
     checks = {check.name: check for check in run_checks(statements, "en")}
@@ -212,6 +225,10 @@ def test_tactics_follow_only_when_one_speaks_of_what_the_strategy_chose():
         ("National installers compete on price", True),
         ("Wir gewinnen Bewerber, Kundenakquise über Social Media findet nicht statt", False),
         ("E-Bike-Fahrer, die ihr Rad im Internet gekauft haben", True),
+        ("Viele Bestandskunden wechseln zu reinen Online-Shops", True),
+        ("Our kits cost more than the imported ones but last twice as long", True),
+        ("Junge Ärztinnen gehen wegen der Dienstzeiten in andere Häuser", True),
+        ("Deshalb starten wir ab Januar mit einer LinkedIn-Seite", False),
     ],
 )
 def test_grounding_needs_customers_competitors_or_evidence(text: str, grounds: bool):

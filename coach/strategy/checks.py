@@ -33,14 +33,18 @@ GROUNDING = re.compile(
     r"vorteil\w*|advantage\w*|edge\b|stärke\w*|strength\w*|schwäche\w*|weakness\w*|weil|because|outspend\w*|"
     r"die großen|the big|large\b|discount\w*|ketten|chains?|marktführer\w*|market leaders?|proof|beweis\w*|"
     r"umfrage\w*|befragung\w*|surveys?|interviews?|studie\w*|stud(?:y|ies)|beschwer\w*|complain\w*|"
-    r"(?:kund(?:e|en|in|innen|schaft)|customers?|clients?|buyers?|käufer\w*|patient\w*|gäste|guests?|eltern|"
+    r"anbieter\w*|providers?|günstiger|billiger|teurer|cheaper|pricier|überlegen\w*|superior|überbiet\w*|outbid\w*|"
+    r"preiskampf|price war|than (?:the|our|their|any|a)\b|wegen|due to|"
+    r"(?:that|which) is why|so (?:fewer|more|less)\b|einzig\w*|the only (?:ones?\b|\w+ (?:in|to|that|who)\b)|"
+    r"(?:\w*kund(?:e|en|in|innen|schaft)|customers?|clients?|buyers?|käufer\w*|patient\w*|gäste|guests?|eltern|"
     r"parents|bewerber\w*|applicants?|mitglieder|members|people|leute|menschen|fahrer\w*|fahrgäst\w*|"
     r"passengers?|pendler\w*|commuters?|players?|spieler\w*|leser\w*|readers?|zuschauer\w*|viewers?|"
     r"besucher\w*|visitors?|nutzer\w*|users?|residents?|adopt\w*)\b(?:[^,;:.|]|,\s*(?:die|der|denen|who|which|that|wo|where)\b){0,80}"
     r"\b(?:fragen|suchen|informieren|kaufen|vertrauen|lesen|vergleichen|ask|search|research|buy|trust|read|compare|"
     r"look|call|rufen|entscheiden|decide|prefer|bevorzugen|worry|worries|sorgen|fürchten|say|sagen|find|finden|saw|"
     r"see|sehen|use|nutzen|come|kommen|stay|bleiben|need|brauchen|expect|erwarten|wissen|know|knew|kennen|"
-    r"found|fanden|gekauft|bought|bekommen|get|gets))",
+    r"found|fanden|gekauft|bought|bekommen|get|gets|wechseln|wechselt|switch\w*|leave|leaving|verlassen|"
+    r"kündig\w*|cancel\w*|verlieren|lose|losing|bring|bringen|want|wollen|möchten|wählen|choose|\w*rufen))",
     re.IGNORECASE,
 )
 NO_CHOICE = re.compile(

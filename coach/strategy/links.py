@@ -28,6 +28,12 @@ GENERIC = re.compile(
     re.IGNORECASE,
 )
 """Words any company uses about itself: self-praise, values, and 'everyone, everywhere'."""
+CONTRAST = re.compile(
+    r"\b(?:instead of|rather than|statt|anstatt|nicht .{1,60}\bsondern|not .{1,60}\bbut\b)", re.IGNORECASE
+)
+"""A choice set against what it replaces: "X statt Y", "not X but Y"."""
+STOCK_CONTRAST = re.compile(r"\b(?:mehrwert|value|inhalte?|content) (?:statt|instead of|rather than)", re.IGNORECASE)
+"""The contrast every paper makes ("Mehrwert statt Werbung"): no choice of its own."""
 COMPOUND_PART = 5
 """Letters a stem needs to count inside a compound ("kund" is in too many words, "handwerk" is not)."""
 # Words of three letters or more that say nothing about what a statement is about.
@@ -50,8 +56,13 @@ def content_stems(text: str, lang: Lang) -> set[str]:
 
 
 def is_generic(text: str, grounded: bool) -> bool:
-    """A statement any competitor could sign: generic wording and no reason of its own."""
-    return bool(GENERIC.search(text)) and not grounded
+    """A statement any competitor could sign: generic wording, no reason of its own and no contrast.
+
+    A statement that names what it chooses against ("nicht über den Preis, sondern über Verlässlichkeit vor
+    Ort", "the crews rather than the logo") is a choice of its own even in words others use.
+    """
+    contrast = CONTRAST.search(text) and not STOCK_CONTRAST.search(text)
+    return bool(GENERIC.search(text)) and not grounded and not contrast
 
 
 def following(tactics: Sequence[int], sources: Sequence[int], texts: Sequence[str], lang: Lang) -> dict[int, int]:
