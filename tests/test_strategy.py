@@ -403,9 +403,19 @@ def test_a_german_paper_checked_in_english_speaks_english_and_reads_the_paper_in
 
 
 def test_the_training_examples_hold_no_sentence_of_the_held_out_papers():
-    """Sentences only: headings ("Ziele") and table headers ("Kanal | Format | Rhythmus") recur in every split."""
-    heldout = yaml.safe_load((PROJECT_ROOT / "evals" / "strategy" / "heldout.yaml").read_text(encoding="utf-8"))
-    held = {s["text"] for paper in heldout for s in paper["statements"] if len(s["text"].replace("|", " ").split()) > 4}
+    """Sentences only: headings ("Ziele", "How we know it works") and table headers ("Kanal | Format | Rhythmus")
+    recur in every split.
+
+    heldout2 is in the examples since it was scored (its bench figures leave each paper out); heldout1 never
+    was, and the unseen heldout3 must not be.
+    """
+    held = {
+        s["text"]
+        for name in ("heldout.yaml", "heldout3.yaml")
+        for paper in yaml.safe_load((PROJECT_ROOT / "evals" / "strategy" / name).read_text(encoding="utf-8"))
+        for s in paper["statements"]
+        if len(s["text"].replace("|", " ").split()) > 5
+    }
     examples = yaml.safe_load((PROJECT_ROOT / "knowledge" / "training" / "strategy-examples.yaml").read_text("utf-8"))
     assert {example["text"] for example in examples} & held == set()
 
