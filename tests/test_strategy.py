@@ -229,11 +229,28 @@ def test_tactics_follow_only_when_one_speaks_of_what_the_strategy_chose():
         ("Our kits cost more than the imported ones but last twice as long", True),
         ("Junge Ärztinnen gehen wegen der Dienstzeiten in andere Häuser", True),
         ("Deshalb starten wir ab Januar mit einer LinkedIn-Seite", False),
+        ("Seit die Drogeriekette nebenan öffnet, fehlt uns die Laufkundschaft", True),
     ],
 )
 def test_grounding_needs_customers_competitors_or_evidence(text: str, grounds: bool):
     checks = {check.name: check for check in run_checks(labelled(("strategy", text)), "en")}
     assert checks["grounding"].passed is grounds
+
+
+@pytest.mark.parametrize(
+    ("text", "chooses"),
+    [
+        ("Was wir nicht machen: keine Werbesprüche, kein Spam, keine politischen Posts", False),
+        ("No clickbait, no stock photos and no hard selling", False),
+        ("We are the studio that helps you train, not just a place with machines", False),
+        ("Neue Formate nur nach Freigabe durch die Geschäftsführung", False),
+        ("Keine Rabattaktionen: wir gewinnen über Beratung, nicht über den Preis", True),
+        ("We leave consumer awareness to the big brands and talk to bar managers only", True),
+    ],
+)
+def test_ruling_out_what_no_paper_would_do_is_no_choice(text: str, chooses: bool):
+    checks = {check.name: check for check in run_checks(labelled(("strategy", text)), "en")}
+    assert checks["choice"].passed is chooses
 
 
 def test_a_negation_that_rules_nothing_out_is_no_choice():

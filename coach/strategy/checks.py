@@ -31,7 +31,7 @@ CHOICE = re.compile(
 GROUNDING = re.compile(
     r"\b(?:wettbewerb\w*|konkurren\w*|compet\w*|rival\w*|unlike|anders als|im gegensatz|gegenüber|"
     r"vorteil\w*|advantage\w*|edge\b|stärke\w*|strength\w*|schwäche\w*|weakness\w*|weil|because|outspend\w*|"
-    r"die großen|the big|large\b|discount\w*|ketten|chains?|marktführer\w*|market leaders?|proof|beweis\w*|"
+    r"die großen|the big|large\b|discount\w*|\w*ketten?\b|chains?|marktführer\w*|market leaders?|proof|beweis\w*|"
     r"umfrage\w*|befragung\w*|surveys?|interviews?|studie\w*|stud(?:y|ies)|beschwer\w*|complain\w*|"
     r"anbieter\w*|providers?|günstiger|billiger|teurer|cheaper|pricier|überlegen\w*|superior|überbiet\w*|outbid\w*|"
     r"preiskampf|price war|than (?:the|our|their|any|a)\b|wegen|due to|"
@@ -53,6 +53,18 @@ NO_CHOICE = re.compile(
     re.IGNORECASE,
 )
 """Negations that rule nothing out ("an Social Media kommen wir nicht vorbei")."""
+NOT_A_CHOICE = re.compile(
+    r"\b(?:no|kein\w*|nicht|not|never|nie|without|ohne)\s+(?:\w+\s+){0,2}?(?:spam\w*|clickbait\w*|hard[- ]sell\w*|"
+    r"werbesprüch\w*|stock[- ]?(?:photos?|fotos?|bilder|images?)|stockfotos?|politi\w*|witze?\w*|jokes?|hate\w*|"
+    r"hetze|beleidig\w*|offensive|insult\w*|fake\w*|bought followers|gekaufte\w* follower\w*)|"
+    r"\b(?:what|was) (?:we|wir) (?:will |wollen |werden )?(?:not|nicht) (?:do|tun|machen)\b|"
+    r"\b(?:not (?:just|only|merely)|nicht (?:nur|bloß|einfach)|nicht mehr als)\b|"
+    r"\b(?:nur|only)\b.{0,40}\b(?:absprech\w*|abstimm\w*|freigeb\w*|freigabe|genehmig\w*|approv\w*|sign(?:ed)? off|"
+    r"check\w*|prüf\w*)",
+    re.IGNORECASE,
+)
+"""What rules nothing out that any paper would rule in: no spam, no clickbait, no politics; "not just";
+"only after approval" (a process, not a choice); the lead-in "what we will not do"."""
 REASONING = ("strategy", "other", "tactic")
 """Labels whose statements can give a reason (a situation fact is `other`; a channel line may quote customers)."""
 SOCIAL_METRICS = re.compile(
@@ -84,7 +96,7 @@ def run_checks(statements: Sequence[Labelled], lang: Lang) -> list[Check]:
     """All six checks, in the order of `CHECKS`."""
     texts = [statement.text for statement in statements]
     strategy = _indexes(statements, "strategy")
-    choice = [i for i in strategy if CHOICE.search(texts[i]) and not NO_CHOICE.search(texts[i])]
+    choice = [i for i in strategy if CHOICE.search(NOT_A_CHOICE.sub(" ", texts[i])) and not NO_CHOICE.search(texts[i])]
     reasons = [i for i, s in enumerate(statements) if s.label in REASONING and GROUNDING.search(s.text)]
     grounding = reasons if strategy else []
     goals = _indexes(statements, "goal")
