@@ -145,15 +145,20 @@ def bench_strategy(coach, repeat: int, only_splits: Sequence[str] = ()) -> None:
 
 def _bench_cost(coach, papers: Sequence[Paper], repeat: int) -> None:
     """The whole check of a 50-statement paper (split, embed, classify, checks, verdict, cited suggestions)
-    against embedding its statements, medians of `repeat` runs each."""
+    against embedding its statements: medians of `repeat` runs each, the ratio the median of the pairs'."""
     text = "\n".join(paper.text for paper in papers)
     pieces = split_pieces(text)[:50]
     document = "\n".join(f"- {piece.text}" for piece in pieces)
     texts = [piece.text for piece in pieces]
     coach.check_strategy(document)  # builds the classifier and the index's tables once
-    embed = statistics.median(seconds(lambda: coach.embedder.query_vectors(texts)) for _ in range(repeat))
-    checked = statistics.median(seconds(lambda: coach.check_strategy(document)) for _ in range(repeat))
-    ratio = checked / embed
+    # Pair by pair, so that both sides of each ratio see the same load on a shared machine.
+    pairs = [
+        (seconds(lambda: coach.embedder.query_vectors(texts)), seconds(lambda: coach.check_strategy(document)))
+        for _ in range(repeat)
+    ]
+    embed = statistics.median(embedded for embedded, _ in pairs)
+    checked = statistics.median(check for _, check in pairs)
+    ratio = statistics.median(check / embedded for embedded, check in pairs)
     print(
         f"\n  cost of checking {len(pieces)} statements: {checked * 1000:.0f} ms, embedding them {embed * 1000:.0f} ms"
     )
