@@ -56,6 +56,7 @@ _AGO_AND_STATE_VERB = tuple(
         ),
     )
 )
+_STILL = re.compile(r"\b(?:still|noch)\b", re.IGNORECASE)
 # A time in the past that opens a sentence as a clause of its own ("Fifteen years ago, the board
 # wouldn't…", "Vor fünf Jahren: …") sets the whole sentence in the past.
 _PAST_FRAME = re.compile(
@@ -164,7 +165,9 @@ _CONDITIONAL = re.compile(r"^(?:if|when|whenever|wenn|falls|sobald)\b", re.IGNOR
 _NOT_ONLY = re.compile(r"\b(?:not (?:only|just)|nicht nur)\b", re.IGNORECASE)
 _NEGATION = re.compile(
     r"n't\b|\b(?:(?:do|does|did|is|are|was|have|has|had|ca|wo)nt|no|not|never|nobody|none|nothing|without|neither|nor|lacks?|lacking|hardly|"
-    r"kein\w*|nicht|nich|nie|niemals|niemand\w*|nichts|nix|ohne|weder|fehl(?:t|en)|kaum)\b",
+    r"kein\w*|nicht|nich|nie|niemals|niemand\w*|nichts|nix|ohne|weder|fehl(?:t|en)|kaum|"
+    # What nobody did, said in one word: "complaints sit unanswered", "Nachrichten bleiben ungelesen".
+    r"un(?:answered|read|seen|noticed|checked)|unbeantwortet\w*|ungelesen\w*|unbemerkt\w*|unbeachtet\w*)\b",
     re.IGNORECASE,
 )
 # Where a sentence starts a new thought: strong punctuation, a contrast ("X, but Y"), or a
@@ -178,9 +181,16 @@ _CLAUSE_BREAK = re.compile(
 # Inside a clause, bare commas separate list items ("no budget, no tools, no training"), but not a
 # subordinate or relative clause from the clause it belongs to ("kein Produkt geht raus, ohne dass
 # die Community es testet"; "no channel, for which nobody answers").
+# Nor does a comma split off an apposition ("drei Kanäle, nämlich Instagram…"), a contrast at the end ("measured
+# on business results, not likes") or an item of an enumeration of names ("Instagram, YouTube and Strava",
+# "Reichweite, Klicks und Umsatz"): cut there, the parts lose what the clause says ("nicht an Likes" alone reads
+# as "no presence").
+_ENUMERATED = r"(?!(?:no|not|kein\w*|nicht|never|nie)\b)[\w-]+(?:\s+[\w-]+)?,?\s+(?:and|or|und|oder|sowie|&)\s"
 _LIST_BREAK = re.compile(
     r",\s+(?!(?:without|ohne|that|which|who|whom|whose|where|because|unless|dass|weil|wo|wobei|"
-    rf"(?:{_PREPOSITION}\s+)?(?:which|whom|{_RELATIVE_PRONOUN}))\b)",
+    r"namely|such as|including|especially|mainly|nämlich|etwa|vor allem|insbesondere|darunter|"
+    rf"(?:{_PREPOSITION}\s+)?(?:which|whom|{_RELATIVE_PRONOUN}))\b)"
+    rf"(?!(?:not|nicht)\b[^,;]{{0,40}}$)(?!{_ENUMERATED})",
     re.IGNORECASE,
 )
 
@@ -213,8 +223,14 @@ def is_aspiration(clause: str) -> bool:
 
 
 def is_past(clause: str) -> bool:
-    """A state the company has left behind: neither evidence nor a goal."""
+    """A state the company has left behind: neither evidence nor a goal.
+
+    A time ago with "still" ("ten years ago an agency still ran our page", "vor zehn Jahren hat noch eine
+    Agentur…") is a past state whatever its verb.
+    """
     if _PAST.search(clause):
+        return True
+    if _STILL.search(clause) and any(ago.search(clause) for ago, _ in _AGO_AND_STATE_VERB):
         return True
     return any(ago.search(clause) and verb.search(clause) for ago, verb in _AGO_AND_STATE_VERB)
 
