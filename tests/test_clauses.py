@@ -5,6 +5,7 @@ import pytest
 from coach.readiness.clauses import (
     clauses_of,
     is_aspiration,
+    is_central,
     is_negated,
     is_past,
     is_private,
@@ -328,3 +329,21 @@ def test_what_nobody_did_said_in_one_word_is_a_negation(clause: str, negated: bo
 )
 def test_a_time_ago_with_still_is_a_past_state(clause: str, past: bool) -> None:
     assert is_past(clause) is past
+
+
+@pytest.mark.parametrize(
+    ("clause", "central"),
+    [
+        ("The practice groups don't run their own pages", True),
+        ("Regional teams can't open their own accounts", True),
+        ("Our stores may not open their own pages", True),
+        ("eigene Accounts haben sie nicht", True),
+        ("Keine Filiale hat eigene Kanäle", True),
+        ("Die Filialen dürfen keine eigenen Instagram-Accounts eröffnen", True),
+        ("We have no accounts of our own", False),
+        ("Wir haben keine eigenen Konten", False),
+        ("Every branch runs its own page", False),
+    ],
+)
+def test_departments_without_accounts_of_their_own_are_coordinated_centrally(clause: str, central: bool) -> None:
+    assert is_central(clause) is central

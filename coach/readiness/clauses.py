@@ -136,6 +136,24 @@ _PRIVATE = re.compile(
     rf"\b(?:privat\w*|private|privately|personal (?:\w+ )?{_ACCOUNT}|(?:his|her) own (?:\w+ )?{_ACCOUNT})\b",
     re.IGNORECASE,
 )
+# Departments or branches that do not (or may not) run accounts of their own ("the practice groups don't run their
+# own pages", "Regional teams can't open their own accounts", "eigene Accounts haben sie nicht") are coordinated
+# centrally: a practice of coordination, not a company without presence. Only in the third person: "wir haben keine
+# eigenen Konten" is no presence at all.
+_OWN_ACCOUNT = (
+    rf"(?:{_ACCOUNT}|konten|konto|kanäle|kanal|seiten?|profile?|facebookseiten?|"
+    r"\w+-?(?:accounts?|kanäle|kanal|seiten?))"
+)
+_NOT_THEIR_OWN = re.compile(
+    r"\b(?:don't|doesn't|do not|does not|can't|cannot|can not|may not|mustn't|must not|never|no longer|"
+    r"(?:are|is)(?:n't| not) allowed to)\s+(?:\w+\s+){0,2}(?:their|its) own\b"
+    rf"|\bno (?:\w+ ){{0,2}}(?:has|have|runs?|opens?) (?:its|their) own\b"
+    rf"|\beigene\w* (?:\w+ )?{_OWN_ACCOUNT}\b.*\b(?:nicht|keine\w*)\b"
+    rf"|\bkeine\w* eigene\w* (?:\w+ )?{_OWN_ACCOUNT}\b"
+    r"|\bkein\w* (?:\w+ ){0,2}(?:hat|haben|betreibt|betreiben|führt|führen) (?:\w+ )?eigene",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(r"\b(?:we|i|wir|ich)\b|\bour own\b|\bunser\w* eigen", re.IGNORECASE)
 # What the leadership says or thinks of social media ("Der Seniorpartner sagt, …", "the board sees social
 # media as …") is evidence of the culture, whatever platform or practice it names.
 _LEADERS = (
@@ -206,6 +224,8 @@ class Clause:
     private: bool = False
     view: bool = False
     """What the leadership says or thinks: read as the culture only."""
+    central: bool = False
+    """Departments run no accounts of their own: read as central coordination only."""
 
     @property
     def says_nothing(self) -> bool:
@@ -248,6 +268,11 @@ def is_question(clause: str) -> bool:
     """
     text = clause.rstrip()
     return text.endswith("?") and "," not in text
+
+
+def is_central(clause: str) -> bool:
+    """Departments do not (or may not) run accounts of their own: coordinated centrally, not absent."""
+    return bool(_NOT_THEIR_OWN.search(clause)) and not _FIRST_PERSON.search(clause)
 
 
 def is_private(clause: str) -> bool:
@@ -318,7 +343,7 @@ def read_sentence(sentence: str) -> list[Clause]:
         for item in items:
             negated = is_negated(item) if _NEGATION.search(item) else leading
             item_past = is_past(item) or (past and not _TURN_TO_TODAY.search(item))
-            parts.append(Clause(item, negated, aspiration, item_past, is_private(item), view))
+            parts.append(Clause(item, negated, aspiration, item_past, is_private(item), view, is_central(item)))
         before = parts[-1] if parts else before
     return parts
 
