@@ -127,6 +127,7 @@ READINESS = Thresholds(
         "SECOND_GAP",
         "SECOND_WEIGHT",
         "TWO_DIMENSIONS",
+        "CUE_BONUS",
         "DECISIVE",
         "CLEAR",
         "PROVISIONAL_CONFIDENCE",

@@ -5,6 +5,7 @@ import pytest
 from coach.readiness.clauses import (
     clauses_of,
     is_aspiration,
+    is_central,
     is_negated,
     is_past,
     is_private,
@@ -270,3 +271,79 @@ def test_wondering_aloud_says_nothing_about_the_company(sentence: str) -> None:
 )
 def test_the_leaderships_view_of_social_media_is_read_as_culture(sentence: str, view: bool) -> None:
     assert all(clause.view == view for clause in read_sentence(sentence))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "clauses"),
+    [
+        (
+            "Ausgaben für Social Media werden an Geschäftsergebnissen gemessen, nicht an Likes.",
+            ["Ausgaben für Social Media werden an Geschäftsergebnissen gemessen, nicht an Likes"],
+        ),
+        ("The budget is judged on bookings, not on likes.", ["The budget is judged on bookings, not on likes"]),
+        (
+            "We picked LinkedIn, Instagram and TikTok deliberately for our buyers.",
+            ["We picked LinkedIn, Instagram and TikTok deliberately for our buyers"],
+        ),
+        (
+            "Wir sind bewusst auf zwei Kanälen, nämlich Instagram und LinkedIn.",
+            ["Wir sind bewusst auf zwei Kanälen, nämlich Instagram und LinkedIn"],
+        ),
+        ("No budget, no tools, no training.", ["No budget, no tools, no training"]),
+        ("Es gibt keinen Redaktionsplan, keine Freigabe, kein Monitoring.", None),
+    ],
+)
+def test_a_contrast_an_apposition_or_an_enumeration_of_names_stays_in_its_clause(
+    sentence: str, clauses: list[str] | None
+) -> None:
+    parts = read_sentence(sentence)
+    if clauses is None:  # a list of what is missing is still negated
+        assert parts and all(part.negated for part in parts)
+    else:
+        assert [part.text for part in parts] == clauses
+        assert not any(part.negated for part in parts) or sentence.startswith("No ")
+
+
+@pytest.mark.parametrize(
+    ("clause", "negated"),
+    [
+        ("Complaints on Facebook sit unanswered for weeks", True),
+        ("Nachrichten im Postfach bleiben ungelesen", True),
+        ("No complaint stays unanswered for longer than two hours", False),
+        ("Keine Beschwerde bleibt unbeantwortet", False),
+        ("We answer every comment", False),
+    ],
+)
+def test_what_nobody_did_said_in_one_word_is_a_negation(clause: str, negated: bool) -> None:
+    assert is_negated(clause) is negated
+
+
+@pytest.mark.parametrize(
+    ("clause", "past"),
+    [
+        ("Vor zehn Jahren hat noch eine Werbeagentur unsere Facebookseite betreut", True),
+        ("Ten years ago an agency still ran our Facebook page", True),
+        ("Vor drei Jahren haben wir die Strategie neu ausgerichtet", False),
+        ("We still post every day", False),
+    ],
+)
+def test_a_time_ago_with_still_is_a_past_state(clause: str, past: bool) -> None:
+    assert is_past(clause) is past
+
+
+@pytest.mark.parametrize(
+    ("clause", "central"),
+    [
+        ("The practice groups don't run their own pages", True),
+        ("Regional teams can't open their own accounts", True),
+        ("Our stores may not open their own pages", True),
+        ("eigene Accounts haben sie nicht", True),
+        ("Keine Filiale hat eigene Kanäle", True),
+        ("Die Filialen dürfen keine eigenen Instagram-Accounts eröffnen", True),
+        ("We have no accounts of our own", False),
+        ("Wir haben keine eigenen Konten", False),
+        ("Every branch runs its own page", False),
+    ],
+)
+def test_departments_without_accounts_of_their_own_are_coordinated_centrally(clause: str, central: bool) -> None:
+    assert is_central(clause) is central

@@ -8,10 +8,17 @@ import pytest
 
 from coach.config import Settings
 from coach.diagnostic.summary import shown_quotes
+from coach.knowledge.readiness_keys import DIMENSION_KEYS
 from coach.readiness.clauses import read_sentence
 from coach.readiness.model import Label, LabelledSentence, load_corpus, load_model
 from coach.readiness.rules import Evidence, dimension_results
-from coach.readiness.scorer import REMOTE_WEIGHT, TWO_DIMENSIONS, EvidenceScorer, one_sentence_one_dimension
+from coach.readiness.scorer import (
+    BACKGROUND,
+    REMOTE_WEIGHT,
+    TWO_DIMENSIONS,
+    EvidenceScorer,
+    one_sentence_one_dimension,
+)
 
 
 def test_a_past_state_is_neither_evidence_nor_a_goal(scorer: EvidenceScorer) -> None:
@@ -229,3 +236,47 @@ def test_a_sentence_is_quoted_under_a_second_dimension_only_when_the_scorer_is_s
 def test_a_colleague_doing_it_on_the_side_is_no_owner(scorer: EvidenceScorer, text: str, level: int) -> None:
     roles = [item for item in scorer.score(text).evidence if item.dimension == "roles" and item.primary]
     assert [item.level for item in roles] == [level]
+
+
+@pytest.mark.parametrize(
+    ("text", "dimension"),
+    [
+        ("Marketing owns social media.", "roles"),
+        ("Das Marketing verantwortet Social Media.", "roles"),
+        ("A customer complained on Instagram about a late delivery and we answered within the hour.", "processes"),
+        ("Ein Kunde hat sich auf Instagram über eine späte Lieferung beschwert.", "processes"),
+    ],
+)
+def test_what_a_clause_names_decides_which_dimension_it_is_quoted_under(scorer, text: str, dimension: str) -> None:
+    primary = [item for item in scorer.score(text).evidence if item.primary]
+    assert primary and max(primary, key=lambda item: item.confidence).dimension == dimension
+
+
+@pytest.mark.parametrize(
+    ("text", "dimension"),
+    [
+        ("Our editorial workflow has an approval step", "processes"),
+        ("Für Social Media ist eine Kollegin zuständig", "roles"),
+    ],
+)
+def test_cues_lift_only_the_dimension_they_name_never_the_small_talk(scorer, text: str, dimension: str) -> None:
+    scores = {index: 0.0 for index in (BACKGROUND, *range(len(DIMENSION_KEYS)))}
+    cued = scorer._cued(scores, text)
+    assert cued[BACKGROUND] == 0.0
+    assert [DIMENSION_KEYS[index] for index, value in cued.items() if value > 0] == [dimension]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The branches don't run their own accounts; they send us their topics.",
+        "Our stores may not open their own pages.",
+        "Eigene Accounts haben die Filialen nicht, sie melden ihre Themen bei uns an.",
+        "Die Filialen dürfen keine eigenen Kanäle eröffnen.",
+    ],
+)
+def test_departments_without_accounts_of_their_own_are_central_coordination_not_absence(scorer, text: str) -> None:
+    evidence = scorer.score(text).evidence
+    assert any(item.dimension == "coordination" and item.level >= 2 for item in evidence)
+    assert not any(item.dimension == "coordination" and item.level <= 1 for item in evidence)
+    assert not any(item.dimension == "presence" and item.level == 0 for item in evidence)

@@ -56,6 +56,7 @@ _AGO_AND_STATE_VERB = tuple(
         ),
     )
 )
+_STILL = re.compile(r"\b(?:still|noch)\b", re.IGNORECASE)
 # A time in the past that opens a sentence as a clause of its own ("Fifteen years ago, the board
 # wouldn't…", "Vor fünf Jahren: …") sets the whole sentence in the past.
 _PAST_FRAME = re.compile(
@@ -135,6 +136,24 @@ _PRIVATE = re.compile(
     rf"\b(?:privat\w*|private|privately|personal (?:\w+ )?{_ACCOUNT}|(?:his|her) own (?:\w+ )?{_ACCOUNT})\b",
     re.IGNORECASE,
 )
+# Departments or branches that do not (or may not) run accounts of their own ("the practice groups don't run their
+# own pages", "Regional teams can't open their own accounts", "eigene Accounts haben sie nicht") are coordinated
+# centrally: a practice of coordination, not a company without presence. Only in the third person: "wir haben keine
+# eigenen Konten" is no presence at all.
+_OWN_ACCOUNT = (
+    rf"(?:{_ACCOUNT}|konten|konto|kanäle|kanal|seiten?|profile?|facebookseiten?|"
+    r"\w+-?(?:accounts?|kanäle|kanal|seiten?))"
+)
+_NOT_THEIR_OWN = re.compile(
+    r"\b(?:don't|doesn't|do not|does not|can't|cannot|can not|may not|mustn't|must not|never|no longer|"
+    r"(?:are|is)(?:n't| not) allowed to)\s+(?:\w+\s+){0,2}(?:their|its) own\b"
+    rf"|\bno (?:\w+ ){{0,2}}(?:has|have|runs?|opens?) (?:its|their) own\b"
+    rf"|\beigene\w* (?:\w+ )?{_OWN_ACCOUNT}\b.*\b(?:nicht|keine\w*)\b"
+    rf"|\bkeine\w* eigene\w* (?:\w+ )?{_OWN_ACCOUNT}\b"
+    r"|\bkein\w* (?:\w+ ){0,2}(?:hat|haben|betreibt|betreiben|führt|führen) (?:\w+ )?eigene",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(r"\b(?:we|i|wir|ich)\b|\bour own\b|\bunser\w* eigen", re.IGNORECASE)
 # What the leadership says or thinks of social media ("Der Seniorpartner sagt, …", "the board sees social
 # media as …") is evidence of the culture, whatever platform or practice it names.
 _LEADERS = (
@@ -164,7 +183,9 @@ _CONDITIONAL = re.compile(r"^(?:if|when|whenever|wenn|falls|sobald)\b", re.IGNOR
 _NOT_ONLY = re.compile(r"\b(?:not (?:only|just)|nicht nur)\b", re.IGNORECASE)
 _NEGATION = re.compile(
     r"n't\b|\b(?:(?:do|does|did|is|are|was|have|has|had|ca|wo)nt|no|not|never|nobody|none|nothing|without|neither|nor|lacks?|lacking|hardly|"
-    r"kein\w*|nicht|nich|nie|niemals|niemand\w*|nichts|nix|ohne|weder|fehl(?:t|en)|kaum)\b",
+    r"kein\w*|nicht|nich|nie|niemals|niemand\w*|nichts|nix|ohne|weder|fehl(?:t|en)|kaum|"
+    # What nobody did, said in one word: "complaints sit unanswered", "Nachrichten bleiben ungelesen".
+    r"un(?:answered|read|seen|noticed|checked)|unbeantwortet\w*|ungelesen\w*|unbemerkt\w*|unbeachtet\w*)\b",
     re.IGNORECASE,
 )
 # Where a sentence starts a new thought: strong punctuation, a contrast ("X, but Y"), or a
@@ -178,9 +199,16 @@ _CLAUSE_BREAK = re.compile(
 # Inside a clause, bare commas separate list items ("no budget, no tools, no training"), but not a
 # subordinate or relative clause from the clause it belongs to ("kein Produkt geht raus, ohne dass
 # die Community es testet"; "no channel, for which nobody answers").
+# Nor does a comma split off an apposition ("drei Kanäle, nämlich Instagram…"), a contrast at the end ("measured
+# on business results, not likes") or an item of an enumeration of names ("Instagram, YouTube and Strava",
+# "Reichweite, Klicks und Umsatz"): cut there, the parts lose what the clause says ("nicht an Likes" alone reads
+# as "no presence").
+_ENUMERATED = r"(?!(?:no|not|kein\w*|nicht|never|nie)\b)[\w-]+(?:\s+[\w-]+)?,?\s+(?:and|or|und|oder|sowie|&)\s"
 _LIST_BREAK = re.compile(
     r",\s+(?!(?:without|ohne|that|which|who|whom|whose|where|because|unless|dass|weil|wo|wobei|"
-    rf"(?:{_PREPOSITION}\s+)?(?:which|whom|{_RELATIVE_PRONOUN}))\b)",
+    r"namely|such as|including|especially|mainly|nämlich|etwa|vor allem|insbesondere|darunter|"
+    rf"(?:{_PREPOSITION}\s+)?(?:which|whom|{_RELATIVE_PRONOUN}))\b)"
+    rf"(?!(?:not|nicht)\b[^,;]{{0,40}}$)(?!{_ENUMERATED})",
     re.IGNORECASE,
 )
 
@@ -196,6 +224,8 @@ class Clause:
     private: bool = False
     view: bool = False
     """What the leadership says or thinks: read as the culture only."""
+    central: bool = False
+    """Departments run no accounts of their own: read as central coordination only."""
 
     @property
     def says_nothing(self) -> bool:
@@ -213,8 +243,14 @@ def is_aspiration(clause: str) -> bool:
 
 
 def is_past(clause: str) -> bool:
-    """A state the company has left behind: neither evidence nor a goal."""
+    """A state the company has left behind: neither evidence nor a goal.
+
+    A time ago with "still" ("ten years ago an agency still ran our page", "vor zehn Jahren hat noch eine
+    Agentur…") is a past state whatever its verb.
+    """
     if _PAST.search(clause):
+        return True
+    if _STILL.search(clause) and any(ago.search(clause) for ago, _ in _AGO_AND_STATE_VERB):
         return True
     return any(ago.search(clause) and verb.search(clause) for ago, verb in _AGO_AND_STATE_VERB)
 
@@ -232,6 +268,11 @@ def is_question(clause: str) -> bool:
     """
     text = clause.rstrip()
     return text.endswith("?") and "," not in text
+
+
+def is_central(clause: str) -> bool:
+    """Departments do not (or may not) run accounts of their own: coordinated centrally, not absent."""
+    return bool(_NOT_THEIR_OWN.search(clause)) and not _FIRST_PERSON.search(clause)
 
 
 def is_private(clause: str) -> bool:
@@ -302,7 +343,7 @@ def read_sentence(sentence: str) -> list[Clause]:
         for item in items:
             negated = is_negated(item) if _NEGATION.search(item) else leading
             item_past = is_past(item) or (past and not _TURN_TO_TODAY.search(item))
-            parts.append(Clause(item, negated, aspiration, item_past, is_private(item), view))
+            parts.append(Clause(item, negated, aspiration, item_past, is_private(item), view, is_central(item)))
         before = parts[-1] if parts else before
     return parts
 

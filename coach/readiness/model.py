@@ -58,6 +58,10 @@ class Dimension(BaseModel):
     words: Examples
     """The words, per language, that name the dimension in a correction ("bei den Rollen eher 2", "for budget it's
     option 2"), lower case."""
+    cues: Examples
+    """Words, per language, that name what the dimension's levels are about (READINESS.md's level descriptions:
+    "owns", "Freigabe", "zentral"), lower case; `*` stands for any letters. They decide between
+    dimensions a clause is about, never whether it is evidence."""
     description: Localized
     article: str
     levels: dict[int, Localized]
@@ -69,8 +73,19 @@ class Dimension(BaseModel):
     def core(self) -> bool:
         return self.key in CORE_DIMENSIONS
 
+    @property
+    def cue_pattern(self) -> re.Pattern[str]:
+        """The cues of both languages as one pattern of whole words."""
+        return _cue_pattern(tuple(self.cues.all()))
+
     def step_from(self, level: int) -> NextStep | None:
         return self.next_steps.get(level)
+
+
+@cache
+def _cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+    words = (re.escape(cue).replace(r"\*", r"\w*").replace("'", "['’]") for cue in cues)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(words)})(?!\w)", re.IGNORECASE)
 
 
 class Stage(BaseModel):

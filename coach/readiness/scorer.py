@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 NEIGHBOURS = 7
 BACKGROUND = -1
+COORDINATION = DIMENSION_KEYS.index("coordination")
 """The dimension index of the background examples (statements with no readiness content)."""
 # The fitted thresholds (READINESS.value) are data: their values, and the data and figures they were chosen on,
 # are in `coach/readiness/thresholds.json`; the comments here say what they mean.
@@ -57,6 +58,11 @@ FOCUS_MAX_WORDS = 12
 # is salient on its own and nearly as close as the best one: less than SECOND_GAP behind (in salience units).
 SECOND_GAP = READINESS.value("SECOND_GAP")
 SECOND_WEIGHT = READINESS.value("SECOND_WEIGHT")
+# A clause that names what a dimension's levels are about (its cues in readiness.yaml: "owns", "Freigabe",
+# "zentral") leans toward that dimension by CUE_BONUS (in salience units) when the scorer decides which dimension
+# it is about; cues never make a clause evidence ("clear roles in the workshop" must stand out from small talk on
+# its own). "Marketing owns social media" is about roles, though it names marketing; a complaint about processes.
+CUE_BONUS = READINESS.value("CUE_BONUS")
 # A sentence whose clauses speak to different dimensions ("sales posts on its own, nobody coordinates that")
 # is quoted under each only when the scorer is at least this sure of each; a less sure reading still counts
 # toward its level, as a second dimension does (a wrong quote is what the marketer reads).
@@ -96,6 +102,7 @@ class EvidenceScorer:
         self.model = model
         self.embedder = embedder
         self.bank = _build_bank(model, embedder, cache_dir, corpus)
+        self.cues = [dimension.cue_pattern for dimension in model.dimensions]
 
     def score(self, text: str, turn: int = 0, focus: str | None = None, source: EvidenceSource = "text") -> ScoredText:
         """Evidence from every sentence of the text; one embedding call for the whole message.
@@ -141,10 +148,16 @@ class EvidenceScorer:
             dimension, salience, dim_margin = _best_dimension(scores)
         if salience < MIN_SALIENCE:
             return []
+        cued = self._cued(scores, clause.text)
+        if cued != scores:
+            scores = cued
+            dimension, salience, dim_margin = _best_dimension(scores)
         where = (sentence, source, turn)
         if clause.view:  # the leadership's view of social media speaks to the culture, whatever it names
             culture = DIMENSION_KEYS.index("culture")
             return [self._evidence(sims, culture, max(scores[culture], MIN_SALIENCE), 0.0, negated, where, weight)]
+        if clause.central:  # departments without accounts of their own: coordinated centrally, a practice
+            return [self._central(sims, max(scores[COORDINATION], MIN_SALIENCE), where, weight)]
         found = [self._evidence(sims, dimension, salience, dim_margin, negated, where, weight)]
         second = max((index for index in range(len(DIMENSION_KEYS)) if index != dimension), key=scores.get)
         if scores[second] >= MIN_SALIENCE and salience - scores[second] < SECOND_GAP:
@@ -153,6 +166,21 @@ class EvidenceScorer:
         if clause.private:
             found = [item for item in found if item.dimension != "presence"]
         return found
+
+    def _central(self, sims: np.ndarray, salience: float, where, weight: float) -> Evidence:
+        """Coordination at the practice level (2 or 3) its closest positive examples show."""
+        bank = self.bank
+        mask = (bank.dimensions == COORDINATION) & ~bank.negated & (bank.levels >= 2)
+        level, share = _vote(bank, sims, mask)
+        confidence = weight * min(1.0, share * min(1.0, 0.4 + 0.25 * (salience - MIN_SALIENCE)))
+        return Evidence("coordination", level, round(confidence, 3), *where)
+
+    def _cued(self, scores: dict[int, float], text: str) -> dict[int, float]:
+        """The dimension scores with CUE_BONUS for every dimension whose cues the clause names."""
+        return {
+            index: score + (CUE_BONUS if index != BACKGROUND and self.cues[index].search(text) else 0.0)
+            for index, score in scores.items()
+        }
 
     def _evidence(
         self, sims: np.ndarray, dimension: int, salience: float, dim_margin: float, negated: bool, where, weight=1.0
