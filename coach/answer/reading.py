@@ -1,7 +1,8 @@
 """How a question reads before anything is retrieved: its kind, and whether it is a follow-up, vague or a
 company's situation. Word patterns only (German and English), so every decision can be explained.
 
-- kind: what the first sentence of the answer has to be (a definition, a yes/no, a who, a first step);
+- kind: what the first sentence of the answer has to be (a definition, a yes/no, a who, a first step, how
+  long it takes);
 - follow-up: a short or pointing question that needs the previous turn ("und wer?", "why?", "an example?");
 - vague: no topic of its own ("Wie fange ich an?", "help", "what should we do next?");
 - situational: the marketer describes the company ("We're a 20-person bakery chain ...").
@@ -12,9 +13,17 @@ from typing import Literal
 
 from coach.text import split_sentences
 
-Kind = Literal["definition", "yes_no", "who", "first_step", "example", "why", "other"]
+Kind = Literal["definition", "yes_no", "who", "first_step", "example", "why", "how_long", "other"]
 
 _KINDS: tuple[tuple[Kind, re.Pattern], ...] = (
+    (
+        "how_long",
+        re.compile(
+            r"\b(how long|how soon|how much time|timeline|time ?frame|wie lange|wie schnell|wie viel zeit|"
+            r"bis wann|zeitplan|zeitrahmen|zeitraum|zeithorizont|dauert|dauern)\b",
+            re.IGNORECASE,
+        ),
+    ),
     (
         "first_step",
         re.compile(
