@@ -40,10 +40,13 @@ WORD_BONUS = 0.08
 # A sentence in a section that does what the question asks ("What to do next", "Worked example").
 SECTION_BONUS = 0.06
 # A follow-up stays with the articles its previous answer quoted, unless another fits clearly better; for a kind
-# some sections are about, only a sentence of such a section stays (`_does_kind`).
+# with sections of its own, only a sentence of such a section stays (`_does_kind`).
 CONVERSATION_BONUS = 0.06
 # Kinds of question whose answer is a list of the section when it has one (the steps, the worked example, the plan).
 LIST_KINDS: tuple[Kind, ...] = ("example", "first_step", "how_long")
+# Kinds whose answer lives in sections of their own (the roles, a plan over time), unlike an example or a reason,
+# which any paragraph may give.
+SECTION_KINDS: tuple[Kind, ...] = ("who", "how_long")
 # The lowest-ranked article whose fitting section may open the answer (0 is the best article).
 SECTION_RANK = 1
 
@@ -119,13 +122,13 @@ def compose_pieces(
 
 
 def _does_kind(kind: Kind, row: int, table: TextTable, passages: dict) -> bool:
-    """Whether the sentence does what the question's kind asks: its words, and for a kind some sections are
-    about (a plan over time, the roles, the next steps), its section too. "Und wie lange dauert das?" after a
+    """Whether the sentence does what the question's kind asks: its words, and for a kind whose answer lives in
+    sections of its own (SECTION_KINDS), its section too. "Und wie lange dauert das?" after a
     question on stage 2 is not answered by a pitfall that "takes three days", but by a section with a plan."""
     if kind not in _KIND_WORDS:
         return True
     return bool(_KIND_WORDS[kind].search(table.texts[row])) and (
-        kind not in _SECTION_WORDS or _fits_section(kind, row, table, passages)
+        kind not in SECTION_KINDS or _fits_section(kind, row, table, passages)
     )
 
 
