@@ -141,6 +141,39 @@ def is_vague(text: str) -> bool:
     return has_words(text) and not topic_words(text)
 
 
+# A message that asks where to begin or for the basics ("hab null ahnung, wo fang ich an?", "what actually matters
+# first?", "so ganz grundsätzlich") wants an orientation when it names nothing the articles are about.
+_ORIENTATION = re.compile(
+    r"(?i)\b(no (?:idea|clue)|clueless|keine ahnung|null ahnung|grundsätzlich|grundsaetzlich|basics|grundlagen|"
+    r"understand|verstehen|versteh|matters? (?:most|first)|wo (?:soll|sollen|fang|fange|fangen)\b.{0,30}\ban\b|"
+    r"where (?:do|should|to|can) (?:i|we)\b.{0,20}\b(?:start|begin)|how do (?:i|we)\b.{0,10}\b(?:start|begin)|"
+    r"wie (?:geh|gehe|gehen) (?:ich|wir) (?:da )?vor)"
+)
+TOPIC_STEM = 5
+"""Words are compared with the articles' headings by their first letters ("Strategie", "Strategien")."""
+
+
+def topic_stems(headings: list[str]) -> set[str]:
+    """The stems of the topic words of the articles' titles and section headings: what the articles are about."""
+    return {_stem(word) for heading in headings for word in topic_words(heading) if len(word) >= 4}
+
+
+def _stem(word: str) -> str:
+    return word.lower().translate(_UMLAUTS)[:TOPIC_STEM]
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def wants_orientation(text: str, stems: set[str]) -> bool:
+    """A request for a starting point that names no topic of the articles' headings (`stems`): "hilfe, ich soll
+    ab nächster woche social media machen und hab null ahnung. wo fang ich an??". A question that names one
+    ("where do I start with a strategy?") is retrieved on its words."""
+    if not (question_kind(text) == "first_step" or _ORIENTATION.search(text)):
+        return False
+    return not any(_stem(word) in stems for word in topic_words(text) if len(word) >= 4)
+
+
 # A company's situation is about the articles only when it names social media, a channel or posting: "Ich habe
 # mit dem Stricken angefangen ..." describes the asker too, and must still be declined.
 _SOCIAL = re.compile(
