@@ -109,7 +109,7 @@ def test_a_request_for_a_starting_point_is_known_by_its_words_and_the_headings(q
     ("question", "lang", "offered"),
     [
         ("Ab Montag mache ich unsere Social-Media-Sachen und hab null Ahnung. Wo fange ich an?", "de", True),
-        # "have", "wants", "take" are words of some heading: read as a question on its words (the right article).
+        # "from" is a word of some heading ("From Bolt-On to ..."): read on its words (the right article, no offer).
         ("My manager wants me to take care of our social from Monday and I have no clue where to begin", "en", False),
     ],
 )
