@@ -155,8 +155,9 @@ def _allowed_passages(index: KnowledgeIndex, retrieved: Retrieved) -> dict[str, 
 
 
 def _may_open(rank: int, kind: Kind, row: int, table: TextTable, passages: dict) -> bool:
-    """The opening comes from the best article, or from the second when its section is what was asked for."""
-    return rank == 0 or (rank <= SECTION_RANK and _fits_section(kind, row, table, passages))
+    """The opening comes from the best article, or from the second when its section is the steps, example or plan
+    asked for (a who question stays with the best article: "who sits in the hub?" is about the hub)."""
+    return rank == 0 or (rank <= SECTION_RANK and kind in LIST_KINDS and _fits_section(kind, row, table, passages))
 
 
 def _fits_section(kind: Kind, row: int, table: TextTable, passages: dict) -> bool:
