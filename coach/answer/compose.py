@@ -39,8 +39,14 @@ UNRETURNED_MARGIN = 0.05
 WORD_BONUS = 0.08
 # A sentence in a section that does what the question asks ("What to do next", "Worked example").
 SECTION_BONUS = 0.06
-# A follow-up stays with the articles its previous answer quoted, unless another fits clearly better.
+# A follow-up stays with the articles its previous answer quoted, unless another fits clearly better; for a kind
+# with sections of its own, only a sentence of such a section stays (`_does_kind`).
 CONVERSATION_BONUS = 0.06
+# Kinds of question whose answer is a list of the section when it has one (the steps, the worked example, the plan).
+LIST_KINDS: tuple[Kind, ...] = ("example", "first_step", "how_long")
+# Kinds whose answer lives in sections of their own (the roles, a plan over time), unlike an example or a reason,
+# which any paragraph may give.
+SECTION_KINDS: tuple[Kind, ...] = ("who", "how_long")
 # The lowest-ranked article whose fitting section may open the answer (0 is the best article).
 SECTION_RANK = 1
 
@@ -59,10 +65,17 @@ _KIND_WORDS: dict[Kind, re.Pattern] = {
     ),
     "example": re.compile(r"\b(example|for instance|imagine|picture|beispiel\w*|etwa|stellen sie sich)\b", re.I),
     "why": re.compile(r"\b(because|since|so that|reason|weil|denn|grund|damit)\b", re.I),
+    "how_long": re.compile(
+        r"\b(days?|weeks?|months?|years?|\d+-day|ninety|tage?n?|wochen?|monate?n?|jahre?n?|\d+-tage\w*|neunzig)\b", re.I
+    ),
 }
 _SECTION_WORDS: dict[Kind, re.Pattern] = {
     "first_step": re.compile(r"\b(next|start\w*|first|90-day|nächst\w*|erste\w*|anfang\w*|90-tage)\b", re.I),
     "example": re.compile(r"\b(example|beispiel\w*)\b", re.I),
+    "who": re.compile(
+        r"\b(roles?|responsib\w*|owners?|lead|rollen?|verantwort\w*|zuständig\w*|eigentümer\w*|leitung)\b", re.I
+    ),
+    "how_long": re.compile(r"\b(\d+-day|\d+-tage\w*|days|tage|timeline|zeitplan|schedule)\b", re.I),
 }
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _BACKGROUND = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b(Anderson|Altimeter|Forrester|Tac)\b")
@@ -98,8 +111,7 @@ def compose_pieces(
     scores = {row: _score(retrieved, passages, table, row, question, kind) for row in rows}
     for row in rows:
         # ... but what the follow-up asks for ("und wer?": a person or role) comes first.
-        does_kind = kind not in _KIND_WORDS or bool(_KIND_WORDS[kind].search(table.texts[row]))
-        if does_kind and passages[table.chunk_ids[row]][1].article_id in quoted_before:
+        if _does_kind(kind, row, table, passages) and passages[table.chunk_ids[row]][1].article_id in quoted_before:
             scores[row] += CONVERSATION_BONUS
     lead_rows = [row for row in rows if _may_open(passages[table.chunk_ids[row]][0], kind, row, table, passages)]
     lead = max(lead_rows or rows, key=lambda row: scores[row])
@@ -107,6 +119,17 @@ def compose_pieces(
     pieces = _with_list(hit, table.texts[lead], question, kind) or _paragraph(hit, table.texts[lead])
     ranked = sorted(rows, key=lambda row: -scores[row])
     return _fill(pieces, ranked, table, passages)
+
+
+def _does_kind(kind: Kind, row: int, table: TextTable, passages: dict) -> bool:
+    """Whether the sentence does what the question's kind asks: its words, and for a kind whose answer lives in
+    sections of its own (SECTION_KINDS), its section too. "Und wie lange dauert das?" after a
+    question on stage 2 is not answered by a pitfall that "takes three days", but by a section with a plan."""
+    if kind not in _KIND_WORDS:
+        return True
+    return bool(_KIND_WORDS[kind].search(table.texts[row])) and (
+        kind not in SECTION_KINDS or _fits_section(kind, row, table, passages)
+    )
 
 
 def _was_said(sentence: str, said: str) -> bool:
@@ -132,12 +155,14 @@ def _allowed_passages(index: KnowledgeIndex, retrieved: Retrieved) -> dict[str, 
 
 
 def _may_open(rank: int, kind: Kind, row: int, table: TextTable, passages: dict) -> bool:
-    """The opening comes from the best article, or from the second when its section is what was asked for."""
-    return rank == 0 or (rank <= SECTION_RANK and _fits_section(kind, row, table, passages))
+    """The opening comes from the best article, or from the second when its section is the steps, example or plan
+    asked for (a who question stays with the best article: "who sits in the hub?" is about the hub)."""
+    return rank == 0 or (rank <= SECTION_RANK and kind in LIST_KINDS and _fits_section(kind, row, table, passages))
 
 
 def _fits_section(kind: Kind, row: int, table: TextTable, passages: dict) -> bool:
-    """Whether the sentence's section is what a first-step or example question asks for ("What to do next")."""
+    """Whether the sentence's section is what a first-step, example, who or how-long question asks for ("What to
+    do next", "A 90-day plan example", "Channel owners")."""
     pattern = _SECTION_WORDS.get(kind)
     return bool(pattern and pattern.search(passages[table.chunk_ids[row]][1].section))
 
@@ -196,12 +221,12 @@ def _with_list(hit: Hit, lead: str, question: str, kind: Kind) -> list[Piece]:
         chosen = where
     elif where + 1 in lists and position == len(passage_blocks[where].sentences) - 1:
         chosen = where + 1
-    elif kind in ("example", "first_step") or _LIST_WORDS.search(question):
+    elif kind in LIST_KINDS or _LIST_WORDS.search(question):
         chosen = next((number for number in lists if number > where), lists[0])
     else:
         return []
     block = passage_blocks[chosen]
-    if chosen == where and position >= 0 and not block.lead_in and kind not in ("example", "first_step"):
+    if chosen == where and position >= 0 and not block.lead_in and kind not in LIST_KINDS:
         return []  # an item of a list with no lead-in opens the answer on its own
     opening = _opening(hit, block, lead, chosen == where and position >= 0)
     items = _fitting_items(block, sum(len(piece.text.split()) for piece in opening))

@@ -49,19 +49,24 @@ def offline_standalone(question: str, history: Sequence[tuple[str, str]]) -> str
     return with_previous(question, history) if is_follow_up(question) else question
 
 
+TIMELINE = {
+    "en": "the timeline: the first days, weeks and months",
+    "de": "der Zeitplan: die ersten Tage, Wochen, Monate",
+}
+
 KIND_HINTS: dict[str, dict[str, str]] = {
     "who": {"en": "who is responsible: roles and owners", "de": "wer ist verantwortlich: Rollen und Zuständigkeiten"},
     "example": {"en": "a worked example", "de": "ein Beispiel"},
     "why": {"en": "why: the reasons", "de": "warum: die Gründe"},
     "first_step": {"en": "the first step", "de": "der erste Schritt"},
+    "how_long": TIMELINE,
 }
-"""What a follow-up's kind adds to its retrieval: "und wer?" after a question on measuring asks for roles."""
+"""What a follow-up's kind adds to its retrieval: "und wer?" after a question on measuring asks for roles,
+"and how long does that take?" after a question on stage 2 asks for a plan over time."""
+
 
 WORD_HINTS: tuple[tuple[re.Pattern, dict[str, str]], ...] = (
-    (
-        re.compile(r"(?i)\b(how long|timeline|time ?frame|wie lange|dauer\w*|zeitplan|zeitraum|wie schnell)\b"),
-        {"en": "the timeline: the first days, weeks and months", "de": "der Zeitplan: die ersten Tage, Wochen, Monate"},
-    ),
+    (re.compile(r"(?i)\b(how long|timeline|time ?frame|wie lange|dauer\w*|zeitplan|zeitraum|wie schnell)\b"), TIMELINE),
     (
         re.compile(r"(?i)\b(budget|costs?|money|pay|afford|kost\w*|geld|bezahl\w*|leisten)\b"),
         {"en": "budget and resources", "de": "Budget und Ressourcen"},
@@ -70,8 +75,15 @@ WORD_HINTS: tuple[tuple[re.Pattern, dict[str, str]], ...] = (
 """What a follow-up's words add when its kind says nothing: "realistic timeline?" asks for a plan over time."""
 
 
-ASPECT_KINDS = ("who",)
-"""Kinds of follow-up that ask about another side of the previous topic ("und wer?"), not for more of it ("why?")."""
+ASPECT_KINDS = ("who", "how_long")
+"""Kinds of follow-up that ask about another side of the previous topic ("und wer?", "und wie lange dauert das?"),
+not for more of it ("why?")."""
+
+_ASKING_WORDS = re.compile(
+    r"(?i)\b(how long|how soon|how much time|wie lange|wie schnell|wie viel zeit|bis wann|takes?|taking|last|"
+    r"need|dauert|dauern|brauchen|braucht|realistic\w*|realistisch\w*|roughly|about|ungefähr|etwa)\b"
+)
+"""The words with which a follow-up asks for its side of the topic; they name no topic of their own."""
 
 
 def follow_up_query(asked: str, question: str, kind: str, lang: str) -> str:
@@ -92,7 +104,7 @@ def aspect_query(question: str, kind: str, lang: str) -> str | None:
     asking for more of the same ("an example?", "why?") is read together only: None.
     """
     aspects = _hints(question, kind if kind in ASPECT_KINDS else "", lang)
-    if not aspects or topic_words(question):
+    if not aspects or topic_words(_ASKING_WORDS.sub(" ", question)):
         return None
     return f"{question.strip()} ({'; '.join(aspects)})"
 
@@ -100,4 +112,4 @@ def aspect_query(question: str, kind: str, lang: str) -> str | None:
 def _hints(question: str, kind: str, lang: str) -> list[str]:
     """What the follow-up's kind and words add to its retrieval."""
     hints = [KIND_HINTS[kind][lang]] if kind in KIND_HINTS else []
-    return hints + [hint[lang] for pattern, hint in WORD_HINTS if pattern.search(question)]
+    return list(dict.fromkeys(hints + [hint[lang] for pattern, hint in WORD_HINTS if pattern.search(question)]))

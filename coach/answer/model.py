@@ -64,6 +64,7 @@ OPENINGS: dict[str, str] = {
     "who": "Begin your answer with who should do it (the person or role).",
     "first_step": "Begin your answer with the first step.",
     "definition": "Begin your answer with what it is.",
+    "how_long": "Begin your answer with how long it takes (the days, weeks or months).",
 }
 """What the first sentence of the answer has to do, by the question's kind (`coach.answer.reading`)."""
 OPEN_WITH_THE_ANSWER = "Begin your answer with the answer itself."

@@ -1,7 +1,8 @@
 """How a question reads before anything is retrieved: its kind, and whether it is a follow-up, vague or a
 company's situation. Word patterns only (German and English), so every decision can be explained.
 
-- kind: what the first sentence of the answer has to be (a definition, a yes/no, a who, a first step);
+- kind: what the first sentence of the answer has to be (a definition, a yes/no, a who, a first step, how
+  long it takes);
 - follow-up: a short or pointing question that needs the previous turn ("und wer?", "why?", "an example?");
 - vague: no topic of its own ("Wie fange ich an?", "help", "what should we do next?");
 - situational: the marketer describes the company ("We're a 20-person bakery chain ...").
@@ -12,9 +13,17 @@ from typing import Literal
 
 from coach.text import split_sentences
 
-Kind = Literal["definition", "yes_no", "who", "first_step", "example", "why", "other"]
+Kind = Literal["definition", "yes_no", "who", "first_step", "example", "why", "how_long", "other"]
 
 _KINDS: tuple[tuple[Kind, re.Pattern], ...] = (
+    (
+        "how_long",
+        re.compile(
+            r"\b(how long|how soon|how much time|timeline|time ?frame|wie lange|wie schnell|wie viel zeit|"
+            r"bis wann|zeitplan|zeitrahmen|zeitraum|zeithorizont|dauert|dauern)\b",
+            re.IGNORECASE,
+        ),
+    ),
     (
         "first_step",
         re.compile(
@@ -130,6 +139,39 @@ def topic_words(text: str) -> list[str]:
 def is_vague(text: str) -> bool:
     """A request with no topic of its own: "Wie fange ich an?", "help", "what should we do next?"."""
     return has_words(text) and not topic_words(text)
+
+
+# A message that asks where to begin or for the basics ("hab null ahnung, wo fang ich an?", "what actually matters
+# first?", "so ganz grundsätzlich") wants an orientation when it names nothing the articles are about.
+_ORIENTATION = re.compile(
+    r"(?i)\b(no (?:idea|clue)|clueless|keine ahnung|null ahnung|grundsätzlich|grundsaetzlich|basics|grundlagen|"
+    r"understand|verstehen|versteh|matters? (?:most|first)|wo (?:soll|sollen|fang|fange|fangen)\b.{0,30}\ban\b|"
+    r"where (?:do|should|to|can) (?:i|we)\b.{0,20}\b(?:start|begin)|how do (?:i|we)\b.{0,10}\b(?:start|begin)|"
+    r"wie (?:geh|gehe|gehen) (?:ich|wir) (?:da )?vor)"
+)
+TOPIC_STEM = 5
+"""Words are compared with the articles' headings by their first letters ("Strategie", "Strategien")."""
+
+
+def topic_stems(headings: list[str]) -> set[str]:
+    """The stems of the topic words of the articles' titles and section headings: what the articles are about."""
+    return {_stem(word) for heading in headings for word in topic_words(heading) if len(word) >= 4}
+
+
+def _stem(word: str) -> str:
+    return word.lower().translate(_UMLAUTS)[:TOPIC_STEM]
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def wants_orientation(text: str, stems: set[str]) -> bool:
+    """A request for a starting point that names no topic of the articles' headings (`stems`): "hilfe, ich soll
+    ab nächster woche social media machen und hab null ahnung. wo fang ich an??". A question that names one
+    ("where do I start with a strategy?") is retrieved on its words."""
+    if not (question_kind(text) == "first_step" or _ORIENTATION.search(text)):
+        return False
+    return not any(_stem(word) in stems for word in topic_words(text) if len(word) >= 4)
 
 
 # A company's situation is about the articles only when it names social media, a channel or posting: "Ich habe

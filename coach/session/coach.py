@@ -18,6 +18,8 @@ from coach.answer.reading import (
     is_situational,
     is_vague,
     question_kind,
+    topic_stems,
+    wants_orientation,
 )
 from coach.answer.reading import words as words_of
 from coach.answer.topics import DimensionWords
@@ -213,15 +215,22 @@ class Coach:
             words = self._dimension_words() if open_dimension else None
             topic = words.named(question.text, question.lang, open_dimension) if words else None
             # A vague question or a company's situation gets a starting point, never "not covered".
-            orient = topic is None and (is_vague(asked) or is_situational(asked))
+            situational, vague = is_situational(asked), is_vague(asked)
+            # ... and so does a request for one that names nothing the articles' headings name ("null Ahnung,
+            # wo fang ich an?"): answered on its words when the articles cover them, else with the orientation.
+            starting = not (vague or situational) and wants_orientation(asked, self._topic_stems())
+            orient = topic is None and (vague or situational or starting)
             kind = question_kind(question.text)
             query = follow_up_query(asked, question.text, kind, question.lang)
             if topic:
                 query = f"{asked} ({topic.name(question.lang)}: {topic.description(question.lang)})"
-            elif is_vague(asked):
+            elif vague:
                 query = ORIENTATION_QUERY[question.lang]
             query, vector = self.query(query, question.lang)
             retrieved = retrieve(self.index, vector, question.lang, self.settings.top_k, query)
+            if orient and starting and not covered(self.index, retrieved):
+                query, vector = self.query(ORIENTATION_QUERY[question.lang], question.lang)
+                retrieved = retrieve(self.index, vector, question.lang, self.settings.top_k, query)
             if not (topic or orient) and asked == question.text and len(words_of(asked)) <= CONTINUATION_WORDS:
                 asked, vector, retrieved = self._read_with_previous(question, history, kind, vector, retrieved)
             if asked != question.text and (aspect := aspect_query(question.text, kind, question.lang)):
@@ -284,6 +293,13 @@ class Coach:
         vocabulary = self.index.derived("vocabulary", lambda index: Vocabulary(index.chunk_table().texts))
         query = vocabulary.read(self.model.with_stage_names(text, lang), lang)
         return query, self.embedder.query_vector(query)
+
+    def _topic_stems(self) -> set[str]:
+        """What the articles are about: the stems of their titles' and section headings' topic words."""
+
+        passages = self.index.passages().values()  # outside `derived`: it is derived too, under the same lock
+        headings = sorted({text for hit in passages for text in (hit.title, hit.section)})
+        return self.index.derived("topic stems", lambda index: topic_stems(headings))
 
     def _dimension_words(self) -> DimensionWords:
         return self.index.derived("dimension words", lambda index: DimensionWords(self.model, index.chunk_table()))
