@@ -150,6 +150,10 @@ def test_roles_instead_of_names_leave_no_name_in_the_markdown_the_json_or_the_pd
     assert "Service 2" in pdf_text
     named = team_export(*model_args, "markdown", "en").decode()
     assert "Annegret Quast (Marketing)" in named
+    built = team_report(team, show_names=False)  # the app's page builds it once for its chart and its text
+    for form in ("markdown", "json"):
+        given = team_export(*model_args, form, "en", show_names=False, report=built)
+        assert given == team_export(*model_args, form, "en", show_names=False)
 
 
 def test_two_colleagues_with_the_same_name_or_role_are_told_apart():

@@ -77,7 +77,9 @@ def render_report_page(round_id: str) -> None:
     embed = shared_embedder() if needs_embedder(respondents) else None
 
     def export(form: Format) -> bytes:
-        return team_export(model, info.id, info.name, respondents, form, lang, show_names=info.show_names, embed=embed)
+        return team_export(
+            model, info.id, info.name, respondents, form, lang, show_names=info.show_names, embed=embed, report=report
+        )
 
     text = export("markdown").decode("utf-8")
     st.subheader(ui_text.team(lang, "full_report"), divider="gray", anchor=False)

@@ -5,7 +5,7 @@ import json
 import logging
 from typing import Literal
 
-from coach.diagnostic.team import Respondent, team_report
+from coach.diagnostic.team import Respondent, TeamReport, team_report
 from coach.diagnostic.team_labels import shown_as
 from coach.diagnostic.team_recall import Embed, RecallCheck, recall_check
 from coach.diagnostic.team_render import render_team_report, team_report_json
@@ -31,15 +31,17 @@ def team_export(
     show_names: bool = True,
     embed: Embed | None = None,
     exported_at: str | None = None,
+    report: TeamReport | None = None,
 ) -> bytes:
     """The report of these respondents as UTF-8 Markdown or JSON, or as a PDF document.
 
     `show_names` False puts roles in place of names everywhere; `embed` (texts -> unit vectors) measures the
-    recall check's similarity (without it the sentences are shown without a figure).
+    recall check's similarity (without it the sentences are shown without a figure). `report`, when the caller
+    has built it already from the same respondents and `show_names`, is used instead of building it again.
     """
     if form not in FORMATS:
         raise ValueError(f"unknown format {form!r}: one of {', '.join(FORMATS)}")
-    report = team_report(respondents, show_names=show_names)
+    report = report or team_report(respondents, show_names=show_names)
     shown = report_respondents(respondents, show_names)
     recall = _recall(shown, embed) if report.enough else None
     if form == "pdf":
