@@ -440,6 +440,22 @@ def test_the_training_examples_hold_no_sentence_of_the_held_out_papers():
 # The whole check, offline and with a model
 
 
+@pytest.mark.parametrize(
+    ("lang", "kpi", "tactic"),
+    [
+        ("de", "Gebuchte Beratungstermine über Social Media pro Monat", "Instagram: ein Reel pro Woche"),
+        ("en", "Number of enquiries per month that name LinkedIn", "LinkedIn: two posts per week"),
+    ],
+)
+def test_a_count_per_month_under_a_measurement_heading_is_a_measure_not_a_frequency(
+    knowledge_coach: Coach, lang: str, kpi: str, tactic: str
+):
+    headings = {"de": ("Maßnahmen", "Messung"), "en": ("Tactics", "Measurement")}[lang]
+    paper = f"## {headings[0]}\n- {tactic}\n\n## {headings[1]}\n- {kpi}\n"
+    labels = {s.text: s.label for s in knowledge_coach.check_strategy(paper, lang).statements}
+    assert (labels[tactic], labels[kpi]) == ("tactic", "measure")
+
+
 def test_the_offline_check_reads_an_action_plan_and_a_strategy(knowledge_coach: Coach):
     plan = knowledge_coach.check_strategy(ACTION_PLAN)
     assert (plan.verdict, plan.lang, plan.mode) == ("action_plan", "de", "offline")

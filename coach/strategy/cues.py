@@ -106,9 +106,28 @@ class Cue:
     words: str
 
 
+COUNTED = re.compile(
+    r"\b(?:anzahl|number of|gebucht\w*|booked|bookings?|buchungen|anfragen|enquiries|inquiries|leads?|bewerbungen|"
+    r"applications|\w*termine?n?|appointments?|sign-?ups?|anmeldungen|bestellungen|orders?|downloads?|besuche\w*|"
+    r"visits?)\b(?=[^.;:]{0,60}\b(?:pro|per|je|a|each) (?:monat|month|woche|week|quartal|quarter|jahr|year)\b)",
+    re.IGNORECASE,
+)
+"""A count per period ("Gebuchte Termine … pro Monat", "enquiries per month from LinkedIn"): a measure, whose
+"per month" is not a posting frequency and whose channel is where the count comes from."""
+
+
 def cues_in(text: str) -> list[Cue]:
-    """Every label whose wording the statement uses, with the first words that matched."""
-    found = [Cue(label, match.group().strip()) for label, pattern in CUES.items() if (match := pattern.search(text))]
+    """Every label whose wording the statement uses, with the first words that matched; a count per period is a
+    measure's wording, never a tactic's."""
+    if counted := COUNTED.search(text):
+        found = [Cue("measure", counted.group().strip())]
+        found += [
+            Cue(label, m.group().strip())
+            for label, p in CUES.items()
+            if label not in ("tactic", "measure") and (m := p.search(text))
+        ]
+    else:
+        found = [Cue(label, m.group().strip()) for label, p in CUES.items() if (m := p.search(text))]
     if (match := CONTEXT.search(text)) and not FIRST_PERSON.search(text):
         found.append(Cue("other", match.group().strip()))
     return found
