@@ -193,6 +193,19 @@ def app_data_dir(knowledge_coach: Coach) -> Path:
 
 
 @pytest.fixture
+def store_url(tmp_path: Path) -> str:
+    """The app tests' conversation store: an SQLite file of the test's own."""
+    return f"sqlite:///{tmp_path / 'conversations.db'}"
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, app_data_dir: Path, store_url: str) -> None:
+    """The app's environment in AppTest: the warm data directory and the test's own store."""
+    monkeypatch.setenv("COACH_DATA_DIR", str(app_data_dir))
+    monkeypatch.setenv("COACH_DATABASE_URL", store_url)
+
+
+@pytest.fixture
 def fake_model(monkeypatch: pytest.MonkeyPatch) -> FakeChatModel:
     """A fake chat model that every coach built in the test gets from `coach.llm.build_chat_model`."""
     fake = FakeChatModel()

@@ -4,8 +4,6 @@ The sign-in itself (a real OpenID Connect provider and a browser) is in tests/te
 signed-in user's claims are seeded as Streamlit's own tests do (`AppTest.user`).
 """
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -40,17 +38,6 @@ BOSS = claims("Boss", "boss@acme.example")
 
 def as_viewer(user: dict, role: str = "member") -> Viewer:
     return Viewer(role, subject_of(user["iss"], user["sub"]), user["email"], user["name"])
-
-
-@pytest.fixture
-def store_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'conversations.db'}"
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, app_data_dir: Path, store_url: str) -> None:
-    monkeypatch.setenv("COACH_DATA_DIR", str(app_data_dir))
-    monkeypatch.setenv("COACH_DATABASE_URL", store_url)
 
 
 @pytest.fixture

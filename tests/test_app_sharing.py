@@ -13,17 +13,6 @@ from coach.records.store import Store
 from tests.test_app import APP, TIMEOUT, assert_no_exception, click, reply_keys, run_diagnostic, send, talk
 
 
-@pytest.fixture
-def store_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'conversations.db'}"
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, app_data_dir: Path, store_url: str) -> None:
-    monkeypatch.setenv("COACH_DATA_DIR", str(app_data_dir))
-    monkeypatch.setenv("COACH_DATABASE_URL", store_url)
-
-
 def new_app(**query: str) -> AppTest:
     app = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     for key, value in query.items():

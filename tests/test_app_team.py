@@ -3,7 +3,6 @@
 
 import json
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pyarrow.ipc
 import pytest
@@ -20,17 +19,6 @@ from tests.test_app import APP, TIMEOUT, assert_no_exception, reply_keys, run_di
 
 ROLES = ["Marketing", "Service", "Management"]
 ROUND = "Social Media Q1 – Stadtwerke"
-
-
-@pytest.fixture
-def store_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'conversations.db'}"
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, app_data_dir: Path, store_url: str) -> None:
-    monkeypatch.setenv("COACH_DATA_DIR", str(app_data_dir))
-    monkeypatch.setenv("COACH_DATABASE_URL", store_url)
 
 
 @pytest.fixture
