@@ -119,15 +119,13 @@ COUNTED = re.compile(
 def cues_in(text: str) -> list[Cue]:
     """Every label whose wording the statement uses, with the first words that matched; a count per period is a
     measure's wording, never a tactic's."""
-    if counted := COUNTED.search(text):
-        found = [Cue("measure", counted.group().strip())]
-        found += [
-            Cue(label, m.group().strip())
-            for label, p in CUES.items()
-            if label not in ("tactic", "measure") and (m := p.search(text))
-        ]
-    else:
-        found = [Cue(label, m.group().strip()) for label, p in CUES.items() if (m := p.search(text))]
+    counted = COUNTED.search(text)
+    found = [Cue("measure", counted.group().strip())] if counted else []
+    found += [
+        Cue(label, match.group().strip())
+        for label, pattern in CUES.items()
+        if not (counted and label in ("tactic", "measure")) and (match := pattern.search(text))
+    ]
     if (match := CONTEXT.search(text)) and not FIRST_PERSON.search(text):
         found.append(Cue("other", match.group().strip()))
     return found
