@@ -81,6 +81,8 @@ def test_a_question_within_the_limit_has_no_notice():
         ("Wir posten dreimal pro Woche auf Instagram – ist das eine Strategie?", "de"),
         ("Was ist der Unterschied zwischen Strategie und Maßnahmenplan?", "de"),
         ("Was bedeutet „Bolt-On“ bei Social Media?", "de"),
+        ("Was bedeutet Bolt-On?", "de"),
+        ("Wie lange dauert der Weg zu Stufe 2?", "de"),
         ("Welche Rollen braucht ein Social-Media-Team?", "de"),
         ("Was kennzeichnet die Stufe „Optimizing your Social Media“?", "de"),
         ("Brauchen wir für Social Media wirklich eine eigene Abteilung?", "de"),

@@ -13,7 +13,9 @@ _GERMAN = set(
     # short German messages full of English marketing words ("hilfe, chef will social media"):
     "hilfe chef chefin mein meine meinen mir mich muss müssen soll sollen sollte sollten kann können "
     "brauchen brauche jetzt mal doch denn warum wieso welche welchen welcher beispiel fange anfangen "
-    "hallo danke ja nein zum zur um alles immer jede jeder jedes firma".split()
+    "hallo danke ja nein zum zur um alles immer jede jeder jedes firma "
+    # the verbs of short questions ("Was bedeutet Bolt-On?", "Wie lange dauert das?")
+    "bedeutet bedeuten heißt heisst meint eigentlich gehört bringt dauert".split()
 )
 # "Social Media" is no clue: German uses the English words ("Was bedeutet Bolt-On bei Social Media?"); nor is
 # "will", German too ("der Chef will ...").
@@ -26,7 +28,8 @@ _ENGLISH = set(
 
 def detect_language(text: str, default: Lang = "en") -> Lang:
     """German or English by function words and umlauts; the default decides a tie."""
-    words = re.findall(r"[a-zäöüß]+", text.lower())
+    # a part of a hyphenated name is no clue: the "On" of "Bolt-On" is not English
+    words = re.findall(r"(?<![\w-])[a-zäöüß]+(?![\w-])", text.lower())
     german = sum(word in _GERMAN for word in words) + 2 * len(re.findall(r"[äöüß]", text.lower()))
     english = sum(word in _ENGLISH for word in words)
     if german > english:
