@@ -5,8 +5,9 @@ offtopic_near, a follow-up asked after its `previous` question; the unseen answe
 `--unseen-answers`):
 - the share whose first sentence cites an expected article (questions the articles answer);
 - the share of near-topic questions the articles cannot answer that get "not covered" (target 1);
-- the share with a sentence that points back ("This ...", "Die anderen ...") without the sentence it points
-  to right before it (target 0);
+- the share with a sentence that points back ("This ...", "Die anderen ...") or leans on a noun or pronoun of
+  the sentences before it ("the retailer", "Nobody decided on it") without the sentence it follows in the
+  article right before it (target 0);
 - the share of vague and situational questions refused with "not covered" (target 0);
 - the share of follow-ups whose answer cites an expected article first (target >= 0.9);
 - the share of yes/no questions whose answer opens with yes, no or "it depends";
@@ -26,7 +27,7 @@ from bench.evals import EVALS
 from coach.answer.compose import MAX_WORDS, MIN_WORDS
 from coach.answer.extractive import Answer
 from coach.answer.reading import question_kind
-from coach.answer.structure import blocks, clean, points_back
+from coach.answer.structure import clean, needs_context, preceding
 from coach.answer.verdict import without_verdict
 from coach.session.coach import Coach, prepare_question
 
@@ -79,43 +80,31 @@ def answer_item(coach: Coach, item: dict) -> Answer:
 
 
 def missing_referent(coach: Coach, answered: Answered) -> list[str]:
-    """The sentences of the answer that point back while the sentence before them in the article is not
-    right before them in the answer."""
+    """The sentences of the answer that need the text before them (they point back, or lean on a noun or
+    pronoun it introduced: `needs_context`) while the sentence before them in the article is not right before
+    them in the answer."""
     passages = coach.index.passages()
     quoted = answered.quoted
     missing = []
     for position, (sentence, number) in enumerate(quoted):
-        if not points_back(sentence) or number > len(answered.answer.sources):
+        if number > len(answered.answer.sources):
             continue
         source = answered.answer.sources[number - 1]
+        texts = [passage.text for passage in passages.values() if passage.article_id == source.id]
+        passage = next((text for text in texts if preceding(text, sentence) or sentence in text), "")
+        if not needs_context(sentence, passage):
+            continue
         before = quoted[position - 1][0] if position else ""
-        predecessor = _predecessor(
-            [passage.text for passage in passages.values() if passage.article_id == source.id], sentence
-        )
-        if not _follows(before, predecessor):
+        earlier = preceding(passage, sentence)
+        if not (earlier and before and _same(before, earlier[-1])):
             missing.append(sentence)
     return missing
 
 
-def _follows(before: str, predecessor: str | None) -> bool:
+def _same(before: str, predecessor: str) -> bool:
     """Whether the answer's previous sentence is the one the article has before this one."""
-    if not predecessor or not before:
-        return False
     predecessor = clean(predecessor)
     return before in predecessor or predecessor in before
-
-
-def _predecessor(texts: list[str], sentence: str) -> str | None:
-    """The sentence (or list lead-in) before `sentence` in the article's passages; None if it opens one."""
-    for text in texts:
-        flat: list[str] = []
-        for block in blocks(text):
-            flat += [block.lead_in] if block.lead_in else []
-            flat += list(block.sentences)
-        for position, piece in enumerate(flat):
-            if sentence in piece:
-                return flat[position - 1] if position else None
-    return None
 
 
 def bench_answer_quality(

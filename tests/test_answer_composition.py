@@ -8,7 +8,7 @@ import pytest
 from bench.answers import Answered, missing_referent
 from coach.answer.compose import MAX_WORDS, MIN_WORDS
 from coach.answer.reading import is_follow_up, is_situational, is_vague, question_kind
-from coach.answer.structure import blocks, points_back
+from coach.answer.structure import blocks, needs_context, points_back, preceding
 from coach.answer.verdict import without_verdict
 from coach.config import PROJECT_ROOT
 from coach.knowledge.articles import chunk_articles, load_articles
@@ -92,6 +92,9 @@ def test_vague_situational_and_follow_up_questions_are_told_apart(text, vague, s
         ("This means the plan is a tactic.", True),
         ("Once the chain is clear, the social media strategy becomes easier to write.", True),
         ("Von ihnen hängt ab, ob eine Beschwerde eine Antwort bekommt.", True),
+        ("Finally, test whether the next stage is worth pursuing.", True),
+        ("Schließlich prüfen Sie, ob sich die nächste Stufe lohnt.", True),
+        ("Zudem braucht jedes Konto eine Vertretung.", True),
         ("A strategy decides how scarce resources are used.", False),
         ("Thisbe's bakery posts daily.", False),
         ("Eine Strategie ist eine Entscheidung über knappe Ressourcen.", False),
@@ -99,6 +102,59 @@ def test_vague_situational_and_follow_up_questions_are_told_apart(text, vague, s
 )
 def test_a_sentence_that_points_back_is_recognised(sentence: str, points: bool) -> None:
     assert points_back(sentence) is points
+
+
+@pytest.mark.parametrize(
+    ("key", "lang", "opening", "needs"),
+    [
+        # a definite noun the sentence before introduced ("a furniture retailer" ... "the retailer")
+        ("strategy-vs-action-plan", "en", "Nothing explains why Instagram", True),
+        ("strategy-vs-action-plan", "de", "Nirgends steht, warum Instagram", True),
+        # a pronoun in the first words
+        ("stage-bolt-on", "en", "Nobody decided on it", True),
+        ("two-jobs-of-strategy", "en", "Facing inward, it has", True),
+        ("two-jobs-of-strategy", "de", "Nach innen muss sie", True),
+        ("stage-optimizing-social", "en", "Ignoring them does not", True),
+        # sentences that stand on their own, in the same passages
+        ("strategy-vs-action-plan", "en", "Action plans are popular because", False),
+        ("strategy-vs-action-plan", "de", "Maßnahmenpläne sind beliebt", False),
+        ("stage-optimizing-social", "en", "Internal signals include", False),
+        ("stage-optimizing-social", "en", "External signals include", False),
+    ],
+)
+def test_a_sentence_that_leans_on_the_one_before_it_is_recognised_in_its_passage(
+    sections, key: str, lang: str, opening: str, needs: bool
+) -> None:
+    passage, sentence = _passage_with(sections, key, lang, opening)
+    assert preceding(passage, sentence), "every case is a sentence after the first of its passage"
+    assert needs_context(sentence, passage) is needs, sentence
+
+
+def _passage_with(sections, key: str, lang: str, opening: str) -> tuple[str, str]:
+    """The passage of the article holding the sentence that starts with `opening`, and that sentence."""
+    for (chunk_key, chunk_lang, _), text in sections.items():
+        if (chunk_key, chunk_lang) != (key, lang):
+            continue
+        for block in blocks(text):
+            for sentence in block.sentences:
+                if sentence.startswith(opening):
+                    return text, sentence
+    raise AssertionError(f"{opening!r} is not in {key} ({lang})")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "We're a regional chain of bike shops with an Instagram account. What now?",
+        "We run three flower shops and post on Instagram whenever there's time. What should we do next?",
+    ],
+)
+def test_a_situational_answer_leaves_out_a_sentence_about_someone_it_never_introduced(
+    knowledge_coach: Coach, question: str
+) -> None:
+    answer = knowledge_coach.ask(question)
+    assert answer.sources, answer.text
+    assert missing_referent(knowledge_coach, Answered({}, answer)) == [], answer.text
 
 
 def test_a_worked_example_is_one_list_with_its_lead_in(sections) -> None:
@@ -148,3 +204,37 @@ def test_the_first_sentence_answers_what_was_asked(knowledge_coach: Coach, quest
     first = _sentences(knowledge_coach.ask(question).text)[0]
     assert re.search(words, first, re.IGNORECASE), first
     assert "Anderson" not in first
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [
+        ("How long does it take to get from Bolt-On to stage 2?", "en"),
+        ("Wie lange dauert der Weg von Bolt-On zu Stufe 2?", "de"),
+    ],
+)
+def test_a_how_long_question_opens_with_the_plan_over_time_not_with_a_sentence_that_mentions_days(
+    knowledge_coach: Coach, question: str, lang: str
+) -> None:
+    answer = knowledge_coach.ask(question)
+    assert answer.lang == lang and answer.sources[0].key == "from-bolt-on-to-optimizing", answer.text
+    opening = " ".join(_sentences(answer.text)[:2])
+    assert re.search(r"(?i)\b(ninety|neunzig|90|days? 1-30|tage? 1-30)\b", opening), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [("What is stage 2, Optimizing your Social Media?", "en"), ("Was bedeutet Bolt-On?", "de")],
+)
+def test_a_definition_question_opens_with_what_the_article_introduction_says_its_subject_is(
+    knowledge_coach: Coach, question: str, lang: str
+) -> None:
+    answer = knowledge_coach.ask(question, lang)
+    opening = _sentences(answer.text)[0]
+    introductions = [
+        passage.text
+        for passage in knowledge_coach.index.passages().values()
+        if passage.key == answer.sources[0].key and passage.lang == lang and passage.section == passage.title
+    ]
+    assert answer.lang == lang and any(opening in text for text in introductions), answer.text
+    assert not points_back(opening)

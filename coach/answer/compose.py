@@ -9,8 +9,9 @@ The procedure, step by step:
    layers of a strategy), or the question asks for an example or a first step and the section has a list,
    the list follows whole and in order, with the line that introduces it.
 3. Otherwise the opening sentence's paragraph goes on in order, and when that is too short, the next
-   best sentences of the chosen articles follow; a sentence that points back joins only right after
-   the sentence it points to.
+   best sentences of the chosen articles follow; a sentence that points back, or leans on a noun or pronoun
+   of the sentences before it ("the retailer", "Nobody decided on it"), joins only right after the sentence
+   it follows in the article.
 4. The answer stays within about MIN_WORDS to MAX_WORDS words; every sentence or list item ends with
    the `[n]` of its article.
 5. A follow-up's answer neither opens with nor is filled by a sentence the previous answer quoted
@@ -21,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from coach.answer.reading import Kind, topic_words
-from coach.answer.structure import Block, blocks, clean, first_sentence, points_back
+from coach.answer.structure import Block, blocks, clean, first_sentence, needs_context, points_back, preceding
 from coach.knowledge.index import Hit, KnowledgeIndex, TextTable
 from coach.retrieval.reranker import Retrieved
 
@@ -51,7 +52,9 @@ SECTION_KINDS: tuple[Kind, ...] = ("who", "how_long")
 SECTION_RANK = 1
 
 _KIND_WORDS: dict[Kind, re.Pattern] = {
-    "definition": re.compile(r"\b(is|are|means?|describes?|ist|sind|bedeutet|heißt|meint|beschreibt)\b", re.I),
+    "definition": re.compile(
+        r"\b(is|are|means?|describes?|becomes?|called|ist|sind|bedeutet|heißt|meint|beschreibt|nannte|nennt)\b", re.I
+    ),
     "yes_no": re.compile(r"\b(not|no|never|only|nicht|kein\w*|nie|nur|is an?|are|ist eine?|sind)\b", re.I),
     "who": re.compile(
         r"\b(owners?|lead|team|manager|person|sponsor|responsib\w*|verantwort\w*|zuständig\w*|leitung|"
@@ -65,15 +68,21 @@ _KIND_WORDS: dict[Kind, re.Pattern] = {
     ),
     "example": re.compile(r"\b(example|for instance|imagine|picture|beispiel\w*|etwa|stellen sie sich)\b", re.I),
     "why": re.compile(r"\b(because|since|so that|reason|weil|denn|grund|damit)\b", re.I),
+    # a duration: a number and a unit ("ninety days", "Days 1-30", "drei Monaten"), not "may wait for days"
     "how_long": re.compile(
-        r"\b(days?|weeks?|months?|years?|\d+-day|ninety|tage?n?|wochen?|monate?n?|jahre?n?|\d+-tage\w*|neunzig)\b", re.I
+        r"\b(?:\d+|a few|few|several|one|two|three|four|six|twelve|thirty|sixty|ninety|ein\w*|zwei|drei|vier|sechs|"
+        r"zwölf|dreißig|sechzig|neunzig|wenige\w*|einige\w*)[ -](?:days?|weeks?|months?|years?|tage?n?|wochen?|"
+        r"monate?n?|jahre?n?)\b|\b(?:days?|tage?)\s+\d+|\b\d+-(?:day|tage)\w*",
+        re.I,
     ),
 }
 _SECTION_WORDS: dict[Kind, re.Pattern] = {
     "first_step": re.compile(r"\b(next|start\w*|first|90-day|nächst\w*|erste\w*|anfang\w*|90-tage)\b", re.I),
     "example": re.compile(r"\b(example|beispiel\w*)\b", re.I),
     "who": re.compile(
-        r"\b(roles?|responsib\w*|owners?|lead|rollen?|verantwort\w*|zuständig\w*|eigentümer\w*|leitung)\b", re.I
+        # German compounds count by their last part ("Kanalverantwortliche", "Social-Media-Leitung")
+        r"\b(roles?|responsib\w*|owners?|lead|rollen?|\w*verantwort\w*|zuständig\w*|\w*eigentümer\w*|\w*leitung)\b",
+        re.I,
     ),
     "how_long": re.compile(r"\b(\d+-day|\d+-tage\w*|days|tage|timeline|zeitplan|schedule)\b", re.I),
 }
@@ -162,9 +171,11 @@ def _may_open(rank: int, kind: Kind, row: int, table: TextTable, passages: dict)
 
 def _fits_section(kind: Kind, row: int, table: TextTable, passages: dict) -> bool:
     """Whether the sentence's section is what a first-step, example, who or how-long question asks for ("What to
-    do next", "A 90-day plan example", "Channel owners")."""
+    do next", "A 90-day plan example", "Channel owners"). An article's introduction is headed by its title, which
+    names what the whole article covers ("...: a 90-day path"), so it is no such section."""
     pattern = _SECTION_WORDS.get(kind)
-    return bool(pattern and pattern.search(passages[table.chunk_ids[row]][1].section))
+    hit = passages[table.chunk_ids[row]][1]
+    return bool(pattern and hit.section != hit.title and pattern.search(hit.section))
 
 
 def _score(retrieved: Retrieved, passages: dict, table: TextTable, row: int, question: str, kind: Kind) -> float:
@@ -173,10 +184,11 @@ def _score(retrieved: Retrieved, passages: dict, table: TextTable, row: int, que
     score = 0.6 * float(retrieved.sentence_scores[row]) + 0.4 * passages[table.chunk_ids[row]][1].score
     if kind in _KIND_WORDS and _KIND_WORDS[kind].search(sentence):
         score += KIND_BONUS
-    if _fits_section(kind, row, table, passages):
+    hit = passages[table.chunk_ids[row]][1]
+    if _fits_section(kind, row, table, passages) or _defines_subject(kind, sentence, hit):
         score += SECTION_BONUS
     score += WORD_BONUS * shared_words(question, sentence)
-    if points_back(sentence):
+    if needs_context(sentence, hit.text):
         score -= 1.0  # an opening must stand on its own
     if sentence.endswith("?"):
         score -= QUESTION_PENALTY
@@ -184,6 +196,12 @@ def _score(retrieved: Retrieved, passages: dict, table: TextTable, row: int, que
     if background and not any(word and word.lower() in question.lower() for pair in background for word in pair):
         score -= BACKGROUND_PENALTY
     return score
+
+
+def _defines_subject(kind: Kind, sentence: str, hit: Hit) -> bool:
+    """Whether a definition question meets a sentence of the article's introduction (headed by its title) that
+    says what something is or becomes: the introduction says what the article's subject is."""
+    return kind == "definition" and hit.section == hit.title and bool(_KIND_WORDS["definition"].search(sentence))
 
 
 def shared_words(question: str, sentence: str) -> float:
@@ -274,16 +292,26 @@ def _fill(pieces: list[Piece], ranked: list[int], table: TextTable, passages: di
         sentence = table.texts[row]
         if sentence in used or any(sentence in piece.text for piece in pieces):
             continue
-        if points_back(sentence) or sentence.endswith("?"):
+        hit = passages[table.chunk_ids[row]][1]
+        if sentence.endswith("?") or not _stands_here(sentence, hit, pieces):
             continue
         if _words(pieces) + len(sentence.split()) > MAX_WORDS:
             continue
         if any(float(table.vectors[row] @ table.vectors[other]) > REDUNDANT for other in chosen_rows):
             continue
-        pieces.append(Piece(passages[table.chunk_ids[row]][1], sentence))
+        pieces.append(Piece(hit, sentence))
         used.add(sentence)
         chosen_rows.append(row)
     return pieces
+
+
+def _stands_here(sentence: str, hit: Hit, pieces: list[Piece]) -> bool:
+    """Whether the sentence reads right at the end of the answer: it stands on its own, or the sentence the
+    article has right before it is the answer's last one ("Nobody decided on it ..." only after what "it" is)."""
+    if not needs_context(sentence, hit.text):
+        return True
+    before = preceding(hit.text, sentence)
+    return bool(before and pieces) and clean(before[-1]) == clean(pieces[-1].text)
 
 
 def _words(pieces: list[Piece]) -> int:

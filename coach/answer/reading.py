@@ -39,7 +39,8 @@ _KINDS: tuple[tuple[Kind, re.Pattern], ...] = (
     (
         "definition",
         re.compile(
-            r"^\W*(?:(?:and|und)\W+)?(?:what(?:'s| is| are| does .{1,60} mean)|what do you mean|"
+            r"^\W*(?:(?:and|und)\W+)?(?:what(?:'s| is| are| does .{1,60} mean)(?! the (?:most|best|main|first)\b)|"
+            r"what do you mean|"
             r"was (?:ist|sind|bedeute\w*|heißt|heisst|meint|meinen|versteht man)|define|definition)\b",
             re.IGNORECASE,
         ),

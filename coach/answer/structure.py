@@ -17,6 +17,8 @@ _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 POINTS_BACK = re.compile(
     r"^\W*(?:but|however|this|that|these|those|it|its|they|their|them|also|so|then|yet|and|such|here|there|"
     r"thus|hence|therefore|instead|otherwise|likewise|similarly|compare|once|the other|the others|the same|"
+    r"finally|lastly|second|secondly|third|thirdly|moreover|furthermore|besides|in addition|additionally|"
+    r"schließlich|zuletzt|zweitens|drittens|außerdem|zudem|ferner|darüber hinaus|anschließend|weiterhin|"
     r"the rest|both|either|neither|in that case|in this case|at that point|after that|for that|"
     r"doch|aber|das|dies\w*|es|sie|ihr|ihre|auch|dann|deshalb|daher|dabei|damit|dafür|darum|dort|hier|und|"
     r"solche\w*|so|somit|also|trotzdem|stattdessen|vergleichen sie|vergleiche|sobald|die anderen|der andere|"
@@ -102,3 +104,65 @@ def first_sentence(item: str) -> str:
     """The first sentence of a list item (an item shortened to fit keeps its label and its point)."""
     sentences = split_sentences(item)
     return sentences[0] if sentences else item
+
+
+# What a sentence names only because the text before it introduced it: a definite noun that an earlier sentence
+# brought in with an indefinite article and a modifier ("a furniture retailer ..." -> "the retailer", "eines
+# Möbelhändlers ..." -> "der Händler"), or a
+# pronoun in its first words ("Nobody decided on it", "Ignoring them", "Wer sie pflegt"), or a relational noun
+# that does not say of what ("The consequences are ...").
+_DEFINITE_EN = re.compile(r"\b[Tt]he ([a-z]{4,})\b(?!-)")
+_DEFINITE_DE = re.compile(r"(?<!, )\b(?:[Dd]er|[Dd]ie|[Dd]as|[Dd]en|[Dd]em|[Dd]es) ([A-ZÄÖÜ][a-zäöüß]{3,})\b(?!-)")
+_EARLY_PRONOUN = re.compile(
+    r"^\W*(?:\S+\s+){0,3}?(?:on|about|with|for|of|to|from|into|without|behind|against)\s+(?:it|them)\b|"
+    r"^\W*(?:\S+\s+){0,3}?(?:it|they|them)\b",
+    re.IGNORECASE,
+)
+# A relational noun opening the sentence without saying of what ("The consequences are predictable", "Die Folgen
+# sind absehbar", "The reason is simple") is about the sentence before it.
+_RELATIONAL_OPENING = re.compile(
+    r"^\W*(?:the|die|das|der) (?:consequences?|results?|reasons?|effects?|outcomes?|upshot|downside|upside|"
+    r"advantages?|disadvantages?|difference|folgen?|ergebnis(?:se)?|gr[üu]nde?|wirkung|effekt|vorteile?|nachteile?|"
+    r"unterschied)\b(?! (?:of|for|von|für|des|der|dieses|einer?s?)\b)",
+    re.IGNORECASE,
+)
+# A count of things named before ("Telling the two apart", "die beiden Ebenen").
+_COUNTED_BEFORE = re.compile(
+    r"\b(?:the|these|those) (?:two|three|four)\b(?!-)|\b(?:die|diese) (?:beiden|zwei|drei|vier)\b"
+)
+_EARLY_PRONOUN_DE = re.compile(r"^\W*(?:\S+\s+){1,3}?(?:ihn|ihm|ihnen|sie)\b")
+
+
+def leans_on(sentence: str, before: str) -> bool:
+    """Whether the sentence refers to something that only `before` (the text ahead of it) names."""
+    if _EARLY_PRONOUN.match(sentence) or _EARLY_PRONOUN_DE.match(sentence) or _RELATIONAL_OPENING.match(sentence):
+        return True
+    if _COUNTED_BEFORE.search(sentence):
+        return True
+    english = any(
+        re.search(rf"\b(?:a|an|one)\s+(?:[\w-]+\s+){{1,2}}{noun}\b", before, re.IGNORECASE)
+        for noun in _DEFINITE_EN.findall(sentence)
+    )
+    return english or any(
+        re.search(
+            rf"\b(?:ein|eine|einen|einem|einer|eines)\s+(?:(?:[\w-]+\s+){{1,2}}{noun}|\w+{noun.lower()})\w{{0,2}}\b",
+            before,
+        )
+        for noun in _DEFINITE_DE.findall(sentence)
+    )
+
+
+def preceding(passage: str, sentence: str) -> list[str]:
+    """The sentences, items and lead-ins of the passage before `sentence`, in order ([] when it opens the passage
+    or is not in it)."""
+    flat: list[str] = []
+    for block in blocks(passage):
+        flat += [block.lead_in] if block.lead_in else []
+        flat += list(block.sentences)
+    return next((flat[:position] for position, piece in enumerate(flat) if sentence in piece), [])
+
+
+def needs_context(sentence: str, passage: str) -> bool:
+    """Whether the sentence means little without the passage text right before it: it points back, or it leans
+    on something its passage introduced before it."""
+    return points_back(sentence) or leans_on(sentence, " ".join(preceding(passage, sentence)))
