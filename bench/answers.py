@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from bench.evals import EVALS
-from coach.answer.compose import MAX_WORDS, MIN_WORDS
+from coach.answer.compose import MAX_WORDS, MIN_WORDS, section_so_far
 from coach.answer.extractive import Answer
 from coach.answer.reading import question_kind
 from coach.answer.structure import clean, needs_context, preceding
@@ -90,8 +90,9 @@ def missing_referent(coach: Coach, answered: Answered) -> list[str]:
         if number > len(answered.answer.sources):
             continue
         source = answered.answer.sources[number - 1]
-        texts = [passage.text for passage in passages.values() if passage.article_id == source.id]
-        passage = next((text for text in texts if preceding(text, sentence) or sentence in text), "")
+        article = [passage for passage in passages.values() if passage.article_id == source.id]
+        holding = next((hit for hit in article if preceding(hit.text, sentence) or sentence in hit.text), None)
+        passage = section_so_far(holding, article) if holding else ""
         if not needs_context(sentence, passage):
             continue
         before = quoted[position - 1][0] if position else ""

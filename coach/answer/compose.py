@@ -123,6 +123,8 @@ def compose_pieces(
         if _does_kind(kind, row, table, passages) and passages[table.chunk_ids[row]][1].article_id in quoted_before:
             scores[row] += CONVERSATION_BONUS
     lead_rows = [row for row in rows if _may_open(passages[table.chunk_ids[row]][0], kind, row, table, passages)]
+    if kind in SECTION_KINDS:  # a who or how-long answer opens in the roles or the plan section, when there is one
+        lead_rows = [row for row in lead_rows if _fits_section(kind, row, table, passages)] or lead_rows
     lead = max(lead_rows or rows, key=lambda row: scores[row])
     hit = passages[table.chunk_ids[lead]][1]
     pieces = _with_list(hit, table.texts[lead], question, kind) or _paragraph(hit, table.texts[lead])
@@ -188,7 +190,7 @@ def _score(retrieved: Retrieved, passages: dict, table: TextTable, row: int, que
     if _fits_section(kind, row, table, passages) or _defines_subject(kind, sentence, hit):
         score += SECTION_BONUS
     score += WORD_BONUS * shared_words(question, sentence)
-    if needs_context(sentence, hit.text):
+    if needs_context(sentence, section_so_far(hit, [other for _, other in passages.values()])):
         score -= 1.0  # an opening must stand on its own
     if sentence.endswith("?"):
         score -= QUESTION_PENALTY
@@ -293,7 +295,7 @@ def _fill(pieces: list[Piece], ranked: list[int], table: TextTable, passages: di
         if sentence in used or any(sentence in piece.text for piece in pieces):
             continue
         hit = passages[table.chunk_ids[row]][1]
-        if sentence.endswith("?") or not _stands_here(sentence, hit, pieces):
+        if sentence.endswith("?") or not _stands_here(sentence, hit, pieces, passages):
             continue
         if _words(pieces) + len(sentence.split()) > MAX_WORDS:
             continue
@@ -305,13 +307,31 @@ def _fill(pieces: list[Piece], ranked: list[int], table: TextTable, passages: di
     return pieces
 
 
-def _stands_here(sentence: str, hit: Hit, pieces: list[Piece]) -> bool:
+def _stands_here(sentence: str, hit: Hit, pieces: list[Piece], passages: dict) -> bool:
     """Whether the sentence reads right at the end of the answer: it stands on its own, or the sentence the
     article has right before it is the answer's last one ("Nobody decided on it ..." only after what "it" is)."""
-    if not needs_context(sentence, hit.text):
+    section = section_so_far(hit, [other for _, other in passages.values()])
+    if not needs_context(sentence, section):
         return True
-    before = preceding(hit.text, sentence)
+    before = preceding(section, sentence)
     return bool(before and pieces) and clean(before[-1]) == clean(pieces[-1].text)
+
+
+def section_so_far(hit: Hit, passages: list[Hit]) -> str:
+    """The text of the passage's section up to and including the passage: a long section is indexed as several
+    passages, and the first sentence of the second may lean on the first ("After ninety days the firm ...")."""
+    number = _passage_number(hit)
+    parts = sorted(
+        (_passage_number(other), other.text)
+        for other in passages
+        if (other.article_id, other.section) == (hit.article_id, hit.section) and _passage_number(other) <= number
+    )
+    return "\n\n".join(dict.fromkeys(text for _, text in parts)) or hit.text
+
+
+def _passage_number(hit: Hit) -> int:
+    """The passage's place in its article (ids end in "#<number>", `coach.knowledge.articles`)."""
+    return int(hit.chunk_id.rsplit("#", 1)[-1])
 
 
 def _words(pieces: list[Piece]) -> int:

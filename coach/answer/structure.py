@@ -111,8 +111,11 @@ def first_sentence(item: str) -> str:
 # Möbelhändlers ..." -> "der Händler"), or a
 # pronoun in its first words ("Nobody decided on it", "Ignoring them", "Wer sie pflegt"), or a relational noun
 # that does not say of what ("The consequences are ...").
-_DEFINITE_EN = re.compile(r"\b[Tt]he ([a-z]{4,})\b(?!-)")
-_DEFINITE_DE = re.compile(r"(?<!, )\b(?:[Dd]er|[Dd]ie|[Dd]as|[Dd]en|[Dd]em|[Dd]es) ([A-ZÄÖÜ][a-zäöüß]{3,})\b(?!-)")
+# ... unless the noun says itself of what or whom ("the agency of an insurer", "die Agentur eines Versicherers")
+_DEFINITE_EN = re.compile(r"\b[Tt]he ([a-z]{4,})\b(?!-)(?! of\b)")
+_DEFINITE_DE = re.compile(
+    r"(?<!, )\b(?:[Dd]er|[Dd]ie|[Dd]as|[Dd]en|[Dd]em|[Dd]es) ([A-ZÄÖÜ][a-zäöüß]{3,})\b(?!-)(?! (?:eines|einer|des)\b)"
+)
 _EARLY_PRONOUN = re.compile(
     r"^\W*(?:\S+\s+){0,3}?(?:on|about|with|for|of|to|from|into|without|behind|against)\s+(?:it|them)\b|"
     r"^\W*(?:\S+\s+){0,3}?(?:it|they|them)\b",
@@ -140,16 +143,30 @@ def leans_on(sentence: str, before: str) -> bool:
     if _COUNTED_BEFORE.search(sentence):
         return True
     english = any(
-        re.search(rf"\b(?:a|an|one)\s+(?:[\w-]+\s+){{1,2}}{noun}\b", before, re.IGNORECASE)
+        re.search(rf"\b(?:a|an|one)\s+(?:[\w-]+\s+){{{_modifiers(noun)},2}}{noun}\b", before, re.IGNORECASE)
         for noun in _DEFINITE_EN.findall(sentence)
     )
     return english or any(
         re.search(
-            rf"\b(?:ein|eine|einen|einem|einer|eines)\s+(?:(?:[\w-]+\s+){{1,2}}{noun}|\w+{noun.lower()})\w{{0,2}}\b",
+            rf"\b[Ee]in(?:e|en|em|er|es)?\s+(?:(?:[\w-]+\s+){{{_modifiers(noun)},2}}{noun}|\w+{noun.lower()})"
+            r"\w{0,2}\b",
             before,
         )
         for noun in _DEFINITE_DE.findall(sentence)
     )
+
+
+# Nouns that read as generic after "the": "a company ... the company" stays clear when quoted alone, so they
+# lean only when an earlier sentence singled them out with a modifier ("a mid-sized company").
+_GENERIC_NOUNS = {
+    *("company", "business", "organisation", "organization", "strategy", "goal"),
+    *("unternehmen", "firma", "strategie", "ziel"),
+}
+
+
+def _modifiers(noun: str) -> int:
+    """How many words must stand between the indefinite article and `noun` for it to single something out."""
+    return 1 if noun.lower() in _GENERIC_NOUNS else 0
 
 
 def preceding(passage: str, sentence: str) -> list[str]:
