@@ -143,6 +143,22 @@ def test_vague_and_situational_questions_get_a_starting_point_the_diagnostic_and
     assert all(suggestion[2:].strip() != question for suggestion in suggestions)
 
 
+@pytest.mark.parametrize(
+    ("situation", "follow_up", "lang"),
+    [
+        ("We run two bike shops and post on Instagram now and then. What should we do next?", "why?", "en"),
+        ("Wir sind ein Weingut mit Hofladen und posten ab und zu auf Facebook. Was jetzt?", "warum?", "de"),
+    ],
+)
+def test_the_offer_of_the_diagnostic_is_made_once_not_again_in_the_follow_up(
+    knowledge_coach: Coach, situation: str, follow_up: str, lang: str
+) -> None:
+    first = knowledge_coach.ask(situation, lang)
+    assert OFFER[lang] in first.text, first.text
+    answer = knowledge_coach.ask(follow_up, lang, history=[("user", situation), ("coach", first.text)])
+    assert answer.sources and OFFER[lang] not in answer.text, answer.text
+
+
 def test_with_a_model_a_vague_question_is_answered_and_offered_the_diagnostic(model_coach, fake_model) -> None:
     fake_model.queue("Start by finding your stage [1].")
     answer = model_coach.ask("Wie fange ich an?", "de")

@@ -10,7 +10,7 @@ import numpy as np
 
 from coach.answer.extractive import Answer, Source, covered
 from coach.answer.followup import aspect_query, follow_up_query, previous_answer, with_previous
-from coach.answer.orientation import ORIENTATION_QUERY, ask_in_a_sentence, suggested_questions, with_offer
+from coach.answer.orientation import OFFER, ORIENTATION_QUERY, ask_in_a_sentence, suggested_questions, with_offer
 from coach.answer.reading import (
     CONTINUATION_WORDS,
     focus,
@@ -246,7 +246,8 @@ class Coach:
             said = previous_answer(history) if asked.strip() != question.text.strip() else ""
             on_topic = topic is not None or orient
             answer = self.backend.answer(retrieved, asked, question.lang, on_token, on_topic, kind, said)
-            if orient and answer.sources:
+            # ... made once: a follow-up read with an answer that made the offer does not repeat it ("why?")
+            if orient and answer.sources and OFFER[question.lang] not in said:
                 with_offer(answer, suggested_questions(self.index, vector, retrieved.hits, asked), question.lang)
         told = [notice for notice in budget.notice_texts(question.lang) if notice not in answer.notices]
         answer.notices = notices + answer.notices + told
