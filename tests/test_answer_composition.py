@@ -213,13 +213,16 @@ def test_the_first_sentence_answers_what_was_asked(knowledge_coach: Coach, quest
         ("Wie lange dauert der Weg von Bolt-On zu Stufe 2?", "de"),
     ],
 )
-def test_a_how_long_question_opens_with_the_plan_over_time_not_with_a_sentence_that_mentions_days(
+def test_a_how_long_question_gets_the_plan_over_time_and_its_conclusion(
     knowledge_coach: Coach, question: str, lang: str
 ) -> None:
     answer = knowledge_coach.ask(question)
     assert answer.lang == lang and answer.sources[0].key == "from-bolt-on-to-optimizing", answer.text
     opening = " ".join(_sentences(answer.text)[:2])
     assert re.search(r"(?i)\b(ninety|neunzig|90|days? 1-30|tage? 1-30)\b", opening), answer.text
+    # ... and the plan is followed by the sentence that concludes it, which says how long it took
+    after_the_list = answer.text.rsplit("\n- ", 1)[1].split("\n\n", 1)[1]
+    assert re.search(r"(?i)\b(ninety days|neunzig tagen)\b", after_the_list), answer.text
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,13 @@ The procedure, step by step:
 1. The opening sentence comes from the article retrieval ranked first: its sentence that scores best
    for the question, preferring one that does what the question's kind asks (a definition for "what is",
    a verdict for "is X ...", a person or role for "who", a start for "how do we start"), and never one
-   that points back ("This means ...") or is background (a year, whose model it was).
+   that needs the text before it (`structure.needs_context`: "This means ...", "the retailer") or is
+   background (a year, whose model it was). A who or how-long question opens in the roles or plan section
+   when the best articles have one.
 2. If that sentence sits in, or right before, a list of its section (a worked example, a checklist, the
    layers of a strategy), or the question asks for an example or a first step and the section has a list,
-   the list follows whole and in order, with the line that introduces it.
+   the list follows whole and in order, with the line that introduces it and the sentence after it when that
+   draws on the list (a worked example's outcome, a checklist's verdict: "If several of these are true, ...").
 3. Otherwise the opening sentence's paragraph goes on in order, and when that is too short, the next
    best sentences of the chosen articles follow; a sentence that points back, or leans on a noun or pronoun
    of the sentences before it ("the retailer", "Nobody decided on it"), joins only right after the sentence
@@ -88,6 +91,8 @@ _SECTION_WORDS: dict[Kind, re.Pattern] = {
 }
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _BACKGROUND = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b(Anderson|Altimeter|Forrester|Tac)\b")
+# A sentence after a list that names what the list held ("If several of these are true").
+_DRAWS_ON = re.compile(r"\b(these|those|them|diese[nmrs]?|ihnen)\b", re.I)
 _LIST_WORDS = re.compile(
     r"\b(layers?|steps?|list|checklist|questions|example|plan|ebenen?|schritte?|liste|checkliste|fragen|beispiel\w*)\b",
     re.I,
@@ -127,7 +132,8 @@ def compose_pieces(
         lead_rows = [row for row in lead_rows if _fits_section(kind, row, table, passages)] or lead_rows
     lead = max(lead_rows or rows, key=lambda row: scores[row])
     hit = passages[table.chunk_ids[lead]][1]
-    pieces = _with_list(hit, table.texts[lead], question, kind) or _paragraph(hit, table.texts[lead])
+    article = [other for _, other in passages.values() if other.article_id == hit.article_id]
+    pieces = _with_list(hit, table.texts[lead], question, kind, article) or _paragraph(hit, table.texts[lead])
     ranked = sorted(rows, key=lambda row: -scores[row])
     return _fill(pieces, ranked, table, passages)
 
@@ -230,7 +236,7 @@ def _locate(passage_blocks: list[Block], sentence: str) -> tuple[int, int]:
     return -1, 0
 
 
-def _with_list(hit: Hit, lead: str, question: str, kind: Kind) -> list[Piece]:
+def _with_list(hit: Hit, lead: str, question: str, kind: Kind, article: list[Hit]) -> list[Piece]:
     """The opening and a whole list of its passage, when the opening belongs to it or the question asks for one."""
     passage_blocks = blocks(hit.text)
     where, position = _locate(passage_blocks, lead)
@@ -250,7 +256,30 @@ def _with_list(hit: Hit, lead: str, question: str, kind: Kind) -> list[Piece]:
         return []  # an item of a list with no lead-in opens the answer on its own
     opening = _opening(hit, block, lead, chosen == where and position >= 0)
     items = _fitting_items(block, sum(len(piece.text.split()) for piece in opening))
-    return opening + [Piece(hit, item, item=True) for item in items] if items else []
+    if not items:
+        return []
+    pieces = opening + [Piece(hit, item, item=True) for item in items]
+    closing = _closing(hit, passage_blocks[chosen + 1 :], article)
+    return [*pieces, closing] if closing and _words(pieces) + len(closing.text.split()) <= MAX_WORDS else pieces
+
+
+def _closing(hit: Hit, after: list[Block], article: list[Hit]) -> Piece | None:
+    """The sentence right after a whole list when it draws on the list: the conclusion of a worked example or a
+    checklist ("After ninety days the firm was not finished, but ...", "If several of these are true, ...").
+    When the section was cut into passages right after the list, it opens the next passage."""
+    if not after:
+        follower = next((other for other in article if _is_next(hit, other)), None)
+        hit, after = (follower, blocks(follower.text)) if follower else (hit, [])
+    if not after or after[0].kind != "paragraph":
+        return None
+    sentence = clean(after[0].sentences[0])
+    draws_on = needs_context(sentence, section_so_far(hit, article)) or _DRAWS_ON.search(sentence)
+    return Piece(hit, sentence) if draws_on and not _BACKGROUND.search(sentence) else None
+
+
+def _is_next(hit: Hit, other: Hit) -> bool:
+    """Whether `other` is the passage right after `hit` in the same section."""
+    return other.section == hit.section and _passage_number(other) == _passage_number(hit) + 1
 
 
 def _opening(hit: Hit, block: Block, lead: str, lead_is_item: bool) -> list[Piece]:
