@@ -122,7 +122,8 @@ def compose_pieces(
         return []
     quoted_before = {passages[table.chunk_ids[row]][1].article_id for row in rows if row not in fresh}
     rows = fresh or rows
-    scores = {row: _score(retrieved, passages, table, row, question, kind) for row in rows}
+    sections = _sections_so_far(passages)
+    scores = {row: _score(retrieved, passages, table, row, question, kind, sections) for row in rows}
     for row in rows:
         # ... but what the follow-up asks for ("und wer?": a person or role) comes first.
         if _does_kind(kind, row, table, passages) and passages[table.chunk_ids[row]][1].article_id in quoted_before:
@@ -135,7 +136,7 @@ def compose_pieces(
     article = [other for _, other in passages.values() if other.article_id == hit.article_id]
     pieces = _with_list(hit, table.texts[lead], question, kind, article) or _paragraph(hit, table.texts[lead])
     ranked = sorted(rows, key=lambda row: -scores[row])
-    return _fill(pieces, ranked, table, passages)
+    return _fill(pieces, ranked, table, passages, sections)
 
 
 def _does_kind(kind: Kind, row: int, table: TextTable, passages: dict) -> bool:
@@ -186,7 +187,9 @@ def _fits_section(kind: Kind, row: int, table: TextTable, passages: dict) -> boo
     return bool(pattern and hit.section != hit.title and pattern.search(hit.section))
 
 
-def _score(retrieved: Retrieved, passages: dict, table: TextTable, row: int, question: str, kind: Kind) -> float:
+def _score(
+    retrieved: Retrieved, passages: dict, table: TextTable, row: int, question: str, kind: Kind, sections: dict
+) -> float:
     """The sentence's fitness as an opening: its similarity and its passage's, adjusted by the rules above."""
     sentence = table.texts[row]
     score = 0.6 * float(retrieved.sentence_scores[row]) + 0.4 * passages[table.chunk_ids[row]][1].score
@@ -196,7 +199,7 @@ def _score(retrieved: Retrieved, passages: dict, table: TextTable, row: int, que
     if _fits_section(kind, row, table, passages) or _defines_subject(kind, sentence, hit):
         score += SECTION_BONUS
     score += WORD_BONUS * shared_words(question, sentence)
-    if needs_context(sentence, section_so_far(hit, [other for _, other in passages.values()])):
+    if needs_context(sentence, sections[hit.chunk_id]):
         score -= 1.0  # an opening must stand on its own
     if sentence.endswith("?"):
         score -= QUESTION_PENALTY
@@ -313,7 +316,7 @@ def _paragraph(hit: Hit, lead: str) -> list[Piece]:
     return pieces
 
 
-def _fill(pieces: list[Piece], ranked: list[int], table: TextTable, passages: dict) -> list[Piece]:
+def _fill(pieces: list[Piece], ranked: list[int], table: TextTable, passages: dict, sections: dict) -> list[Piece]:
     """Add the next best sentences that stand on their own until the answer has about MIN_WORDS."""
     used = {piece.text for piece in pieces}
     chosen_rows = [row for row in ranked if table.texts[row] in used]
@@ -324,7 +327,7 @@ def _fill(pieces: list[Piece], ranked: list[int], table: TextTable, passages: di
         if sentence in used or any(sentence in piece.text for piece in pieces):
             continue
         hit = passages[table.chunk_ids[row]][1]
-        if sentence.endswith("?") or not _stands_here(sentence, hit, pieces, passages):
+        if sentence.endswith("?") or not _stands_here(sentence, sections[hit.chunk_id], pieces):
             continue
         if _words(pieces) + len(sentence.split()) > MAX_WORDS:
             continue
@@ -336,14 +339,20 @@ def _fill(pieces: list[Piece], ranked: list[int], table: TextTable, passages: di
     return pieces
 
 
-def _stands_here(sentence: str, hit: Hit, pieces: list[Piece], passages: dict) -> bool:
-    """Whether the sentence reads right at the end of the answer: it stands on its own, or the sentence the
-    article has right before it is the answer's last one ("Nobody decided on it ..." only after what "it" is)."""
-    section = section_so_far(hit, [other for _, other in passages.values()])
+def _stands_here(sentence: str, section: str, pieces: list[Piece]) -> bool:
+    """Whether the sentence reads right at the end of the answer: it stands on its own in its section (the text
+    of the section up to its passage), or the sentence the article has right before it is the answer's last one
+    ("Nobody decided on it ..." only after what "it" is)."""
     if not needs_context(sentence, section):
         return True
     before = preceding(section, sentence)
     return bool(before and pieces) and clean(before[-1]) == clean(pieces[-1].text)
+
+
+def _sections_so_far(passages: dict[str, tuple[int, Hit]]) -> dict[str, str]:
+    """`section_so_far` of every allowed passage, by chunk id: built once per answer, not once per sentence."""
+    hits = [hit for _, hit in passages.values()]
+    return {chunk_id: section_so_far(hit, hits) for chunk_id, (_, hit) in passages.items()}
 
 
 def section_so_far(hit: Hit, passages: list[Hit]) -> str:

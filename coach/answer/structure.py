@@ -7,6 +7,7 @@ lines are paragraphs. A list keeps the line just before it as its lead-in when t
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from coach.text import split_sentences
 
@@ -107,11 +108,11 @@ def first_sentence(item: str) -> str:
 
 
 # What a sentence names only because the text before it introduced it: a definite noun that an earlier sentence
-# brought in with an indefinite article and a modifier ("a furniture retailer ..." -> "the retailer", "eines
-# Möbelhändlers ..." -> "der Händler"), or a
-# pronoun in its first words ("Nobody decided on it", "Ignoring them", "Wer sie pflegt"), or a relational noun
-# that does not say of what ("The consequences are ...").
-# ... unless the noun says itself of what or whom ("the agency of an insurer", "die Agentur eines Versicherers")
+# brought in with an indefinite article ("a furniture retailer ..." -> "the retailer", "eines Möbelhändlers ..."
+# -> "der Händler"; generic nouns only with a modifier, `_GENERIC_NOUNS`) unless the noun says of what or whom
+# ("the agency of an insurer", "die Agentur eines Versicherers"); a pronoun in its first words ("Nobody decided on
+# it", "Ignoring them", "Wer sie pflegt"); a relational noun that does not say of what ("The consequences are
+# ..."); a count of things named before ("the two").
 _DEFINITE_EN = re.compile(r"\b[Tt]he ([a-z]{4,})\b(?!-)(?! of\b)")
 _DEFINITE_DE = re.compile(
     r"(?<!, )\b(?:[Dd]er|[Dd]ie|[Dd]as|[Dd]en|[Dd]em|[Dd]es) ([A-ZÄÖÜ][a-zäöüß]{3,})\b(?!-)(?! (?:eines|einer|des)\b)"
@@ -138,9 +139,8 @@ _EARLY_PRONOUN_DE = re.compile(r"^\W*(?:\S+\s+){1,3}?(?:ihn|ihm|ihnen|sie)\b")
 
 def leans_on(sentence: str, before: str) -> bool:
     """Whether the sentence refers to something that only `before` (the text ahead of it) names."""
-    if _EARLY_PRONOUN.match(sentence) or _EARLY_PRONOUN_DE.match(sentence) or _RELATIONAL_OPENING.match(sentence):
-        return True
-    if _COUNTED_BEFORE.search(sentence):
+    openings = (_EARLY_PRONOUN, _EARLY_PRONOUN_DE, _RELATIONAL_OPENING)
+    if any(pattern.match(sentence) for pattern in openings) or _COUNTED_BEFORE.search(sentence):
         return True
     english = any(
         re.search(rf"\b(?:a|an|one)\s+(?:[\w-]+\s+){{{_modifiers(noun)},2}}{noun}\b", before, re.IGNORECASE)
@@ -172,11 +172,19 @@ def _modifiers(noun: str) -> int:
 def preceding(passage: str, sentence: str) -> list[str]:
     """The sentences, items and lead-ins of the passage before `sentence`, in order ([] when it opens the passage
     or is not in it)."""
+    flat = _pieces(passage)
+    return next((list(flat[:position]) for position, piece in enumerate(flat) if sentence in piece), [])
+
+
+@lru_cache(maxsize=256)
+def _pieces(passage: str) -> tuple[str, ...]:
+    """The passage's lead-ins, sentences and items in reading order (parsed once: every sentence of an answer's
+    articles asks about its passage)."""
     flat: list[str] = []
     for block in blocks(passage):
         flat += [block.lead_in] if block.lead_in else []
         flat += list(block.sentences)
-    return next((flat[:position] for position, piece in enumerate(flat) if sentence in piece), [])
+    return tuple(flat)
 
 
 def needs_context(sentence: str, passage: str) -> bool:
